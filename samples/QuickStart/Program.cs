@@ -1,0 +1,66 @@
+using ErrorCatalog;
+
+var builder = WebApplication.CreateBuilder(args);
+var app = builder.Build();
+
+// A tiny FX-style API: every failure is a catalog error from errors.yaml, written as problem+json.
+var rates = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase) { ["EUR-USD"] = 1.0842m, ["GBP-USD"] = 1.2710m };
+
+app.MapGet("/", () => Results.Ok(new { name = "ErrorCatalog QuickStart", errors = "/v1/errors", example = "/v1/rates/EUR-USD" }));
+
+app.MapGet("/v1/rates/{pair}", IResult (string pair) =>
+{
+    if (pair.Length != 7 || pair[3] != '-')
+    {
+        return ApiErrors.BadRequest($"'{pair}' is not a currency pair like EUR-USD.");
+    }
+
+    return rates.TryGetValue(pair, out var rate)
+        ? Results.Ok(new { pair = pair.ToUpperInvariant(), rate })
+        : ApiErrors.NotFound($"pair {pair.ToUpperInvariant()}");
+});
+
+// The catalog itself, so a client (or a human) can see every code it may branch on.
+app.MapGet("/v1/errors", () => ApiErrors.Catalog.Errors.Select(e => new
+{
+    code = e.Code,
+    numericCode = e.NumericCode,
+    status = e.Status,
+    title = e.Title,
+    type = e.Type,
+    resolution = e.Resolution,
+    refusal = e.Refusal == Refusal.None ? null : e.Refusal.ToString(),
+}));
+
+// Any catalog entry by code, with its placeholders left out: shows each body and its headers.
+app.MapGet("/v1/errors/{code}", IResult (string code, string? shape) =>
+{
+    if (ApiErrors.Catalog.Find(code) is not { } descriptor)
+    {
+        return ApiErrors.NotFound($"error code {code}");
+    }
+
+    if (shape is not null && !ApiErrors.Catalog.Shapes.ContainsKey(shape))
+    {
+        return ApiErrors.BadRequest($"unknown shape '{shape}'");
+    }
+
+    // Example values for the placeholders an entry declares; entries without them ignore them.
+    var error = new ApiError(descriptor);
+    error.TrySet("used", 10);
+    error.TrySet("limit", 10);
+    error.TrySet("retryAfter", TimeSpan.FromSeconds(42));
+    return shape is null ? error : new ShapedError(error, ApiErrors.Catalog.GetShape(shape));
+});
+
+app.Run();
+
+/// <summary>Writes an error in a shape chosen by the query string (endpoints normally pick one with WithErrorShape).</summary>
+internal sealed class ShapedError(ApiError error, BodyShape shape) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext) =>
+        ApiErrorWriter.WriteAsync(httpContext.Response, error, httpContext.GetErrorContext(), shape).AsTask();
+}
+
+/// <summary>Visible to WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,25 @@
+using System.Text.Json;
+
+namespace ErrorCatalog;
+
+/// <summary>A typed placeholder of a catalog entry: its name, type and position in <see cref="ApiError"/>.</summary>
+public sealed class PlaceholderDescriptor
+{
+    /// <summary>Creates a placeholder; called by generated code.</summary>
+    public PlaceholderDescriptor(string name, PlaceholderKind kind)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Name = name;
+        Kind = kind;
+        EncodedName = JsonEncodedText.Encode(name, ApiErrorWriter.Encoder);
+    }
+
+    /// <summary>The name used in templates, headers and shapes.</summary>
+    public string Name { get; }
+
+    /// <summary>The placeholder's type.</summary>
+    public PlaceholderKind Kind { get; }
+
+    /// <summary>The name as a JSON property, encoded once.</summary>
+    public JsonEncodedText EncodedName { get; }
+}

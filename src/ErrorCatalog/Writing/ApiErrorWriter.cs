@@ -1,0 +1,187 @@
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace ErrorCatalog;
+
+/// <summary>
+/// Writes catalog errors: as JSON into any <see cref="Utf8JsonWriter"/>, or as a whole response (status,
+/// headers, Content-Type, Content-Length and body) with reused per-thread storage, allocating nothing once warm.
+/// </summary>
+public static partial class ApiErrorWriter
+{
+    /// <summary>
+    /// Escapes quotes, backslashes and control characters and leaves other text readable ("You've", "é").
+    /// The output is JSON for API clients; it is not meant to be pasted into HTML.
+    /// </summary>
+    public static JavaScriptEncoder Encoder => JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    /// <summary>Writes the error's body in <paramref name="shape"/> (default: the entry's shape).</summary>
+    public static void WriteBody(Utf8JsonWriter writer, in ApiError error, in ErrorContext context, BodyShape? shape = null)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        EnsureDescriptor(error);
+        var cache = WriterCache.Rent();
+        try
+        {
+            WriteObject(writer, (shape ?? error.Descriptor.Shape).Root, error, context, cache);
+        }
+        finally
+        {
+            WriterCache.Return(cache);
+        }
+    }
+
+    /// <summary>The error's body as UTF-8 bytes (a new array; for tests and logging, not the hot path).</summary>
+    public static byte[] GetBodyBytes(in ApiError error, in ErrorContext context, BodyShape? shape = null)
+    {
+        EnsureDescriptor(error);
+        var cache = WriterCache.Rent();
+        try
+        {
+            WriteObject(cache.Json, (shape ?? error.Descriptor.Shape).Root, error, context, cache);
+            cache.Json.Flush();
+            return cache.Body.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            WriterCache.Return(cache);
+        }
+    }
+
+    /// <summary>The detail with its placeholders filled.</summary>
+    public static string FormatDetail(in ApiError error, in ErrorContext context = default)
+    {
+        EnsureDescriptor(error);
+        if (error.Descriptor.HasConstantDetail)
+        {
+            return Encoding.UTF8.GetString(error.Descriptor.Detail[0].Utf8!);
+        }
+
+        var cache = WriterCache.Rent();
+        try
+        {
+            TemplateRenderer.Render(cache.Scratch, error.Descriptor.Detail, error, context);
+            return Encoding.UTF8.GetString(cache.Scratch.WrittenSpan);
+        }
+        finally
+        {
+            WriterCache.Return(cache);
+        }
+    }
+
+    /// <summary>
+    /// Writes status, the entry's headers, Content-Type, Content-Length and the body to <paramref name="response"/>.
+    /// The body is built in reused storage and copied into the response pipe, so it is sent with a length,
+    /// not chunked, and nothing is allocated in steady state.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The response has already started.</exception>
+    public static ValueTask WriteAsync(HttpResponse response, in ApiError error, in ErrorContext context, BodyShape? shape = null)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        EnsureDescriptor(error);
+        if (response.HasStarted)
+        {
+            throw new InvalidOperationException($"Cannot write error '{error.Code}': the response has already started.");
+        }
+
+        var descriptor = error.Descriptor;
+        shape ??= descriptor.Shape;
+        var cache = WriterCache.Rent();
+        int length;
+        PipeWriter pipe;
+        try
+        {
+            response.StatusCode = descriptor.Status;
+            WriteHeaders(response.Headers, error, context, cache);
+            response.ContentType = shape.ContentType;
+
+            WriteObject(cache.Json, shape.Root, error, context, cache);
+            cache.Json.Flush();
+            var body = cache.Body.WrittenSpan;
+            length = body.Length;
+            response.ContentLength = length;
+
+            pipe = response.BodyWriter;
+            body.CopyTo(pipe.GetSpan(length));
+            pipe.Advance(length);
+        }
+        finally
+        {
+            WriterCache.Return(cache);
+        }
+
+        var flush = pipe.FlushAsync(response.HttpContext.RequestAborted);
+        return flush.IsCompletedSuccessfully ? default : AwaitFlush(flush);
+
+        static async ValueTask AwaitFlush(ValueTask<FlushResult> flush) => await flush.ConfigureAwait(false);
+    }
+
+    /// <summary>Sets the headers the entry declares (<c>Retry-After</c> and the like); values never set are skipped.</summary>
+    public static void WriteHeaders(IHeaderDictionary headers, in ApiError error, in ErrorContext context)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        EnsureDescriptor(error);
+        var cache = WriterCache.Rent();
+        try
+        {
+            WriteHeaders(headers, error, context, cache);
+        }
+        finally
+        {
+            WriterCache.Return(cache);
+        }
+    }
+
+    private static void WriteHeaders(IHeaderDictionary headers, in ApiError error, in ErrorContext context, WriterCache cache)
+    {
+        var templates = error.Descriptor.Headers;
+        for (var i = 0; i < templates.Length; i++)
+        {
+            var template = templates[i];
+            if (FormatHeader(template.Value, error, context, cache) is { } value)
+            {
+                headers[template.Name] = value;
+            }
+        }
+    }
+
+    private static string? FormatHeader(TemplateSegment[] template, in ApiError error, in ErrorContext context, WriterCache cache)
+    {
+        // The common case, a header that is one number (Retry-After: {retryAfter}), uses the integer table.
+        if (template.Length == 1 && template[0].Placeholder is { } name)
+        {
+            var index = error.Descriptor.IndexOf(name);
+            if (!error.IsSet(index))
+            {
+                return null;
+            }
+
+            var kind = error.Descriptor.Placeholders[index].Kind;
+            if (kind is PlaceholderKind.Int32 or PlaceholderKind.Int64 or PlaceholderKind.Seconds)
+            {
+                return HeaderValues.Integer(error[index].Number);
+            }
+
+            if (kind is PlaceholderKind.UnixTime)
+            {
+                return HeaderValues.Integer(TemplateRenderer.UnixSeconds(error[index].Number));
+            }
+        }
+
+        var scratch = cache.Scratch;
+        scratch.ResetWrittenCount();
+        TemplateRenderer.Render(scratch, template, error, context);
+        return HeaderValues.FromUtf8(scratch.WrittenSpan);
+    }
+
+    private static void EnsureDescriptor(in ApiError error)
+    {
+        if (error.Descriptor is null)
+        {
+            throw new ArgumentException("The error is default: create it with a generated factory or from a descriptor.", nameof(error));
+        }
+    }
+}
