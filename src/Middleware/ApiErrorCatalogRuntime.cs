@@ -1,0 +1,80 @@
+using System.Collections.Frozen;
+using ErrorCatalog;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.ObjectPool;
+using Microsoft.Extensions.Options;
+
+namespace ErrorCatalog.Middleware;
+
+/// <summary>
+/// The validated options turned into the parts a request uses, built once: plans, keys, counters, headers,
+/// refusals. Shared by the middleware, the authentication handler and the rate limiter.
+/// </summary>
+internal sealed class ApiErrorCatalogRuntime : IDisposable
+{
+    public ApiErrorCatalogRuntime(
+        IOptions<ApiErrorCatalogOptions> options,
+        ApiErrorCatalogOptionsValidator validator,
+        TimeProvider time,
+        ApiErrorCatalogMetrics metrics,
+        ILoggerFactory loggers,
+        IEnumerable<IApiKeyStore> stores)
+    {
+        var value = options.Value;
+        var errors = new List<string>();
+        var store = stores.LastOrDefault();
+        var compiled = validator.Compile(value, errors, customStore: store is not null);
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(ApiErrorCatalogOptions), errors);
+        }
+
+        Options = value;
+        Catalog = value.Catalog;
+        Book = compiled.Book;
+        Refusals = compiled.Refusals;
+        Time = time;
+        Metrics = metrics;
+        Reader = new ApiKeyReader(value.Keys);
+        Resolver = new KeyResolver(Book, store, time, loggers.CreateLogger<KeyResolver>(), store is null ? compiled.Keys : null);
+        Counters = new InMemoryCounterStore(time, value.IdleCounterRetention, value.ConcurrencyRetryAfter);
+        Headers = new RateLimitHeaderWriter(value.Headers);
+        JsonRpc = new JsonRpcCostReader(value.JsonRpc);
+        Responder = new RefusalResponder(Headers, metrics, loggers.CreateLogger<RefusalResponder>(), time, value.UpgradeUrl, value.Keys.EffectiveHeaders[0]);
+        States = new DefaultObjectPool<RequestState>(new DefaultPooledObjectPolicy<RequestState>(), Environment.ProcessorCount * 64);
+        Logger = loggers.CreateLogger<ApiErrorCatalogMiddleware>();
+    }
+
+    public ApiErrorCatalogOptions Options { get; }
+
+    public ApiErrorCatalog Catalog { get; }
+
+    public PlanBook Book { get; }
+
+    public RefusalMap Refusals { get; }
+
+    public TimeProvider Time { get; }
+
+    public ApiErrorCatalogMetrics Metrics { get; }
+
+    public ApiKeyReader Reader { get; }
+
+    public KeyResolver Resolver { get; }
+
+    public ICounterStore Counters { get; }
+
+    public RateLimitHeaderWriter Headers { get; }
+
+    public JsonRpcCostReader JsonRpc { get; }
+
+    public RefusalResponder Responder { get; }
+
+    public ObjectPool<RequestState> States { get; }
+
+    public ILogger Logger { get; }
+
+    public void Dispose() => (Counters as IDisposable)?.Dispose();
+}
+
+/// <summary>What validation compiled, reused by the runtime.</summary>
+internal sealed record CompiledOptions(PlanBook Book, RefusalMap Refusals, FrozenDictionary<ApiKeyHash, ResolvedKey> Keys);

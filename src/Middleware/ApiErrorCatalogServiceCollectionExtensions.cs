@@ -1,0 +1,51 @@
+using ErrorCatalog.Middleware;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers API keys, plans and limits answered from the error catalog.</summary>
+public static class ApiErrorCatalogServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <see cref="ApiErrorCatalogOptions"/> to <paramref name="section"/> (usually <c>ApiErrorCatalog</c>),
+    /// validated at start-up: a bad setting stops the app with the setting's path.
+    /// </summary>
+    public static IServiceCollection AddApiErrorCatalog(this IServiceCollection services, IConfiguration section, Action<ApiErrorCatalogOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+        var path = section is IConfigurationSection s ? s.Path : "ApiErrorCatalog";
+        var builder = services.AddOptions<ApiErrorCatalogOptions>().Bind(section);
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        return services.AddCore(path);
+    }
+
+    /// <summary>Configures <see cref="ApiErrorCatalogOptions"/> in code, validated at start-up.</summary>
+    public static IServiceCollection AddApiErrorCatalog(this IServiceCollection services, Action<ApiErrorCatalogOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<ApiErrorCatalogOptions>().Configure(configure);
+        return services.AddCore("ApiErrorCatalog");
+    }
+
+    private static IServiceCollection AddCore(this IServiceCollection services, string path)
+    {
+        var validator = new ApiErrorCatalogOptionsValidator(path);
+        services.AddSingleton(validator);
+        services.AddSingleton<IValidateOptions<ApiErrorCatalogOptions>>(validator);
+        services.AddOptions<ApiErrorCatalogOptions>().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<ApiErrorCatalogMetrics>();
+        services.TryAddSingleton<ApiErrorCatalogRuntime>();
+        services.AddAuthentication().AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.AuthenticationScheme, null);
+        return services;
+    }
+}

@@ -1,0 +1,9 @@
+namespace ErrorCatalog.Middleware;
+
+/// <summary>The action counts against no limit.</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = false)]
+public sealed class ExemptFromLimitsAttribute : Attribute, IExemptFromLimitsMetadata
+{
+    /// <summary>The shared instance.</summary>
+    public static ExemptFromLimitsAttribute Instance { get; } = new();
+}

@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace ErrorCatalog.Middleware;
+
+/// <summary>What a request presented as its key.</summary>
+internal enum PresentedKey
+{
+    /// <summary>No key header or parameter.</summary>
+    Missing,
+    /// <summary>Present but empty, too long, not printable ASCII, repeated, or not a Bearer token.</summary>
+    Malformed,
+    /// <summary>A well-formed key (hashed; the key itself is not kept).</summary>
+    Present,
+}
+
+/// <summary>Reads the key from the configured headers or query parameter and hashes it, rejecting malformed input.</summary>
+internal sealed class ApiKeyReader(ApiKeyReadingOptions options)
+{
+    private readonly string[] _headers = [.. options.EffectiveHeaders];
+    private readonly int _maxLength = options.MaxLength;
+
+    public PresentedKey Read(HttpRequest request, out ApiKeyHash hash)
+    {
+        hash = default;
+        var headers = request.Headers;
+        foreach (var name in _headers)
+        {
+            var values = headers[name];
+            if (values.Count == 0)
+            {
+                continue;
+            }
+
+            if (values.Count > 1)
+            {
+                return PresentedKey.Malformed;
+            }
+
+            ReadOnlySpan<char> key = values[0];
+            if (string.Equals(name, HeaderNames.Authorization, StringComparison.OrdinalIgnoreCase))
+            {
+                const string Bearer = "Bearer ";
+                if (!key.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase))
+                {
+                    return PresentedKey.Malformed;
+                }
+
+                key = key[Bearer.Length..];
+            }
+
+            return Check(key.Trim(' '), out hash);
+        }
+
+        if (options.QueryParameter is { } parameter && request.QueryString.HasValue)
+        {
+            var values = request.Query[parameter];
+            if (values.Count > 1)
+            {
+                return PresentedKey.Malformed;
+            }
+
+            if (values.Count == 1)
+            {
+                return Check(values[0], out hash);
+            }
+        }
+
+        return PresentedKey.Missing;
+    }
+
+    private PresentedKey Check(ReadOnlySpan<char> key, out ApiKeyHash hash)
+    {
+        hash = default;
+        if (key.IsEmpty || key.Length > _maxLength)
+        {
+            return PresentedKey.Malformed;
+        }
+
+        foreach (var c in key)
+        {
+            if (c is <= ' ' or >= (char)0x7F)
+            {
+                return PresentedKey.Malformed;
+            }
+        }
+
+        hash = ApiKeyHash.Compute(key);
+        return PresentedKey.Present;
+    }
+}

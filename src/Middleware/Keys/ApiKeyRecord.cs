@@ -1,0 +1,32 @@
+namespace ErrorCatalog.Middleware;
+
+/// <summary>What a key store knows about a key. Returned by <see cref="IApiKeyStore"/>; never holds the key itself.</summary>
+public sealed class ApiKeyRecord
+{
+    /// <summary>A stable id for logs, metrics and counters.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The subscription (configured under <c>Subscriptions</c>) whose plan and shared limits apply.</summary>
+    public string? SubscriptionId { get; init; }
+
+    /// <summary>The plan, for a key without a configured subscription.</summary>
+    public string? Plan { get; init; }
+
+    /// <summary>Scopes granted to the key.</summary>
+    public IReadOnlyList<string> Scopes { get; init; } = [];
+
+    /// <summary>Addresses or CIDR ranges the key may be used from (empty: any).</summary>
+    public IReadOnlyList<string> AllowedIps { get; init; } = [];
+
+    /// <summary>The key's state.</summary>
+    public ApiKeyState State { get; init; } = ApiKeyState.Active;
+
+    /// <summary>When the key stops working.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>The key's own permit limits by limit name.</summary>
+    public IReadOnlyDictionary<string, long> Limits { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Past a credit quota, admit and count overage instead of refusing.</summary>
+    public bool Overage { get; init; }
+}

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using Microsoft.Extensions.Logging;
+
+namespace ErrorCatalog.Middleware;
+
+/// <summary>
+/// Finds a presented key's <see cref="ResolvedKey"/>: from the configured keys (compiled at start-up, looked up
+/// synchronously), or from the application's <see cref="IApiKeyStore"/> through a short cache.
+/// </summary>
+internal sealed partial class KeyResolver
+{
+    private const int MaxCachedKeys = 100_000;
+
+    private readonly FrozenDictionary<ApiKeyHash, ResolvedKey>? _configured;
+    private readonly IApiKeyStore? _store;
+    private readonly PlanBook _book;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _cacheDuration;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<ApiKeyHash, CacheEntry> _cache = new();
+
+    public KeyResolver(PlanBook book, IApiKeyStore? store, TimeProvider time, ILogger<KeyResolver> logger, FrozenDictionary<ApiKeyHash, ResolvedKey>? configured)
+    {
+        _book = book;
+        _store = store;
+        _time = time;
+        _logger = logger;
+        _configured = configured;
+        _cacheDuration = book.Options.Keys.CacheDuration;
+    }
+
+    public bool IsCustomStore => _store is not null;
+
+    public ValueTask<ResolvedKey?> FindAsync(ApiKeyHash hash, CancellationToken cancellationToken)
+    {
+        if (_store is null)
+        {
+            return new(_configured!.GetValueOrDefault(hash));
+        }
+
+        if (_cache.TryGetValue(hash, out var entry) && entry.ExpiresAt > _time.GetTimestamp())
+        {
+            return new(entry.Key);
+        }
+
+        return FindInStoreAsync(hash, cancellationToken);
+    }
+
+    private async ValueTask<ResolvedKey?> FindInStoreAsync(ApiKeyHash hash, CancellationToken cancellationToken)
+    {
+        var record = await _store!.FindAsync(hash, cancellationToken).ConfigureAwait(false);
+        ResolvedKey? key = null;
+        if (record is not null)
+        {
+            var errors = new List<string>();
+            key = _book.Resolve(record, errors, "key store record");
+            if (errors.Count > 0)
+            {
+                Log.BadRecord(_logger, record.Id, string.Join(" ", errors));
+            }
+        }
+
+        if (_cacheDuration > TimeSpan.Zero)
+        {
+            if (_cache.Count >= MaxCachedKeys)
+            {
+                _cache.Clear(); // bounded: a flood of random keys cannot grow it without end
+            }
+
+            var ticks = (long)(_cacheDuration.TotalSeconds * _time.TimestampFrequency);
+            _cache[hash] = new CacheEntry(key, _time.GetTimestamp() + ticks);
+        }
+
+        return key;
+    }
+
+    private sealed record CacheEntry(ResolvedKey? Key, long ExpiresAt);
+
+    private static partial class Log
+    {
+        [LoggerMessage(10, LogLevel.Warning, "Key store record {KeyId} cannot be used: {Problem}", EventName = "BadKeyRecord")]
+        public static partial void BadRecord(ILogger logger, string keyId, string problem);
+    }
+}

@@ -1,0 +1,40 @@
+namespace ErrorCatalog.Middleware;
+
+/// <summary>
+/// All limits of one request, decided together: all admit and all are charged, or the request is refused and
+/// nothing is charged. Reused across requests (it lives in the pooled request state).
+/// </summary>
+internal sealed class CounterBatch
+{
+    private CounterItem[] _items = new CounterItem[8];
+
+    public int Count { get; private set; }
+
+    /// <summary>The instant the decision is made for (from <see cref="TimeProvider"/>).</summary>
+    public DateTimeOffset Now { get; set; }
+
+    /// <summary>The refusing item, or -1.</summary>
+    public int RefusedIndex { get; set; } = -1;
+
+    public bool HasLeases { get; set; }
+
+    public ref CounterItem this[int index] => ref _items[index];
+
+    public void Add(in LimitEntry entry, long cost, bool overageAllowed)
+    {
+        if (Count == _items.Length)
+        {
+            Array.Resize(ref _items, _items.Length * 2);
+        }
+
+        _items[Count++] = new CounterItem { Entry = entry, Cost = cost, OverageAllowed = overageAllowed };
+    }
+
+    public void Reset()
+    {
+        Array.Clear(_items, 0, Count);
+        Count = 0;
+        RefusedIndex = -1;
+        HasLeases = false;
+    }
+}

@@ -1,0 +1,47 @@
+using ErrorCatalog;
+
+namespace ErrorCatalog.Middleware;
+
+/// <summary>
+/// Everything <c>AddApiErrorCatalog</c> reads from the <c>ApiErrorCatalog</c> configuration section: how keys are
+/// sent, plans and their limits, subscriptions, keys, the IP limit, JSON-RPC costs and header profiles.
+/// Validated at start-up; a bad setting fails with its path.
+/// </summary>
+public sealed class ApiErrorCatalogOptions
+{
+    /// <summary>The catalog refusals are answered from. Default: the library's own <see cref="ApiErrors"/>.</summary>
+    public ApiErrorCatalog Catalog { get; set; } = ApiErrors.Catalog;
+
+    /// <summary>Where and how clients send their key.</summary>
+    public ApiKeyReadingOptions Keys { get; set; } = new();
+
+    /// <summary>Plans by name: limits and features.</summary>
+    public Dictionary<string, PlanOptions> Plans { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Subscriptions by id: a plan shared by several keys.</summary>
+    public Dictionary<string, SubscriptionOptions> Subscriptions { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Keys of the configuration-backed store (ignored when an <see cref="IApiKeyStore"/> is registered).</summary>
+    public List<ApiKeyOptions> ApiKeys { get; set; } = [];
+
+    /// <summary>A limit per client IP address, applied to every request (null: none).</summary>
+    public LimitOptions? IpLimit { get; set; }
+
+    /// <summary>Credit costs of JSON-RPC methods, for endpoints marked <c>WithJsonRpcCredits()</c>.</summary>
+    public JsonRpcOptions JsonRpc { get; set; } = new();
+
+    /// <summary>Which rate-limit headers every response carries.</summary>
+    public RateLimitHeaderProfiles Headers { get; set; } = RateLimitHeaderProfiles.XRateLimit;
+
+    /// <summary>Credits an endpoint costs when it declares none. Default 1.</summary>
+    public long DefaultCredits { get; set; } = 1;
+
+    /// <summary>Retry-After for a concurrency refusal, when no request's end can be predicted. Default 1 s.</summary>
+    public TimeSpan ConcurrencyRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Shown in errors as <c>{upgradeUrl}</c>.</summary>
+    public string? UpgradeUrl { get; set; }
+
+    /// <summary>How long idle counters are kept after their window ends before they are reclaimed. Default 1 min.</summary>
+    public TimeSpan IdleCounterRetention { get; set; } = TimeSpan.FromMinutes(1);
+}

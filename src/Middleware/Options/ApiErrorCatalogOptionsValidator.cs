@@ -1,0 +1,81 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.Options;
+
+namespace ErrorCatalog.Middleware;
+
+/// <summary>
+/// Validates the options at start-up (<c>ValidateOnStart</c>) by compiling them: every unknown plan, bad window,
+/// missing catalog answer, malformed key hash or duplicate key fails with the setting's configuration path.
+/// Hand-written because the checks cross-reference settings and the catalog, which data annotations cannot.
+/// </summary>
+internal sealed class ApiErrorCatalogOptionsValidator(string path) : IValidateOptions<ApiErrorCatalogOptions>
+{
+    public string Path { get; } = path;
+
+    public ValidateOptionsResult Validate(string? name, ApiErrorCatalogOptions options)
+    {
+        var errors = new List<string>();
+        Compile(options, errors, customStore: false);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    public CompiledOptions Compile(ApiErrorCatalogOptions options, List<string> errors, bool customStore)
+    {
+        var book = PlanBook.Build(options, Path, errors);
+        var refusals = new RefusalMap(options.Catalog, Path, errors, customStore);
+        var keys = new Dictionary<ApiKeyHash, ResolvedKey>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.ApiKeys.Count; i++)
+        {
+            var key = options.ApiKeys[i];
+            var keyPath = $"{Path}:ApiKeys:{i}";
+            if (string.IsNullOrWhiteSpace(key.Id))
+            {
+                errors.Add($"{keyPath}:Id must be set.");
+                continue;
+            }
+
+            if (!ids.Add(key.Id))
+            {
+                errors.Add($"{keyPath}:Id '{key.Id}' is used by another key.");
+            }
+
+            if (!ApiKeyHash.TryParse(key.Hash, out var hash))
+            {
+                errors.Add($"{keyPath}:Hash must be the SHA-256 of the key as 64 hex digits (see ApiKeyHash.Compute); the key itself never goes in configuration.");
+                continue;
+            }
+
+            if (key.Subscription is not null && !options.Subscriptions.ContainsKey(key.Subscription))
+            {
+                errors.Add($"{keyPath}:Subscription '{key.Subscription}' is not configured under {Path}:Subscriptions.");
+                continue;
+            }
+
+            if (key.Subscription is null && key.Plan is null)
+            {
+                errors.Add($"{keyPath}: set Subscription or Plan.");
+                continue;
+            }
+
+            var record = new ApiKeyRecord
+            {
+                Id = key.Id,
+                SubscriptionId = key.Subscription,
+                Plan = key.Plan,
+                Scopes = key.Scopes,
+                AllowedIps = key.AllowedIps,
+                State = key.State,
+                ExpiresAt = key.ExpiresAt,
+                Limits = key.Limits,
+                Overage = key.Overage,
+            };
+            if (book.Resolve(record, errors, keyPath) is { } resolved && !keys.TryAdd(hash, resolved))
+            {
+                errors.Add($"{keyPath}:Hash is the same as another key's.");
+            }
+        }
+
+        return new CompiledOptions(book, refusals, keys.ToFrozenDictionary());
+    }
+}

@@ -1,0 +1,34 @@
+using ErrorCatalog;
+
+namespace ErrorCatalog.Middleware;
+
+/// <summary>One limit: how many requests or credits per window, or requests in flight.</summary>
+public sealed class LimitOptions
+{
+    /// <summary>What is counted. Default <see cref="LimitKind.Requests"/>.</summary>
+    public LimitKind Kind { get; set; } = LimitKind.Requests;
+
+    /// <summary>The most requests, credits or in-flight requests the window allows.</summary>
+    public long PermitLimit { get; set; }
+
+    /// <summary>
+    /// The window: <c>minute</c>, <c>hour</c>, <c>day</c>, <c>month</c> (calendar month, resets 00:00 UTC on the 1st),
+    /// or a time span such as <c>00:00:10</c>. Fixed windows are aligned to the UTC clock. Not used by concurrency.
+    /// </summary>
+    public string? Window { get; set; }
+
+    /// <summary>Counts over a sliding window (the last window's use weighted by its overlap) instead of a fixed one.</summary>
+    public bool Sliding { get; set; }
+
+    /// <summary>Whose counter: each key's (default), the subscription's shared one, or the client IP's.</summary>
+    public LimitScope Scope { get; set; } = LimitScope.Key;
+
+    /// <summary>The refusal answering this limit; default from the window and kind (minute, day, month, credits…).</summary>
+    public Refusal? Refusal { get; set; }
+
+    /// <summary>A catalog code answering this limit instead of the refusal's entry.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>Text for <c>{tierLimit}</c> in errors (default "<c>N req/minute</c>").</summary>
+    public string? Description { get; set; }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using ErrorCatalog;
+
+namespace ErrorCatalog.Middleware;
+
+/// <summary>
+/// A limit as checked: its counter namespace (<c>key:minute</c>, <c>subscription:credits</c>, <c>ip:ip</c>),
+/// permit, window, and the catalog error that answers it. Header text that never changes is built here once.
+/// </summary>
+internal sealed class LimitDefinition
+{
+    public LimitDefinition(string name, LimitScope scope, LimitKind kind, long permitLimit, WindowSpec window, bool sliding, ErrorDescriptor error, string? description)
+    {
+        Name = name;
+        Scope = scope;
+        Kind = kind;
+        PermitLimit = permitLimit;
+        Window = window;
+        Sliding = sliding && kind != LimitKind.Concurrency;
+        Error = error;
+        CounterName = scope switch { LimitScope.Subscription => "subscription:", LimitScope.Ip => "ip:", _ => "key:" } + name;
+        PermitLimitText = permitLimit.ToString(CultureInfo.InvariantCulture);
+        Description = description ?? (kind == LimitKind.Concurrency
+            ? $"{permitLimit} concurrent requests"
+            : $"{permitLimit} {(kind == LimitKind.Credits ? "credits" : "req")}/{window.Name}");
+        PolicyItem = kind == LimitKind.Concurrency
+            ? $"\"{name}\";q={permitLimit}"
+            : $"\"{name}\";q={permitLimit};w={window.Seconds}";
+    }
+
+    public string Name { get; }
+
+    public LimitScope Scope { get; }
+
+    public LimitKind Kind { get; }
+
+    public long PermitLimit { get; }
+
+    public WindowSpec Window { get; }
+
+    public bool Sliding { get; }
+
+    public ErrorDescriptor Error { get; }
+
+    /// <summary>The counter's namespace: two limits never share a counter by accident.</summary>
+    public string CounterName { get; }
+
+    public string PermitLimitText { get; }
+
+    /// <summary>For <c>{tierLimit}</c>.</summary>
+    public string Description { get; }
+
+    /// <summary>This limit's item of <c>RateLimit-Policy</c>.</summary>
+    public string PolicyItem { get; }
+
+    /// <summary>The last X-RateLimit-Reset text; see RateLimitHeaderWriter.</summary>
+    public CachedReset? LastReset { get; set; }
+
+    /// <summary>A copy with another permit (a subscription's or key's own limit).</summary>
+    public LimitDefinition WithPermit(long permitLimit, LimitScope scope) =>
+        permitLimit == PermitLimit && scope == Scope
+            ? this
+            : new(Name, scope, Kind, permitLimit, Window, Sliding, Error, null);
+}

@@ -1,0 +1,54 @@
+namespace ErrorCatalog.Middleware;
+
+/// <summary>
+/// A fixed window aligned to the UTC clock (every minute starts at :00, every day at 00:00 UTC) or a calendar
+/// month. Aligned windows give every instance and the Redis backend the same window for the same instant.
+/// </summary>
+internal readonly record struct WindowSpec(long PeriodTicks, bool CalendarMonth)
+{
+    public static WindowSpec Month => new(0, true);
+
+    /// <summary>Parses <c>minute</c>, <c>hour</c>, <c>day</c>, <c>month</c> or a positive time span.</summary>
+    public static bool TryParse(string? text, out WindowSpec window)
+    {
+        window = text?.Trim().ToLowerInvariant() switch
+        {
+            "second" => new(TimeSpan.TicksPerSecond, false),
+            "minute" => new(TimeSpan.TicksPerMinute, false),
+            "hour" => new(TimeSpan.TicksPerHour, false),
+            "day" => new(TimeSpan.TicksPerDay, false),
+            "month" => Month,
+            _ => TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.FromSeconds(1)
+                ? new(span.Ticks, false)
+                : default,
+        };
+        return window != default;
+    }
+
+    /// <summary>The window holding <paramref name="now"/>: its index (distinct per window), start and end.</summary>
+    public (long Index, DateTimeOffset Start, DateTimeOffset End) Get(DateTimeOffset now)
+    {
+        var utc = now.UtcTicks;
+        if (CalendarMonth)
+        {
+            var date = new DateTime(utc, DateTimeKind.Utc);
+            var start = new DateTimeOffset(date.Year, date.Month, 1, 0, 0, 0, TimeSpan.Zero);
+            return ((date.Year * 12L) + date.Month - 1, start, start.AddMonths(1));
+        }
+
+        var index = utc / PeriodTicks;
+        return (index, new DateTimeOffset(index * PeriodTicks, TimeSpan.Zero), new DateTimeOffset((index + 1) * PeriodTicks, TimeSpan.Zero));
+    }
+
+    /// <summary>Whole seconds of the window (a month counts as 30 days for the IETF <c>w</c> parameter).</summary>
+    public long Seconds => CalendarMonth ? 30L * 24 * 3600 : PeriodTicks / TimeSpan.TicksPerSecond;
+
+    /// <summary>A name for defaults: minute, hour, day, month or the span.</summary>
+    public string Name => CalendarMonth ? "month" : PeriodTicks switch
+    {
+        TimeSpan.TicksPerMinute => "minute",
+        TimeSpan.TicksPerHour => "hour",
+        TimeSpan.TicksPerDay => "day",
+        _ => TimeSpan.FromTicks(PeriodTicks).ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+    };
+}

@@ -1,0 +1,57 @@
+using ErrorCatalog;
+
+namespace ErrorCatalog.Middleware;
+
+/// <summary>
+/// The catalog entry answering each key and access refusal. A catalog that answers fewer refusals falls back
+/// to a close one (a revoked key to "invalid key"); a refusal with no answer at all fails start-up.
+/// </summary>
+internal sealed class RefusalMap
+{
+    private static readonly (Refusal Refusal, Refusal[] Fallbacks)[] Chains =
+    [
+        (Refusal.KeyMissing, []),
+        (Refusal.KeyInvalid, []),
+        (Refusal.KeyRevoked, [Refusal.KeyInvalid]),
+        (Refusal.KeyExpired, [Refusal.KeyInvalid]),
+        (Refusal.KeyInactive, [Refusal.KeyInvalid]),
+        (Refusal.KeyDisabled, [Refusal.KeyInvalid]),
+        (Refusal.PaymentRequired, [Refusal.KeyDisabled, Refusal.KeyInvalid]),
+        (Refusal.PaymentExpired, [Refusal.PaymentRequired, Refusal.KeyDisabled, Refusal.KeyInvalid]),
+        (Refusal.KeyRequired, [Refusal.KeyMissing]),
+        (Refusal.PlanNotAuthorized, [Refusal.InsufficientScope]),
+        (Refusal.InsufficientScope, [Refusal.PlanNotAuthorized]),
+        (Refusal.IpNotAllowed, [Refusal.PlanNotAuthorized, Refusal.InsufficientScope]),
+    ];
+
+    private readonly ErrorDescriptor[] _answers = new ErrorDescriptor[Enum.GetValues<Refusal>().Length];
+
+    public RefusalMap(ApiErrorCatalog catalog, string path, List<string> errors, bool storeCanFail)
+    {
+        foreach (var (refusal, fallbacks) in Chains)
+        {
+            var answer = catalog.Find(refusal) ?? fallbacks.Select(catalog.Find).FirstOrDefault(d => d is not null);
+            if (answer is null)
+            {
+                errors.Add($"{path}:Catalog answers no refusal {refusal} (nor {string.Join(", ", fallbacks)}); add 'refusal: {refusal}' to an entry of errors.yaml.");
+                continue;
+            }
+
+            _answers[(int)refusal] = answer;
+        }
+
+        if (storeCanFail)
+        {
+            if (catalog.Find(Refusal.StoreUnavailable) is { } unavailable)
+            {
+                _answers[(int)Refusal.StoreUnavailable] = unavailable;
+            }
+            else
+            {
+                errors.Add($"{path}:Catalog answers no refusal StoreUnavailable, needed when the key store cannot answer.");
+            }
+        }
+    }
+
+    public ErrorDescriptor this[Refusal refusal] => _answers[(int)refusal];
+}

@@ -1,0 +1,155 @@
+using ErrorCatalog;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace ErrorCatalog.Middleware;
+
+/// <summary>
+/// Answers a refusal from the catalog: fills the entry's placeholders the middleware knows by name
+/// (retryAfter, limit, used, remaining, cost, resetAt, tierLimit, upgradeUrl, plan, tier, scope, header,
+/// expiredAt, window), logs one line with the request id the body carries, counts it, and writes it.
+/// </summary>
+internal sealed partial class RefusalResponder(
+    RateLimitHeaderWriter headers,
+    ApiErrorCatalogMetrics metrics,
+    ILogger<RefusalResponder> logger,
+    TimeProvider time,
+    string? upgradeUrl,
+    string keyHeaderName)
+{
+    public ValueTask RefuseAsync(HttpContext context, RequestState state, ErrorDescriptor descriptor, Refusal reason, string? scope = null)
+    {
+        var error = new ApiError(descriptor);
+        var key = state.Key;
+        if (key is not null)
+        {
+            SetText(ref error, "plan", key.Plan.Name);
+            SetText(ref error, "tier", key.Plan.Name);
+            if (key.Record.ExpiresAt is { } expiredAt)
+            {
+                SetTime(ref error, "expiredAt", expiredAt);
+            }
+        }
+
+        SetText(ref error, "scope", scope);
+        SetText(ref error, "header", keyHeaderName);
+        SetText(ref error, "upgradeUrl", upgradeUrl);
+        return WriteAsync(context, state, ref error, reason);
+    }
+
+    public ValueTask RefuseLimitAsync(HttpContext context, RequestState state)
+    {
+        var batch = state.Batch;
+        ref var item = ref batch[batch.RefusedIndex];
+        var limit = item.Entry.Limit;
+        var error = new ApiError(limit.Error);
+        var retryAfter = TimeSpan.FromSeconds(Math.Max(1, ApiError.ToWholeSeconds(item.RetryAfter)));
+        SetSeconds(ref error, "retryAfter", retryAfter);
+        SetNumber(ref error, "limit", limit.PermitLimit);
+        SetNumber(ref error, "used", item.Used);
+        SetNumber(ref error, "remaining", item.Remaining);
+        SetNumber(ref error, "cost", item.Cost);
+        SetTime(ref error, "resetAt", batch.Now + retryAfter);
+        SetText(ref error, "tierLimit", limit.Description);
+        SetText(ref error, "window", limit.Name);
+        SetText(ref error, "upgradeUrl", upgradeUrl);
+        if (state.Key is { } key)
+        {
+            SetText(ref error, "plan", key.Plan.Name);
+            SetText(ref error, "tier", key.Plan.Name);
+        }
+
+        // Retry-After on every limit refusal, whether or not the entry declares it.
+        context.Response.Headers.RetryAfter = HeaderValues.Integer(ApiError.ToWholeSeconds(retryAfter));
+        return WriteAsync(context, state, ref error, limit.Error.Refusal == Refusal.None ? LimitRefusal(limit) : limit.Error.Refusal);
+    }
+
+    private ValueTask WriteAsync(HttpContext context, RequestState state, ref ApiError error, Refusal reason)
+    {
+        var requestId = context.TraceIdentifier;
+        headers.Write(context.Response.Headers, state.Batch, state.Key);
+        Log.Refused(logger, requestId, error.Code, reason, state.Key?.Id);
+        metrics.Refused(state.Key?.Plan.Name, reason);
+
+        var errorContext = new ErrorContext
+        {
+            RequestId = requestId,
+            Instance = context.Request.Path.Value,
+            Timestamp = time.GetUtcNow(),
+            ElapsedMilliseconds = (long)time.GetElapsedTime(state.StartTimestamp).TotalMilliseconds,
+            CreditCount = 0,
+            Plan = state.Key?.Plan.Name,
+        };
+        return ApiErrorWriter.WriteAsync(context.Response, error, errorContext, state.Policy.Shape);
+    }
+
+    private static Refusal LimitRefusal(LimitDefinition limit) => limit.Kind switch
+    {
+        LimitKind.Concurrency => Refusal.ConcurrencyLimit,
+        LimitKind.Credits => limit.Scope == LimitScope.Subscription ? Refusal.SubscriptionLimit : Refusal.CreditsLimit,
+        _ => limit.Scope == LimitScope.Ip ? Refusal.IpLimit : Refusal.MinuteLimit,
+    };
+
+    // Setters that respect the type the catalog declared; a mismatch costs a conversion, never an exception.
+    private static void SetNumber(ref ApiError error, string name, long value)
+    {
+        var index = error.Descriptor.IndexOf(name);
+        if (index < 0)
+        {
+            return;
+        }
+
+        switch (error.Descriptor.Placeholders[index].Kind)
+        {
+            case PlaceholderKind.String:
+                error.Set(index, HeaderValues.Integer(value));
+                break;
+            case PlaceholderKind.Seconds:
+                error.Set(index, TimeSpan.FromSeconds(value));
+                break;
+            case PlaceholderKind.Timestamp or PlaceholderKind.UnixTime:
+                break;
+            default:
+                error.Set(index, value);
+                break;
+        }
+    }
+
+    private static void SetSeconds(ref ApiError error, string name, TimeSpan value)
+    {
+        var index = error.Descriptor.IndexOf(name);
+        if (index >= 0 && error.Descriptor.Placeholders[index].Kind is PlaceholderKind.Seconds)
+        {
+            error.Set(index, value);
+        }
+        else if (index >= 0)
+        {
+            SetNumber(ref error, name, ApiError.ToWholeSeconds(value));
+        }
+    }
+
+    private static void SetTime(ref ApiError error, string name, DateTimeOffset value)
+    {
+        var index = error.Descriptor.IndexOf(name);
+        if (index >= 0 && error.Descriptor.Placeholders[index].Kind is PlaceholderKind.Timestamp or PlaceholderKind.UnixTime)
+        {
+            error.Set(index, value);
+        }
+    }
+
+    private static void SetText(ref ApiError error, string name, string? value)
+    {
+        var index = error.Descriptor.IndexOf(name);
+        if (index >= 0 && value is not null && error.Descriptor.Placeholders[index].Kind is PlaceholderKind.String)
+        {
+            error.Set(index, value);
+        }
+    }
+
+    private static partial class Log
+    {
+        // The request id is the one the error body carries ($requestId), so a client's report finds this line.
+        [LoggerMessage(1, LogLevel.Information, "Request {RequestId} refused with {Code} ({Reason}) for key {KeyId}", EventName = "RequestRefused")]
+        public static partial void Refused(ILogger logger, string requestId, string code, Refusal reason, string? keyId);
+    }
+}
