@@ -1,12 +1,25 @@
 using ErrorCatalog;
+using ErrorCatalog.Middleware;
+
+// `dotnet run --project samples/QuickStart -- hash-key <key>` prints the hash to put in appsettings.json.
+if (args is ["hash-key", var newKey])
+{
+    Console.WriteLine(ApiKeyHash.Compute(newKey));
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddApiErrorCatalog(builder.Configuration.GetSection("ApiErrorCatalog"));
 var app = builder.Build();
+
+// Keys, plans and limits from appsettings.json; every refusal is a catalog error with rate-limit headers.
+app.UseApiErrorCatalog();
 
 // A tiny FX-style API: every failure is a catalog error from errors.yaml, written as problem+json.
 var rates = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase) { ["EUR-USD"] = 1.0842m, ["GBP-USD"] = 1.2710m };
 
-app.MapGet("/", () => Results.Ok(new { name = "ErrorCatalog QuickStart", errors = "/v1/errors", example = "/v1/rates/EUR-USD" }));
+app.MapGet("/", () => Results.Ok(new { name = "ErrorCatalog QuickStart", errors = "/v1/errors", example = "/v1/rates/EUR-USD" }))
+    .ApiKeyOptional().ExemptFromLimits();
 
 app.MapGet("/v1/rates/{pair}", IResult (string pair) =>
 {
@@ -20,6 +33,14 @@ app.MapGet("/v1/rates/{pair}", IResult (string pair) =>
         : ApiErrors.NotFound($"pair {pair.ToUpperInvariant()}");
 });
 
+// A feature of the pro plan only: other keys get 403 API_KEY_PLAN_NOT_AUTHORIZED.
+app.MapGet("/v1/rates/{pair}/spread", IResult (string pair) =>
+    rates.TryGetValue(pair, out var rate)
+        ? Results.Ok(new { pair = pair.ToUpperInvariant(), bid = rate - 0.0001m, ask = rate + 0.0001m })
+        : ApiErrors.NotFound($"pair {pair.ToUpperInvariant()}"))
+    .RequirePlan("spread")
+    .RequireScope("rates:read");
+
 // The catalog itself, so a client (or a human) can see every code it may branch on.
 app.MapGet("/v1/errors", () => ApiErrors.Catalog.Errors.Select(e => new
 {
@@ -30,7 +51,7 @@ app.MapGet("/v1/errors", () => ApiErrors.Catalog.Errors.Select(e => new
     type = e.Type,
     resolution = e.Resolution,
     refusal = e.Refusal == Refusal.None ? null : e.Refusal.ToString(),
-}));
+})).ApiKeyOptional().ExemptFromLimits();
 
 // Any catalog entry by code, with its placeholders left out: shows each body and its headers.
 app.MapGet("/v1/errors/{code}", IResult (string code, string? shape) =>
@@ -51,7 +72,7 @@ app.MapGet("/v1/errors/{code}", IResult (string code, string? shape) =>
     error.TrySet("limit", 10);
     error.TrySet("retryAfter", TimeSpan.FromSeconds(42));
     return shape is null ? error : new ShapedError(error, ApiErrors.Catalog.GetShape(shape));
-});
+}).ApiKeyOptional().ExemptFromLimits();
 
 app.Run();
 
