@@ -13,8 +13,6 @@ namespace ErrorCatalog.Middleware;
 /// </summary>
 internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, ApiErrorCatalogRuntime runtime)
 {
-    private static readonly object UnknownAddress = "unknown";
-
     public Task InvokeAsync(HttpContext context)
     {
         var state = runtime.States.Get();
@@ -107,24 +105,8 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
         if (!policy.Exempt)
         {
             var batch = state.Batch;
-            batch.Now = runtime.Time.GetUtcNow();
-            if (runtime.Book.IpLimit is { } ipLimit)
-            {
-                object partition = context.Connection.RemoteIpAddress is { } address ? address : UnknownAddress;
-                batch.Add(new LimitEntry(ipLimit, partition, string.Empty), 1, overageAllowed: false);
-            }
-
-            var credits = 0L;
-            if (key is not null)
-            {
-                credits = await GetCreditsAsync(context, key, policy).ConfigureAwait(false);
-                foreach (var entry in key.Limits)
-                {
-                    var isCredits = entry.Limit.Kind == LimitKind.Credits;
-                    batch.Add(entry, isCredits ? credits : 1, overageAllowed: isCredits && key.Record.Overage);
-                }
-            }
-
+            var credits = key is null ? 0 : await GetCreditsAsync(context, key, policy).ConfigureAwait(false);
+            runtime.FillBatch(batch, context, key, credits);
             if (batch.Count > 0 && !await runtime.Counters.AcquireAsync(batch, aborted).ConfigureAwait(false))
             {
                 await runtime.Responder.RefuseLimitAsync(context, state).ConfigureAwait(false);

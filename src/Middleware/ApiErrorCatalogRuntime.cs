@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using ErrorCatalog;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.Extensions.Options;
@@ -73,7 +74,34 @@ internal sealed class ApiErrorCatalogRuntime : IDisposable
 
     public ILogger Logger { get; }
 
+    /// <summary>
+    /// Puts a request's limits in its batch: the IP limit, then the key's (credits cost <paramref name="credits"/>,
+    /// overage where the key allows it). Partitions are namespaced by limit (see <see cref="LimitDefinition.CounterName"/>).
+    /// </summary>
+    public void FillBatch(CounterBatch batch, HttpContext context, ResolvedKey? key, long credits)
+    {
+        batch.Now = Time.GetUtcNow();
+        if (Book.IpLimit is { } ipLimit)
+        {
+            object partition = context.Connection.RemoteIpAddress is { } address ? address : UnknownAddress;
+            batch.Add(new LimitEntry(ipLimit, partition, string.Empty), 1, overageAllowed: false);
+        }
+
+        if (key is null)
+        {
+            return;
+        }
+
+        foreach (var entry in key.Limits)
+        {
+            var isCredits = entry.Limit.Kind == LimitKind.Credits;
+            batch.Add(entry, isCredits ? credits : 1, overageAllowed: isCredits && key.Record.Overage);
+        }
+    }
+
     public void Dispose() => (Counters as IDisposable)?.Dispose();
+
+    private static readonly object UnknownAddress = "unknown";
 }
 
 /// <summary>What validation compiled, reused by the runtime.</summary>

@@ -1,0 +1,87 @@
+using System.Threading.RateLimiting;
+using ErrorCatalog;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ErrorCatalog.Middleware;
+
+/// <summary>
+/// The configured limits as a <see cref="PartitionedRateLimiter{HttpContext}"/>, for applications that use the
+/// built-in <c>UseRateLimiter</c> (<c>options.GlobalLimiter</c>) instead of, or beside, <c>UseApiErrorCatalog</c>.
+/// It resolves the request's key, builds the same all-or-nothing batch, and refuses with a lease carrying the
+/// catalog error. <c>UseApiErrorCatalog</c> does not go through it: the built-in middleware costs an allocation
+/// per request that the catalog's own path avoids.
+/// </summary>
+public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpContext>
+{
+    private ApiErrorCatalogRuntime? _runtime;
+
+    /// <summary>Statistics per partition are not tracked (null), as the counters may live in another process.</summary>
+    public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
+
+    /// <inheritdoc />
+    protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount)
+    {
+        var pending = AcquireAsyncCore(resource, permitCount, CancellationToken.None);
+        if (pending.IsCompletedSuccessfully)
+        {
+            return pending.Result;
+        }
+
+        // A key-store lookup or remote counter is in flight: let the caller use AcquireAsync.
+        _ = pending.AsTask().ContinueWith(static t => t.Result.Dispose(), TaskScheduler.Default);
+        return Pending;
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var runtime = _runtime ??= resource.RequestServices.GetRequiredService<ApiErrorCatalogRuntime>();
+        var policy = EndpointPolicy.For(resource.GetEndpoint(), runtime.Catalog);
+        if (policy.Exempt)
+        {
+            return ApiLimitLease.Admitted;
+        }
+
+        ResolvedKey? key = (resource.Features.Get<IApiKeyFeature>() as RequestState)?.Key;
+        if (key is null)
+        {
+            switch (runtime.Reader.Read(resource.Request, out var hash))
+            {
+                case PresentedKey.Malformed:
+                    return ApiLimitLease.Refused(new ApiError(runtime.Refusals[Refusal.KeyInvalid]), TimeSpan.Zero);
+                case PresentedKey.Present:
+                    key = await runtime.Resolver.FindAsync(hash, cancellationToken).ConfigureAwait(false);
+                    if (key is null)
+                    {
+                        return ApiLimitLease.Refused(new ApiError(runtime.Refusals[Refusal.KeyInvalid]), TimeSpan.Zero);
+                    }
+
+                    break;
+            }
+        }
+
+        var batch = new CounterBatch();
+        runtime.FillBatch(batch, resource, key, policy.Credits ?? Math.Max(permitCount, runtime.Options.DefaultCredits));
+        if (batch.Count == 0)
+        {
+            return ApiLimitLease.Admitted;
+        }
+
+        if (await runtime.Counters.AcquireAsync(batch, cancellationToken).ConfigureAwait(false))
+        {
+            return batch.HasLeases ? ApiLimitLease.WithLeases(runtime.Counters, batch) : ApiLimitLease.Admitted;
+        }
+
+        ref var item = ref batch[batch.RefusedIndex];
+        var error = new ApiError(item.Entry.Limit.Error);
+        var retryAfter = TimeSpan.FromSeconds(Math.Max(1, ApiError.ToWholeSeconds(item.RetryAfter)));
+        error.TrySet("retryAfter", retryAfter);
+        error.TrySet("limit", item.Entry.Limit.PermitLimit);
+        error.TrySet("used", item.Used);
+        return ApiLimitLease.Refused(error, retryAfter);
+    }
+
+    private static readonly ApiLimitLease Pending = ApiLimitLease.Refused(default, TimeSpan.Zero);
+}
