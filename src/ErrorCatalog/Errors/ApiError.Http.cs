@@ -9,13 +9,20 @@ public partial struct ApiError : IResult, IStatusCodeHttpResult, IContentTypeHtt
 {
     readonly int? IStatusCodeHttpResult.StatusCode => Descriptor?.Status;
 
+    // The entry's own shape; an endpoint's WithErrorShape can change what is written (see ExecuteAsync).
     readonly string? IContentTypeHttpResult.ContentType => Descriptor?.Shape.ContentType;
 
     /// <summary>Writes the error to the response in the endpoint's shape (see <see cref="IErrorShapeMetadata"/>).</summary>
     public readonly Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        var shape = httpContext.GetErrorShape(Descriptor.Catalog);
+        if (Descriptor is null)
+        {
+            throw new InvalidOperationException("The error is default: create it with a generated factory or from a descriptor.");
+        }
+
+        // A descriptor built by hand outside any catalog has only its own shape.
+        var shape = Descriptor.Catalog is { } catalog ? httpContext.GetErrorShape(catalog) : null;
         var pending = ApiErrorWriter.WriteAsync(httpContext.Response, this, httpContext.GetErrorContext(), shape);
         return pending.IsCompletedSuccessfully ? Task.CompletedTask : pending.AsTask();
     }
