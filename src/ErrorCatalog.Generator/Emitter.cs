@@ -177,7 +177,6 @@ internal static class Emitter
     private static string SystemName(string value) => value switch
     {
         "args" => "Arguments",
-        "elapsed" => "Elapsed",
         _ => char.ToUpperInvariant(value[0]) + value.Substring(1),
     };
 
@@ -223,7 +222,7 @@ internal static class Emitter
                 case '\r': sb.Append("\\r"); break;
                 case '\t': sb.Append("\\t"); break;
                 default:
-                    if (c < ' ' || c is '\u2028' or '\u2029' || char.IsSurrogate(c) && false)
+                    if (c < ' ' || c is '\u2028' or '\u2029')
                     {
                         sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     }

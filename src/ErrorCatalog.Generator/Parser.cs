@@ -42,6 +42,7 @@ internal sealed partial class Parser
     private readonly string _text;
     private readonly CancellationToken _cancellationToken;
     private readonly List<DiagnosticInfo> _diagnostics = [];
+    private YamlNode? _shapesNode;
 
     private Parser(string path, string text, CancellationToken cancellationToken)
     {
@@ -102,10 +103,26 @@ internal sealed partial class Parser
                     ns = RequireIdentifierPath(entry.Value, key) ?? ns;
                     break;
                 case "className":
-                    className = RequireIdentifierPath(entry.Value, key) is { } name && !name.Contains('.') ? name : className;
+                    if (RequireScalar(entry.Value, key) is { } name)
+                    {
+                        if (IsIdentifier(name))
+                        {
+                            className = name;
+                        }
+                        else
+                        {
+                            Report(DiagnosticDescriptors.InvalidValue, entry.Value, key, "a C# identifier");
+                        }
+                    }
+
                     break;
                 case "typeBase":
                     typeBase = RequireScalar(entry.Value, key);
+                    if (typeBase is { Length: > 0 } && !typeBase.EndsWith("/", StringComparison.Ordinal) && !typeBase.EndsWith("#", StringComparison.Ordinal))
+                    {
+                        typeBase += "/"; // the slug is a path segment: ".../errors" + "quota" must not become ".../errorsquota"
+                    }
+
                     if (typeBase is not null && !IsAbsoluteUri(typeBase))
                     {
                         Report(DiagnosticDescriptors.BadTypeUri, entry.Value, typeBase);
@@ -151,11 +168,11 @@ internal sealed partial class Parser
             Report(DiagnosticDescriptors.UnknownShape, defaultShapeNode, defaultShape, string.Join(", ", shapeNames.OrderBy(n => n, StringComparer.Ordinal)));
         }
 
-        var errors = errorsNode is null ? [] : ParseErrors(errorsNode, typeBase, shapeNames, shapes);
+        var errors = errorsNode is null ? [] : ParseErrors(errorsNode, className, typeBase, shapeNames, shapes);
         return new CatalogModel(ns, className, defaultShape, new EquatableArray<ShapeModel>(shapes), new EquatableArray<ErrorModel>(errors));
     }
 
-    private List<ErrorModel> ParseErrors(YamlSequenceNode sequence, string? typeBase, HashSet<string> shapeNames, List<ShapeModel> shapes)
+    private List<ErrorModel> ParseErrors(YamlSequenceNode sequence, string className, string? typeBase, HashSet<string> shapeNames, List<ShapeModel> shapes)
     {
         var errors = new List<ErrorModel>();
         var codes = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
@@ -186,7 +203,7 @@ internal sealed partial class Parser
             }
 
             codes.Add(error.Code, codeNode);
-            if (members.TryGetValue(error.MemberName, out var owner) || ReservedMembers.Contains(error.MemberName) || error.MemberName == "ApiErrors")
+            if (members.TryGetValue(error.MemberName, out var owner) || ReservedMembers.Contains(error.MemberName) || error.MemberName == className)
             {
                 Report(DiagnosticDescriptors.NameCollision, codeNode, error.Code, error.MemberName, owner ?? error.MemberName);
             }
@@ -235,8 +252,6 @@ internal sealed partial class Parser
 
         return errors;
     }
-
-    private YamlNode? _shapesNode;
 
     private YamlNode? FindShapeNode(string name) =>
         _shapesNode is YamlMappingNode map ? map.Children.FirstOrDefault(e => KeyOf(e.Key) == name).Key : null;
@@ -372,7 +387,8 @@ internal sealed partial class Parser
 
         foreach (var placeholder in declared)
         {
-            if (!used.Contains(placeholder.Name) && !shapeReferences.Contains(placeholder.Name))
+            // One of an unknown type was reported already (EC0006).
+            if (!used.Contains(placeholder.Name) && !shapeReferences.Contains(placeholder.Name) && PlaceholderTypes.Contains(placeholder.Type))
             {
                 Report(DiagnosticDescriptors.UnusedPlaceholder, FindDeclaration(entry, placeholder.Name) ?? detailNode, placeholder.Name, code);
             }
@@ -455,6 +471,13 @@ internal sealed partial class Parser
         if (!PlaceholderTypes.Contains(type))
         {
             Report(DiagnosticDescriptors.UnknownPlaceholderType, node, name, type);
+            // Kept, so its uses are not reported again as "has no type" (EC0007/EC0011); the entry is
+            // not emitted anyway, since this returns false.
+            if (!declared.Any(p => p.Name == name))
+            {
+                declared.Add(new PlaceholderModel(name, type));
+            }
+
             return false;
         }
 

@@ -1,0 +1,126 @@
+using System.IO.Compression;
+using ErrorCatalog.Generator.Tests.Harness;
+
+namespace ErrorCatalog.Generator.Tests;
+
+/// <summary>
+/// The NuGet package as a user gets it: a fresh project that references it compiles its own errors.yaml,
+/// so the generator and YamlDotNet load from the package's analyzers folder.
+/// </summary>
+public sealed class PackageTests(PackageFixture package) : IClassFixture<PackageFixture>
+{
+    private const string Program = """
+        using System.Text;
+        using ErrorCatalog;
+        using Shop.Errors;
+
+        var error = ShopErrors.OutOfStock(3, "mug");
+        Console.WriteLine(Encoding.UTF8.GetString(ApiErrorWriter.GetBodyBytes(error, new ErrorContext { RequestId = "r1" })));
+        """;
+
+    [Fact]
+    public void Package_HoldsGeneratorYamlDotNetAndBuildFiles()
+    {
+        // Act
+        using var zip = ZipFile.OpenRead(package.PackagePath);
+        var entries = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+
+        // Assert
+        Assert.Contains("analyzers/dotnet/cs/ErrorCatalog.Generator.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/YamlDotNet.dll", entries);
+        Assert.Contains("build/ErrorCatalog.props", entries);
+        Assert.Contains("build/ErrorCatalog.targets", entries);
+        Assert.Contains("lib/net10.0/ErrorCatalog.dll", entries);
+        Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith("Generator.dll", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ConsumerOfPackage_BuildsAndWritesItsOwnError()
+    {
+        // Arrange
+        var consumer = CreateConsumer(
+            """
+            namespace: Shop.Errors
+            className: ShopErrors
+            typeBase: https://shop.test/errors/
+            errors:
+              - code: OUT_OF_STOCK
+                numericCode: 42
+                status: 409
+                title: Out of stock
+                detail: "Only {left:int} left of {sku:string}."
+            """,
+            Program);
+
+        // Act
+        var build = await DotNetCli.RunAsync(consumer, "build", "--disable-build-servers");
+        Assert.True(build.ExitCode == 0, build.ToString());
+        var run = await DotNetCli.RunAsync(consumer, "run", "--no-build");
+
+        // Assert
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(
+            """{"type":"https://shop.test/errors/out-of-stock","title":"Out of stock","status":409,"detail":"Only 3 left of mug.","code":"OUT_OF_STOCK","numericCode":42,"requestId":"r1","left":3,"sku":"mug"}""",
+            run.Output.Trim());
+    }
+
+    [Fact]
+    public async Task ConsumerWithMalformedCatalog_FailsBuildAtTheLine()
+    {
+        // Arrange
+        var consumer = CreateConsumer(
+            """
+            errors:
+              - code: A
+                status: 400
+                title: "never closed
+            """,
+            "Console.WriteLine();");
+
+        // Act
+        var build = await DotNetCli.RunAsync(consumer, "build", "--disable-build-servers");
+
+        // Assert
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("errors.yaml(4,12): error EC0001", build.Output, StringComparison.Ordinal);
+    }
+
+    private string CreateConsumer(string errorsYaml, string program)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(package.Root, "consumer-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+
+        // Empty Directory.* files stop MSBuild from importing whatever lies above the temporary folder.
+        foreach (var name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
+        {
+            File.WriteAllText(Path.Combine(directory, name), "<Project />\n");
+        }
+
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="errorcatalog-test" value="{package.Feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="ErrorCatalog" Version="{package.Version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(directory, "errors.yaml"), errorsYaml);
+        File.WriteAllText(Path.Combine(directory, "Program.cs"), program);
+        return directory;
+    }
+}

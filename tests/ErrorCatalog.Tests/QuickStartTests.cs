@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text.Json;
+using ErrorCatalog.Middleware;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using static ErrorCatalog.Tests.Fakes.TestContexts;
+
+namespace ErrorCatalog.Tests;
+
+/// <summary>The QuickStart sample end to end, with a pro key of its own added to its configuration.</summary>
+public sealed class QuickStartTests(QuickStartTests.Factory factory) : IClassFixture<QuickStartTests.Factory>
+{
+    private const string Key = "quickstart-tests-7f3c9b1e";
+
+    private async Task<(HttpResponseMessage Response, byte[] Body)> GetAsync(string path)
+    {
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-API-Key", Key);
+        var response = await client.GetAsync(path);
+        return (response, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    /// <summary>QuickStart with <see cref="Key"/> configured as a pro key.</summary>
+    public sealed class Factory : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+            builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ApiErrorCatalog:ApiKeys:100:Id"] = "quickstart-tests",
+                ["ApiErrorCatalog:ApiKeys:100:Hash"] = ApiKeyHash.Compute(Key).ToString(),
+                ["ApiErrorCatalog:ApiKeys:100:Plan"] = "pro",
+            }));
+    }
+
+    [Theory]
+    [InlineData("EUR-USD", 1.0842)]
+    [InlineData("gbp-usd", 1.2710)]
+    public async Task KnownPair_Returns200WithRate(string pair, double rate)
+    {
+        var (response, body) = await GetAsync("/v1/rates/" + pair);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = Parse(body);
+        Assert.Equal(pair.ToUpperInvariant(), json.GetProperty("pair").GetString());
+        Assert.Equal((decimal)rate, json.GetProperty("rate").GetDecimal());
+    }
+
+    [Fact]
+    public async Task UnknownPair_Returns404Problem()
+    {
+        var (response, body) = await GetAsync("/v1/rates/XYZ-ABC");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        var problem = Parse(body);
+        Assert.Equal("https://errorcatalog.dev/errors/not-found", problem.GetProperty("type").GetString());
+        Assert.Equal(404, problem.GetProperty("status").GetInt32());
+        Assert.Equal("NOT_FOUND", problem.GetProperty("code").GetString());
+        Assert.Equal("No data for pair XYZ-ABC.", problem.GetProperty("detail").GetString());
+        Assert.Equal("/v1/rates/XYZ-ABC", problem.GetProperty("instance").GetString());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("requestId").GetString()));
+    }
+
+    [Fact]
+    public async Task MalformedPair_Returns400Problem()
+    {
+        var (response, body) = await GetAsync("/v1/rates/EURUSD");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("BAD_REQUEST", Parse(body).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task ErrorList_ListsEveryEntry()
+    {
+        var (response, body) = await GetAsync("/v1/errors");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var entries = Parse(body).EnumerateArray().ToArray();
+        Assert.Equal(ApiErrors.Catalog.Errors.Count, entries.Length);
+        var minute = Assert.Single(entries, e => e.GetProperty("code").GetString() == "API_KEY_PLAN_MINUTE_RATE_LIMIT_REACHED");
+        Assert.Equal(1008, minute.GetProperty("numericCode").GetInt32());
+        Assert.Equal(429, minute.GetProperty("status").GetInt32());
+        Assert.Equal("MinuteLimit", minute.GetProperty("refusal").GetString());
+    }
+
+    [Fact]
+    public async Task ErrorInStatusShape_HasRetryAfterAndStatusObject()
+    {
+        var (response, body) = await GetAsync("/v1/errors/API_KEY_PLAN_MINUTE_RATE_LIMIT_REACHED?shape=status");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal("42", Assert.Single(response.Headers.GetValues("Retry-After")));
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var status = Parse(body).GetProperty("status");
+        Assert.Equal(1008, status.GetProperty("error_code").GetInt32());
+        Assert.Equal(
+            "You've exceeded your API Key's HTTP request rate limit: 10 of 10 requests this minute. Rate limits reset every minute.",
+            status.GetProperty("error_message").GetString());
+        Assert.Equal(JsonValueKind.String, status.GetProperty("timestamp").ValueKind);
+        Assert.Equal(0, status.GetProperty("credit_count").GetInt64());
+    }
+
+    [Fact]
+    public async Task UnknownShapeOrCode_AreCatalogErrors()
+    {
+        var (shape, _) = await GetAsync("/v1/errors/RATE_LIMITED?shape=nope");
+        var (code, _) = await GetAsync("/v1/errors/NO_SUCH_CODE");
+
+        Assert.Equal(HttpStatusCode.BadRequest, shape.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, code.StatusCode);
+    }
+}
