@@ -1,4 +1,5 @@
 using ErrorCatalog;
+using ErrorCatalog.Defaults;
 using ErrorCatalog.Middleware;
 
 // `dotnet run --project samples/QuickStart -- hash-key <key>` prints the hash to put in appsettings.json.

@@ -35,20 +35,27 @@ internal static class Emitter
             EmitFactory(sb, error);
         }
 
+        var shapeNames = ShapeMemberNames(catalog);
         sb.AppendLine();
-        sb.AppendLine("    /// <summary>The descriptor of each entry: code, status, title, templates and pre-encoded text.</summary>");
-        sb.AppendLine("    public static class Descriptors");
+        sb.AppendLine("    /// <summary>The body shapes declared in errors.yaml, for success envelopes and endpoint overrides.</summary>");
+        sb.AppendLine("    public static class Shapes");
         sb.AppendLine("    {");
         var shapeIndex = 0;
         foreach (var shape in catalog.Shapes)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            sb.Append("        private static readonly ").Append(Runtime).Append(".BodyShape Shape").Append(shapeIndex++).Append(" = new(")
+            sb.Append("        /// <summary>The <c>").Append(Xml(shape.Name)).Append("</c> shape (").Append(Xml(shape.ContentType)).AppendLine(").</summary>");
+            sb.Append("        public static readonly ").Append(Runtime).Append(".BodyShape ").Append(shapeNames[shapeIndex++]).Append(" = new(")
                 .Append(Literal(shape.Name)).Append(", ").Append(Literal(shape.ContentType)).Append(", ");
             EmitNode(sb, shape.Root);
             sb.AppendLine(");");
         }
 
+        sb.AppendLine("    }");
+        sb.AppendLine();
+        sb.AppendLine("    /// <summary>The descriptor of each entry: code, status, title, templates and pre-encoded text.</summary>");
+        sb.AppendLine("    public static class Descriptors");
+        sb.AppendLine("    {");
         foreach (var error in catalog.Errors)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -59,11 +66,22 @@ internal static class Emitter
         sb.AppendLine("        /// <summary>The catalog; built after the descriptors above (static fields initialize in order).</summary>");
         sb.Append("        public static readonly ").Append(Runtime).Append(".ApiErrorCatalog Catalog = new(")
             .Append(catalog.DefaultShape is null ? "null" : Literal(catalog.DefaultShape))
-            .Append(", [").Append(string.Join(", ", Enumerable.Range(0, catalog.Shapes.Count).Select(i => "Shape" + i))).Append("], [")
+            .Append(", [").Append(string.Join(", ", shapeNames.Select(n => "Shapes." + n))).Append("], [")
             .Append(string.Join(", ", catalog.Errors.Select(e => e.MemberName))).AppendLine("]);");
         sb.AppendLine("    }");
         sb.AppendLine("}");
         return sb.ToString();
+    }
+
+    /// <summary>PascalCase member names of the shapes, made unique with a number where two would clash.</summary>
+    private static string[] ShapeMemberNames(CatalogModel catalog)
+    {
+        var used = new System.Collections.Generic.HashSet<string>(System.StringComparer.Ordinal);
+        return catalog.Shapes.Select((shape, i) =>
+        {
+            var name = Parser.MemberName(shape.Name);
+            return used.Add(name) ? name : name + i.ToString(CultureInfo.InvariantCulture);
+        }).ToArray();
     }
 
     private static void EmitFactory(StringBuilder sb, ErrorModel error)

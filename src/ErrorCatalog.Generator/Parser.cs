@@ -28,7 +28,7 @@ internal sealed partial class Parser
     internal static readonly string[] SystemValues =
     [
         "type", "title", "status", "detail", "instance", "code", "numericCode", "resolution", "requestId", "timestamp",
-        "elapsed", "creditCount", "plan", "args",
+        "elapsed", "creditCount", "plan", "args", "data", "details",
     ];
 
     internal static readonly string[] PlaceholderTypes = ["int", "long", "string", "seconds", "timestamp", "unixtime", "bool"];

@@ -130,16 +130,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
     private Refusal? CheckAccess(HttpContext context, ResolvedKey key, EndpointPolicy policy, out string? missingScope)
     {
         missingScope = null;
-        var refusal = key.State switch
-        {
-            ApiKeyState.Revoked => Refusal.KeyRevoked,
-            ApiKeyState.Disabled => Refusal.KeyDisabled,
-            ApiKeyState.Inactive => Refusal.KeyInactive,
-            ApiKeyState.PaymentRequired => Refusal.PaymentRequired,
-            ApiKeyState.PaymentExpired => Refusal.PaymentExpired,
-            _ => (Refusal?)null,
-        };
-        if (refusal is not null)
+        if (ApiKeyStates.ToRefusal(key.State) is { } refusal)
         {
             return refusal;
         }
@@ -175,7 +166,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
     {
         if (policy.JsonRpc && HasCreditLimit(key))
         {
-            return runtime.JsonRpc.ReadCostAsync(context.Request.BodyReader, context.RequestAborted);
+            return runtime.JsonRpc.ReadCostAsync(context.Request, context.RequestAborted);
         }
 
         return new(policy.Credits ?? runtime.Options.DefaultCredits);

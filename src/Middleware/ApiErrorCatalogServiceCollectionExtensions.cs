@@ -1,3 +1,4 @@
+using ErrorCatalog;
 using ErrorCatalog.Middleware;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,7 +24,7 @@ public static class ApiErrorCatalogServiceCollectionExtensions
             builder.Configure(configure);
         }
 
-        return services.AddCore(path);
+        return services.AddCore(path, section);
     }
 
     /// <summary>Configures <see cref="ApiErrorCatalogOptions"/> in code, validated at start-up.</summary>
@@ -35,9 +36,9 @@ public static class ApiErrorCatalogServiceCollectionExtensions
         return services.AddCore("ApiErrorCatalog");
     }
 
-    private static IServiceCollection AddCore(this IServiceCollection services, string path)
+    private static IServiceCollection AddCore(this IServiceCollection services, string path, IConfiguration? section = null)
     {
-        var validator = new ApiErrorCatalogOptionsValidator(path);
+        var validator = new ApiErrorCatalogOptionsValidator(path, section);
         services.AddSingleton(validator);
         services.AddSingleton<IValidateOptions<ApiErrorCatalogOptions>>(validator);
         services.AddOptions<ApiErrorCatalogOptions>().ValidateOnStart();
@@ -45,7 +46,15 @@ public static class ApiErrorCatalogServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<ApiErrorCatalogMetrics>();
         services.TryAddSingleton<ApiErrorCatalogRuntime>();
-        services.AddAuthentication().AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.AuthenticationScheme, null);
+
+        // The framework's own problems (validation, status codes, exceptions) answer from the same catalog.
+        services.AddApiErrorProblemDetails(static _ => { });
+        services.AddOptions<ApiErrorProblemDetailsOptions>().Configure<IOptions<ApiErrorCatalogOptions>>(static (problems, options) =>
+        {
+            problems.Catalog = options.Value.Catalog;
+            problems.StatusErrors = options.Value.StatusErrors;
+            problems.UnhandledExceptionError = options.Value.UnhandledExceptionError;
+        });
         return services;
     }
 }

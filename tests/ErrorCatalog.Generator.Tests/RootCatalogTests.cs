@@ -10,7 +10,7 @@ public sealed class RootCatalogTests
     [Fact]
     public void RootCatalog_CompilesWithoutAnyDiagnostic()
     {
-        // Act (the generated code alone: a snippet naming ErrorCatalog.ApiErrors would also meet the runtime's
+        // Act (the generated code alone: a snippet naming ErrorCatalog.Defaults.ApiErrors would also meet the runtime's
         // own compiled copy and get CS0436)
         var run = GeneratorHarness.Run(RootCatalog);
 
@@ -27,9 +27,9 @@ public sealed class RootCatalogTests
         var run = GeneratorHarness.Run(RootCatalog);
 
         // Assert
-        var type = run.OutputCompilation.Assembly.GetTypeByMetadataName("ErrorCatalog.ApiErrors");
+        var type = run.OutputCompilation.Assembly.GetTypeByMetadataName("ErrorCatalog.Defaults.ApiErrors");
         Assert.NotNull(type);
         Assert.Contains(type.GetMembers(), m => m.Name == "ApiKeyPlanMinuteRateLimitReached");
-        Assert.StartsWith("ErrorCatalog.ApiErrors.", run.Result.GeneratedSources.Single().HintName, StringComparison.Ordinal);
+        Assert.StartsWith("ErrorCatalog.Defaults.ApiErrors.", run.Result.GeneratedSources.Single().HintName, StringComparison.Ordinal);
     }
 }

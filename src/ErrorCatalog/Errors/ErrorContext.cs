@@ -23,4 +23,16 @@ public readonly record struct ErrorContext
 
     /// <summary>The caller's plan (<c>$plan</c>), if known.</summary>
     public string? Plan { get; init; }
+
+    /// <summary>
+    /// Structured details (<c>$details</c>, such as validation errors) or a success body's data (<c>$data</c>),
+    /// serialized with System.Text.Json.
+    /// </summary>
+    public object? Details { get; init; }
+
+    /// <summary>Serializer options for <see cref="Details"/> (default: web defaults).</summary>
+    public System.Text.Json.JsonSerializerOptions? JsonOptions { get; init; }
+
+    /// <summary>The HTTP status of a success body (<c>$status</c> in a success shape).</summary>
+    public int SuccessStatus { get; init; }
 }

@@ -37,4 +37,8 @@ public enum SystemValue : byte
     Plan,
     /// <summary><c>$args</c>: every placeholder of the error, as JSON properties.</summary>
     Arguments,
+    /// <summary><c>$data</c>: in a success shape, the endpoint's result, serialized with System.Text.Json.</summary>
+    Data,
+    /// <summary><c>$details</c>: structured details of an error (validation errors), serialized; absent when none.</summary>
+    Details,
 }

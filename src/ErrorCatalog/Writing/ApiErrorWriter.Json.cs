@@ -28,10 +28,10 @@ public static partial class ApiErrorWriter
                     writer.WriteRawValue(child.LiteralJson, skipInputValidation: true);
                     break;
                 case ShapeNodeKind.Value when child.Placeholder is { } name:
-                    var index = error.Descriptor.IndexOf(name);
+                    var index = error.Descriptor?.IndexOf(name) ?? -1;
                     if (error.IsSet(index))
                     {
-                        WriteArgument(writer, child.EncodedName, error.Descriptor.Placeholders[index].Kind, error[index]);
+                        WriteArgument(writer, child.EncodedName, error.Descriptor!.Placeholders[index].Kind, error[index]);
                     }
 
                     break;
@@ -44,7 +44,7 @@ public static partial class ApiErrorWriter
                     TemplateRenderer.Render(scratch, child.Template, error, context);
                     writer.WriteString(child.EncodedName, scratch.WrittenSpan);
                     break;
-                case ShapeNodeKind.Arguments:
+                case ShapeNodeKind.Arguments when error.Descriptor is not null:
                     var placeholders = error.Descriptor.Placeholders;
                     for (var i = 0; i < placeholders.Length; i++)
                     {
@@ -87,6 +87,13 @@ public static partial class ApiErrorWriter
         Utf8JsonWriter writer, JsonEncodedText name, SystemValue value, in ApiError error, in ErrorContext context, WriterCache cache)
     {
         var descriptor = error.Descriptor;
+        if (descriptor is null)
+        {
+            // A success body: only the request's values exist.
+            WriteRequestValue(writer, name, value, context);
+            return;
+        }
+
         switch (value)
         {
             case SystemValue.Type:
@@ -116,6 +123,19 @@ public static partial class ApiErrorWriter
                 TemplateRenderer.Render(scratch, descriptor.Detail, error, context);
                 writer.WriteString(name, scratch.WrittenSpan);
                 break;
+            default:
+                WriteRequestValue(writer, name, value, context);
+                break;
+        }
+    }
+
+    private static void WriteRequestValue(Utf8JsonWriter writer, JsonEncodedText name, SystemValue value, in ErrorContext context)
+    {
+        switch (value)
+        {
+            case SystemValue.Status when context.SuccessStatus != 0:
+                writer.WriteNumber(name, context.SuccessStatus);
+                break;
             case SystemValue.Instance when context.Instance is not null:
                 writer.WriteString(name, context.Instance);
                 break;
@@ -133,6 +153,11 @@ public static partial class ApiErrorWriter
                 break;
             case SystemValue.CreditCount:
                 writer.WriteNumber(name, context.CreditCount);
+                break;
+            case SystemValue.Data or SystemValue.Details when context.Details is { } data:
+                // Objects (a success result, validation errors) go through the serializer: not the hot path.
+                writer.WritePropertyName(name);
+                JsonSerializer.Serialize(writer, data, data.GetType(), context.JsonOptions ?? JsonSerializerOptions.Web);
                 break;
         }
     }

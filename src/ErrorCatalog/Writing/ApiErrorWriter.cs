@@ -87,15 +87,23 @@ public static partial class ApiErrorWriter
             throw new InvalidOperationException($"Cannot write error '{error.Code}': the response has already started.");
         }
 
-        var descriptor = error.Descriptor;
-        shape ??= descriptor.Shape;
+        return WriteCoreAsync(response, error, context, shape ?? error.Descriptor.Shape, error.Descriptor.Status);
+    }
+
+    /// <summary>Status, the entry's headers (an error only), Content-Type, Content-Length, then the body.</summary>
+    internal static ValueTask WriteCoreAsync(HttpResponse response, in ApiError error, in ErrorContext context, BodyShape shape, int status)
+    {
         var cache = WriterCache.Rent();
         int length;
         PipeWriter pipe;
         try
         {
-            response.StatusCode = descriptor.Status;
-            WriteHeaders(response.Headers, error, context, cache);
+            response.StatusCode = status;
+            if (error.Descriptor is not null)
+            {
+                WriteHeaders(response.Headers, error, context, cache);
+            }
+
             response.ContentType = shape.ContentType;
 
             WriteObject(cache.Json, shape.Root, error, context, cache);

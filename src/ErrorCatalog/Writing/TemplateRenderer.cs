@@ -22,10 +22,10 @@ internal static class TemplateRenderer
             }
             else if (segment.Placeholder is { } name)
             {
-                var index = error.Descriptor.IndexOf(name);
+                var index = error.Descriptor?.IndexOf(name) ?? -1;
                 if (error.IsSet(index))
                 {
-                    WriteArgument(output, error.Descriptor.Placeholders[index].Kind, error[index]);
+                    WriteArgument(output, error.Descriptor!.Placeholders[index].Kind, error[index]);
                 }
             }
             else
@@ -59,29 +59,43 @@ internal static class TemplateRenderer
 
     public static void WriteSystemValue(IBufferWriter<byte> output, SystemValue value, in ApiError error, in ErrorContext context)
     {
-        var descriptor = error.Descriptor;
+        // A success body has no descriptor: only the request's values exist.
+        if (error.Descriptor is { } descriptor)
+        {
+            switch (value)
+            {
+                case SystemValue.Code:
+                    WriteText(output, descriptor.Code);
+                    return;
+                case SystemValue.Title:
+                    WriteText(output, descriptor.Title);
+                    return;
+                case SystemValue.Type:
+                    WriteText(output, descriptor.Type);
+                    return;
+                case SystemValue.Status:
+                    WriteInteger(output, descriptor.Status);
+                    return;
+                case SystemValue.NumericCode:
+                    if (descriptor.NumericCode is { } number)
+                    {
+                        WriteInteger(output, number);
+                    }
+
+                    return;
+                case SystemValue.Resolution:
+                    WriteText(output, descriptor.Resolution);
+                    return;
+                case SystemValue.Detail:
+                    Render(output, descriptor.Detail, error, context);
+                    return;
+            }
+        }
+
         switch (value)
         {
-            case SystemValue.Code:
-                WriteText(output, descriptor.Code);
-                break;
-            case SystemValue.Title:
-                WriteText(output, descriptor.Title);
-                break;
-            case SystemValue.Type:
-                WriteText(output, descriptor.Type);
-                break;
-            case SystemValue.Status:
-                WriteInteger(output, descriptor.Status);
-                break;
-            case SystemValue.NumericCode when descriptor.NumericCode is { } number:
-                WriteInteger(output, number);
-                break;
-            case SystemValue.Resolution:
-                WriteText(output, descriptor.Resolution);
-                break;
-            case SystemValue.Detail:
-                Render(output, descriptor.Detail, error, context);
+            case SystemValue.Status when context.SuccessStatus != 0:
+                WriteInteger(output, context.SuccessStatus);
                 break;
             case SystemValue.Instance:
                 WriteText(output, context.Instance);

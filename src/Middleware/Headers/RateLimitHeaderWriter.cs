@@ -80,7 +80,17 @@ internal sealed class RateLimitHeaderWriter(RateLimitHeaderProfiles profiles)
     private static void WriteIetf(IHeaderDictionary headers, CounterBatch batch, ResolvedKey? key)
     {
         // RateLimit-Policy: "minute";q=100;w=60, "month";q=10000;w=2592000 (constant per key: cached on it).
-        headers[Policy] = key?.PolicyHeader ?? BuildPolicy(batch);
+        var policy = key?.PolicyHeader;
+        if (policy is null)
+        {
+            policy = BuildPolicy(batch);
+            if (key is not null)
+            {
+                key.PolicyHeader = policy; // a key's batch is the same on every limited request
+            }
+        }
+
+        headers[Policy] = policy;
 
         // RateLimit: "minute";r=50;t=30, ... (changes every request).
         var sb = new StringBuilder(64);

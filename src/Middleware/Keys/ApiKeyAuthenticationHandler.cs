@@ -18,6 +18,9 @@ internal sealed class ApiKeyAuthenticationHandler(
     ApiErrorCatalogRuntime runtime)
     : AuthenticationHandler<ApiKeyAuthenticationOptions>(options, logger, encoder)
 {
+    private Refusal _failure = Refusal.KeyInvalid;
+    private DateTimeOffset? _expiredAt;
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var key = (Context.Features.Get<IApiKeyFeature>() as RequestState)?.Key;
@@ -31,7 +34,17 @@ internal sealed class ApiKeyAuthenticationHandler(
                     return AuthenticateResult.Fail("The API key is malformed.");
             }
 
-            key = await runtime.Resolver.FindAsync(hash, Context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                key = await runtime.Resolver.FindAsync(hash, Context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (runtime.Resolver.IsCustomStore && !Context.RequestAborted.IsCancellationRequested)
+            {
+                // WebApplication runs authentication before UseApiErrorCatalog: a failing store is a 503 there too, not a 500.
+                _failure = Refusal.StoreUnavailable;
+                return AuthenticateResult.Fail(ex);
+            }
+
             if (key is null)
             {
                 return AuthenticateResult.Fail("The API key is invalid.");
@@ -40,6 +53,9 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         if (key.State != ApiKeyState.Active || key.Record.ExpiresAt <= runtime.Time.GetUtcNow())
         {
+            // A challenge answers with the key's own refusal (revoked, payment required…), as the middleware would.
+            _failure = ApiKeyStates.ToRefusal(key.State) ?? Refusal.KeyExpired;
+            _expiredAt = key.Record.ExpiresAt;
             return AuthenticateResult.Fail($"The API key is {(key.State == ApiKeyState.Active ? "expired" : key.State.ToString())}.");
         }
 
@@ -47,13 +63,24 @@ internal sealed class ApiKeyAuthenticationHandler(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteAsync(runtime.Reader.Read(Request, out _) == PresentedKey.Missing ? Refusal.KeyMissing : Refusal.KeyInvalid);
+        WriteAsync(runtime.Reader.Read(Request, out _) == PresentedKey.Missing ? Refusal.KeyMissing : _failure);
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => WriteAsync(Refusal.InsufficientScope);
 
     private Task WriteAsync(Refusal refusal)
     {
         var error = new ApiError(runtime.Refusals[refusal]);
+        if (_expiredAt is { } expiredAt)
+        {
+            error.TrySet("expiredAt", expiredAt);
+        }
+
+        if (refusal == Refusal.StoreUnavailable)
+        {
+            error.TrySet("retryAfter", TimeSpan.FromSeconds(1));
+            Response.Headers.RetryAfter = HeaderValues.Integer(1);
+        }
+
         return ApiErrorWriter.WriteAsync(Response, error, Context.GetErrorContext()).AsTask();
     }
 }

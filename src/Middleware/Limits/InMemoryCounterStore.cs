@@ -119,7 +119,8 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
             else
             {
                 var (index, start, end) = limit.Window.Get(now);
-                counter.Roll(index, end.UtcTicks);
+                // A sliding window's use still counts through the next window: the sweep keeps it until that ends.
+                counter.Roll(index, (limit.Sliding ? limit.Window.Get(end).End : end).UtcTicks);
                 var previous = limit.Sliding ? SlidingWeight(counter.Previous, start, end, now) : 0;
                 item.Used = counter.Used + previous;
                 item.ResetAt = end;
@@ -249,6 +250,7 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
     {
         public readonly long Creation = creation;
         public long WindowIndex = long.MinValue;
+        /// <summary>When this window's use stops counting: its end, or the next window's end when sliding.</summary>
         public long WindowEndTicks;
         public long Used;
         public long Previous;

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Collections.Frozen;
-using System.IO.Pipelines;
-using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ErrorCatalog.Middleware;
 
@@ -15,8 +15,16 @@ internal sealed class JsonRpcCostReader(JsonRpcOptions options)
     private readonly FrozenDictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> _costs =
         options.Methods.ToFrozenDictionary(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
-    public async ValueTask<long> ReadCostAsync(PipeReader reader, CancellationToken cancellationToken)
+    public async ValueTask<long> ReadCostAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        var reader = request.BodyReader;
+        if (request.HttpContext.Features.Get<IRequestBodyPipeFeature>() is RequestBodyPipeFeature)
+        {
+            // The server has no request pipe of its own (TestServer, HTTP.sys): BodyReader wraps Body and keeps the
+            // bytes it reads, so the endpoint's Body must read through the pipe too, or it would miss them.
+            request.Body = reader.AsStream(leaveOpen: true);
+        }
+
         while (true)
         {
             var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -40,12 +48,15 @@ internal sealed class JsonRpcCostReader(JsonRpcOptions options)
         var json = new Utf8JsonReader(body, complete, default);
         long total = 0;
         var found = false;
+        var batch = false;
         try
         {
             while (json.Read())
             {
+                // Only a batch's requests count at depth 2: in a single request that is a "method" inside params.
+                batch |= json.CurrentDepth == 0 && json.TokenType == JsonTokenType.StartArray;
                 var topLevelMethod = json.CurrentDepth == 1 && json.TokenType == JsonTokenType.PropertyName && json.ValueTextEquals("method"u8);
-                var batchMethod = json.CurrentDepth == 2 && json.TokenType == JsonTokenType.PropertyName && json.ValueTextEquals("method"u8);
+                var batchMethod = batch && json.CurrentDepth == 2 && json.TokenType == JsonTokenType.PropertyName && json.ValueTextEquals("method"u8);
                 if (!topLevelMethod && !batchMethod)
                 {
                     continue;
@@ -74,10 +85,24 @@ internal sealed class JsonRpcCostReader(JsonRpcOptions options)
 
     private long CostOf(ref Utf8JsonReader json)
     {
+        // CopyString unescapes ("eth\u005fcall" is eth_call to the server) and joins a value split across segments;
+        // the raw length bounds the unescaped one. Invalid UTF-8 or a lone surrogate names no method.
         Span<char> name = stackalloc char[128];
-        var length = json.HasValueSequence || json.ValueSpan.Length > 128
-            ? -1
-            : Encoding.UTF8.GetChars(json.ValueSpan, name);
-        return length >= 0 && _costs.TryGetValue(name[..length], out var cost) ? cost : options.DefaultCost;
+        if ((json.HasValueSequence ? json.ValueSequence.Length : json.ValueSpan.Length) > 128)
+        {
+            return options.DefaultCost;
+        }
+
+        int length;
+        try
+        {
+            length = json.CopyString(name);
+        }
+        catch (InvalidOperationException)
+        {
+            return options.DefaultCost;
+        }
+
+        return _costs.TryGetValue(name[..length], out var cost) ? cost : options.DefaultCost;
     }
 }

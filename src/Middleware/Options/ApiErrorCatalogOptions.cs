@@ -1,4 +1,5 @@
 using ErrorCatalog;
+using ErrorCatalog.Defaults;
 
 namespace ErrorCatalog.Middleware;
 
@@ -41,6 +42,15 @@ public sealed class ApiErrorCatalogOptions
 
     /// <summary>Shown in errors as <c>{upgradeUrl}</c>.</summary>
     public string? UpgradeUrl { get; set; }
+
+    /// <summary>
+    /// Catalog codes answering the framework's own problems by status (<c>"400": "VALIDATION_ERROR"</c> for model
+    /// validation, <c>"404": "NOT_FOUND"</c> with <c>UseStatusCodePages</c>), through <c>IProblemDetailsService</c>.
+    /// </summary>
+    public Dictionary<int, string> StatusErrors { get; set; } = [];
+
+    /// <summary>The code answering an unhandled exception with <c>UseExceptionHandler()</c>. Default <c>INTERNAL_SERVER_ERROR</c>.</summary>
+    public string UnhandledExceptionError { get; set; } = "INTERNAL_SERVER_ERROR";
 
     /// <summary>How long idle counters are kept after their window ends before they are reclaimed. Default 1 min.</summary>
     public TimeSpan IdleCounterRetention { get; set; } = TimeSpan.FromMinutes(1);

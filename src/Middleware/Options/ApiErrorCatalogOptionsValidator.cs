@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace ErrorCatalog.Middleware;
@@ -8,13 +10,18 @@ namespace ErrorCatalog.Middleware;
 /// missing catalog answer, malformed key hash or duplicate key fails with the setting's configuration path.
 /// Hand-written because the checks cross-reference settings and the catalog, which data annotations cannot.
 /// </summary>
-internal sealed class ApiErrorCatalogOptionsValidator(string path) : IValidateOptions<ApiErrorCatalogOptions>
+internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguration? section = null) : IValidateOptions<ApiErrorCatalogOptions>
 {
     public string Path { get; } = path;
 
     public ValidateOptionsResult Validate(string? name, ApiErrorCatalogOptions options)
     {
         var errors = new List<string>();
+        if (section is not null)
+        {
+            FindUnconvertible(section, typeof(ApiErrorCatalogOptions), errors);
+        }
+
         Compile(options, errors, customStore: false);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
@@ -77,5 +84,38 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path) : IValidateOp
         }
 
         return new CompiledOptions(book, refusals, keys.ToFrozenDictionary());
+    }
+
+    /// <summary>
+    /// The configuration binder silently skips a dictionary or list element holding a value it cannot convert (a
+    /// misspelt enum, a number that is not one): a plan would lose that limit, or a key vanish. Converting every
+    /// value again reports each one with its path.
+    /// </summary>
+    private static void FindUnconvertible(IConfiguration configuration, Type type, List<string> errors)
+    {
+        if (configuration is IConfigurationSection { Value: not null } value)
+        {
+            try
+            {
+                value.Get(type);
+            }
+            catch (InvalidOperationException ex)
+            {
+                errors.Add(ex.Message);
+            }
+
+            return;
+        }
+
+        var element = type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Dictionary<,>) || type.GetGenericTypeDefinition() == typeof(List<>))
+            ? type.GetGenericArguments()[^1]
+            : null;
+        foreach (var child in configuration.GetChildren())
+        {
+            if ((element ?? type.GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)?.PropertyType) is { } childType)
+            {
+                FindUnconvertible(child, childType, errors);
+            }
+        }
     }
 }

@@ -9,8 +9,9 @@ namespace ErrorCatalog.Middleware;
 /// </summary>
 internal sealed class LimitDefinition
 {
-    public LimitDefinition(string name, LimitScope scope, LimitKind kind, long permitLimit, WindowSpec window, bool sliding, ErrorDescriptor error, string? description)
+    public LimitDefinition(string name, LimitScope scope, LimitKind kind, long permitLimit, WindowSpec window, bool sliding, ErrorDescriptor error, string? description, ErrorDescriptor? keyError = null)
     {
+        KeyError = keyError ?? error;
         Name = name;
         Scope = scope;
         Kind = kind;
@@ -29,6 +30,9 @@ internal sealed class LimitDefinition
     }
 
     public string Name { get; }
+
+    /// <summary>The error of a key's own sub-limit beside this subscription-scoped limit (the key's, not the subscription's).</summary>
+    public ErrorDescriptor KeyError { get; }
 
     public LimitScope Scope { get; }
 
@@ -57,8 +61,13 @@ internal sealed class LimitDefinition
     public CachedReset? LastReset { get; set; }
 
     /// <summary>A copy with another permit (a subscription's or key's own limit).</summary>
-    public LimitDefinition WithPermit(long permitLimit, LimitScope scope) =>
-        permitLimit == PermitLimit && scope == Scope
-            ? this
-            : new(Name, scope, Kind, permitLimit, Window, Sliding, Error, null);
+    public LimitDefinition WithPermit(long permitLimit) =>
+        permitLimit == PermitLimit ? this : new(Name, Scope, Kind, permitLimit, Window, Sliding, Error, null, KeyError);
+
+    /// <summary>
+    /// A key's own sub-limit within this subscription-scoped limit: its own counter (<c>key:credits-key</c>), name in
+    /// the headers and error, so a key over its share is told so, not that the subscription is used up.
+    /// </summary>
+    public LimitDefinition AsKeySubLimit(long permitLimit) =>
+        new(Name + "-key", LimitScope.Key, Kind, permitLimit, Window, Sliding, KeyError, null);
 }

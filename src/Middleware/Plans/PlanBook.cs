@@ -101,6 +101,19 @@ internal sealed class PlanBook
             book.IpLimit = book.Compile("ip", ip, $"{path}:IpLimit", errors);
         }
 
+        foreach (var (status, code) in options.StatusErrors)
+        {
+            if (options.Catalog.Find(code) is null)
+            {
+                errors.Add($"{path}:StatusErrors:{status} '{code}' is not a code of the error catalog.");
+            }
+        }
+
+        if (options.Catalog.Find(options.UnhandledExceptionError) is null)
+        {
+            errors.Add($"{path}:UnhandledExceptionError '{options.UnhandledExceptionError}' is not a code of the error catalog.");
+        }
+
         foreach (var (method, cost) in options.JsonRpc.Methods)
         {
             if (cost < 0)
@@ -161,18 +174,18 @@ internal sealed class PlanBook
             if (limit.Scope == LimitScope.Subscription && record.SubscriptionId is { } sub)
             {
                 var permit = subscription?.Limits.TryGetValue(limit.Name, out var p) == true ? p : limit.PermitLimit;
-                limits.Add(new LimitEntry(limit.WithPermit(permit, LimitScope.Subscription), sub, sub));
+                limits.Add(new LimitEntry(limit.WithPermit(permit), sub, sub));
 
                 // The key's own sub-limit within the subscription's total.
                 if (record.Limits.TryGetValue(limit.Name, out var own))
                 {
-                    limits.Add(new LimitEntry(limit.WithPermit(own, LimitScope.Key), record.Id, record.Id));
+                    limits.Add(new LimitEntry(limit.AsKeySubLimit(own), record.Id, record.Id));
                 }
             }
             else
             {
                 var permit = record.Limits.TryGetValue(limit.Name, out var own) ? own : limit.PermitLimit;
-                limits.Add(new LimitEntry(limit.WithPermit(permit, LimitScope.Key), record.Id, record.Id));
+                limits.Add(new LimitEntry(limit.WithPermit(permit), record.Id, record.Id));
             }
         }
 
@@ -251,7 +264,12 @@ internal sealed class PlanBook
             }
         }
 
-        return ok ? new LimitDefinition(name, limit.Scope, limit.Kind, limit.PermitLimit, window, limit.Sliding, error!, limit.Description) : null;
+        // A key's own sub-limit beside a subscription-scoped limit answers with the key-scoped refusal.
+        var keyError = limit.Error is null && limit.Refusal is null && limit.Scope == LimitScope.Subscription
+            && DefaultRefusal(new LimitOptions { Kind = limit.Kind, Scope = LimitScope.Key }, window) is { } keyRefusal
+                ? _catalog.Find(keyRefusal)
+                : null;
+        return ok ? new LimitDefinition(name, limit.Scope, limit.Kind, limit.PermitLimit, window, limit.Sliding, error!, limit.Description, keyError) : null;
     }
 
     private static Refusal? DefaultRefusal(LimitOptions limit, WindowSpec window) => limit switch

@@ -1,4 +1,5 @@
 using ErrorCatalog;
+using ErrorCatalog.Defaults;
 using ErrorCatalog.Middleware;
 using Microsoft.AspNetCore.Http;
 

@@ -1,0 +1,17 @@
+namespace ErrorCatalog;
+
+/// <summary>
+/// Which catalog entry answers the framework's own problems: statuses it produces (validation 400, status-code
+/// pages 404, 405…) and unhandled exceptions.
+/// </summary>
+public sealed class ApiErrorProblemDetailsOptions
+{
+    /// <summary>The catalog the entries come from.</summary>
+    public ApiErrorCatalog? Catalog { get; set; }
+
+    /// <summary>Catalog code by HTTP status (<c>400: VALIDATION_ERROR</c>, <c>404: NOT_FOUND</c>).</summary>
+    public Dictionary<int, string> StatusErrors { get; set; } = [];
+
+    /// <summary>The code answering an unhandled exception (a 5xx entry). Default <c>INTERNAL_SERVER_ERROR</c>.</summary>
+    public string UnhandledExceptionError { get; set; } = "INTERNAL_SERVER_ERROR";
+}

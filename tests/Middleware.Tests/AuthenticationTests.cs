@@ -1,0 +1,172 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using static ErrorCatalog.Middleware.Tests.TestApi;
+
+namespace ErrorCatalog.Middleware.Tests;
+
+/// <summary>The ApiKey authentication scheme: the framework's authorization on key claims, and IApiKeyFeature.</summary>
+public sealed class AuthenticationTests
+{
+    private static string Config(string keys) => $$"""
+        {
+          "ApiErrorCatalog": {
+            "Plans": { "pro": { "Limits": { "minute": { "PermitLimit": 100, "Window": "minute" } } } },
+            "Subscriptions": { "acme": { "Plan": "pro" } },
+            "ApiKeys": [ {{keys}} ]
+          }
+        }
+        """;
+
+    private static string Key(string id, string key, string more = "") =>
+        $$"""{ "Id": "{{id}}", "Hash": "{{Hash(key)}}", "Subscription": "acme", "Scopes": [ "x", "y" ] {{more}} }""";
+
+    private static void Map(WebApplication app)
+    {
+        app.MapGet("/authorized", (HttpContext context) =>
+        {
+            var feature = context.Features.Get<IApiKeyFeature>();
+            var user = context.User;
+            return Results.Json(new
+            {
+                name = user.Identity?.Name,
+                authenticationType = user.Identity?.AuthenticationType,
+                plan = user.FindFirst(ApiKeyClaimTypes.Plan)?.Value,
+                subscription = user.FindFirst(ApiKeyClaimTypes.Subscription)?.Value,
+                scopes = user.FindAll(ApiKeyClaimTypes.Scope).Select(c => c.Value).ToArray(),
+                featureKeyId = feature?.KeyId,
+                featurePlan = feature?.Plan,
+                featureSubscription = feature?.SubscriptionId,
+                featureCredits = feature?.CreditCount,
+            });
+        }).RequireAuthorization(policy => policy.AddAuthenticationSchemes(ApiKeyDefaults.AuthenticationScheme).RequireClaim(ApiKeyClaimTypes.Scope, "x"));
+
+        app.MapGet("/authenticate", async (HttpContext context) =>
+        {
+            var result = await context.AuthenticateAsync(ApiKeyDefaults.AuthenticationScheme);
+            return result.Succeeded ? result.Principal!.Identity!.Name : "failed";
+        });
+
+        app.MapGet("/anonymous", () => "anonymous").AllowAnonymous();
+    }
+
+    private static Task<TestApi> StartAsync(string json) =>
+        TestApi.StartAsync(json, Map, configure: builder => builder.Services.AddAuthorization().AddAuthentication().AddApiKey());
+
+    [Fact]
+    public async Task KeyWithTheScope_IsAuthorized_AsAPrincipalNamedByTheKeyId_AndTheFeatureIsReadable()
+    {
+        var key = NewKey();
+        await using var api = await StartAsync(Config(Key("key-1", key)));
+
+        using var response = await api.GetAsync("/authorized", key);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await ReadJsonAsync(response);
+        Assert.Equal("key-1", body.GetProperty("name").GetString());
+        Assert.Equal(ApiKeyDefaults.AuthenticationScheme, body.GetProperty("authenticationType").GetString());
+        Assert.Equal("pro", body.GetProperty("plan").GetString());
+        Assert.Equal("acme", body.GetProperty("subscription").GetString());
+        Assert.Equal("x,y", string.Join(",", body.GetProperty("scopes").EnumerateArray().Select(e => e.GetString())));
+        Assert.Equal("key-1", body.GetProperty("featureKeyId").GetString());
+        Assert.Equal("pro", body.GetProperty("featurePlan").GetString());
+        Assert.Equal("acme", body.GetProperty("featureSubscription").GetString());
+        Assert.Equal(1, body.GetProperty("featureCredits").GetInt64());
+        Assert.Equal("99", Header(response, "X-RateLimit-Remaining"));
+    }
+
+    [Fact]
+    public async Task KeyWithoutTheScope_IsForbidden_FromTheCatalog()
+    {
+        var key = NewKey();
+        await using var api = await StartAsync(Config($$"""{ "Id": "key-2", "Hash": "{{Hash(key)}}", "Subscription": "acme", "Scopes": [ "y" ] }"""));
+
+        using var response = await api.GetAsync("/authorized", key);
+
+        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "INSUFFICIENT_SCOPE");
+    }
+
+    [Fact]
+    public async Task NoKey_IsChallenged_WithApiKeyMissing()
+    {
+        await using var api = await StartAsync(Config(Key("key-3", NewKey())));
+
+        using var response = await api.GetAsync("/authorized");
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "API_KEY_MISSING", 1002);
+    }
+
+    [Fact]
+    public async Task UnknownKey_IsChallenged_WithApiKeyInvalid()
+    {
+        await using var api = await StartAsync(Config(Key("key-4", NewKey())));
+
+        using var response = await api.GetAsync("/authorized", NewKey());
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "API_KEY_INVALID", 1001);
+    }
+
+    [Theory]
+    [InlineData(""", "State": "Revoked" """, HttpStatusCode.Unauthorized, "KEY_REVOKED", null)]
+    [InlineData(""", "State": "Disabled" """, HttpStatusCode.Forbidden, "API_KEY_DISABLED", 1007)]
+    [InlineData(""", "State": "PaymentRequired" """, HttpStatusCode.PaymentRequired, "API_KEY_PLAN_REQUIRES_PAYEMENT", 1003)]
+    [InlineData(""", "ExpiresAt": "2024-01-31T00:00:00Z" """, HttpStatusCode.Unauthorized, "KEY_EXPIRED", null)]
+    public async Task UnusableKey_IsChallenged_WithItsOwnRefusal(string state, HttpStatusCode status, string code, int? numericCode)
+    {
+        // The framework's authorization runs before UseApiErrorCatalog (WebApplication adds it after routing),
+        // so the scheme's challenge answers: with the key's own refusal, as the middleware would.
+        var key = NewKey();
+        await using var api = await StartAsync(Config(Key("key-5", key, state)));
+
+        using var response = await api.GetAsync("/authorized", key);
+
+        var body = await AssertProblemAsync(response, status, code, numericCode);
+        if (code == "KEY_EXPIRED")
+        {
+            Assert.Equal("This API key expired at 2024-01-31T00:00:00.000Z.", body.GetProperty("detail").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task AuthenticateInsideTheEndpoint_ReusesTheMiddlewaresKey()
+    {
+        var key = NewKey();
+        await using var api = await StartAsync(Config(Key("key-6", key)));
+
+        using var response = await api.GetAsync("/authenticate", key);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("key-6", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task AllowAnonymousEndpoint_MakesTheKeyOptional()
+    {
+        var key = NewKey();
+        await using var api = await StartAsync(Config(Key("key-7", key)));
+
+        using var anonymous = await api.GetAsync("/anonymous");
+        using var withKey = await api.GetAsync("/anonymous", key);
+
+        Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, withKey.StatusCode);
+        Assert.Equal("99", Header(withKey, "X-RateLimit-Remaining"));
+    }
+
+    [Fact]
+    public async Task PrincipalOnAnyEndpoint_IsTheKeys()
+    {
+        var key = NewKey();
+        await using var api = await StartAsync(Config(Key("key-8", key)));
+
+        using var response = await api.GetAsync("/whoami", key);
+
+        var body = await ReadJsonAsync(response);
+        Assert.Equal("key-8", body.GetProperty("name").GetString());
+        Assert.Equal("key-8", body.GetProperty("keyId").GetString());
+        Assert.Equal("acme", body.GetProperty("subscription").GetString());
+    }
+}

@@ -1,0 +1,125 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using static ErrorCatalog.Middleware.Tests.TestApi;
+
+namespace ErrorCatalog.Middleware.Tests;
+
+/// <summary>The application's own key store: looked up through a short cache, a failure answered with 503.</summary>
+public sealed class KeyStoreTests
+{
+    private const string Json = """
+        {
+          "ApiErrorCatalog": {
+            "Keys": { "CacheDuration": "00:00:30" },
+            "Plans": { "free": { "Limits": { "minute": { "PermitLimit": 100, "Window": "minute" } } } }
+          }
+        }
+        """;
+
+    /// <summary>A hand-written store: its keys by hash, counting lookups, failing on demand.</summary>
+    private sealed class TestStore : IApiKeyStore
+    {
+        private int _lookups;
+
+        public Dictionary<ApiKeyHash, ApiKeyRecord> Records { get; } = [];
+
+        public bool Fail { get; set; }
+
+        public int Lookups => Volatile.Read(ref _lookups);
+
+        public ValueTask<ApiKeyRecord?> FindAsync(ApiKeyHash hash, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _lookups);
+            if (Fail)
+            {
+                throw new InvalidOperationException("database down");
+            }
+
+            return new(Records.GetValueOrDefault(hash));
+        }
+    }
+
+    private static Task<TestApi> StartAsync(TestStore store) =>
+        TestApi.StartAsync(
+            Json,
+            app => app.MapGet("/authorized", () => "authorized").RequireAuthorization(),
+            configure: builder => builder.Services.AddSingleton<IApiKeyStore>(store).AddAuthorization().AddAuthentication().AddApiKey());
+
+    [Fact]
+    public async Task StoreKey_IsAdmitted_AndCachedForTheCacheDuration()
+    {
+        var key = NewKey();
+        var store = new TestStore();
+        store.Records[ApiKeyHash.Compute(key)] = new ApiKeyRecord { Id = "db-key", Plan = "free" };
+        await using var api = await StartAsync(store);
+
+        using var first = await api.GetAsync("/whoami", key);
+        using var second = await api.GetAsync("/whoami", key);
+        Assert.Equal(1, store.Lookups);
+
+        api.Time.Advance(TimeSpan.FromSeconds(31));
+        using var third = await api.GetAsync("/whoami", key);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("db-key", (await ReadJsonAsync(first)).GetProperty("keyId").GetString());
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, third.StatusCode);
+        Assert.Equal(2, store.Lookups);
+    }
+
+    [Fact]
+    public async Task UnknownKey_IsRefused_AndTheMissIsCachedToo()
+    {
+        var store = new TestStore();
+        await using var api = await StartAsync(store);
+        var key = NewKey();
+
+        using var first = await api.GetAsync("/ok", key);
+        using var second = await api.GetAsync("/ok", key);
+
+        await AssertProblemAsync(first, HttpStatusCode.Unauthorized, "API_KEY_INVALID", 1001);
+        await AssertProblemAsync(second, HttpStatusCode.Unauthorized, "API_KEY_INVALID", 1001);
+        Assert.Equal(1, store.Lookups);
+    }
+
+    [Fact]
+    public async Task StoreFailure_Returns503ServiceUnavailable_WithRetryAfter()
+    {
+        var store = new TestStore { Fail = true };
+        await using var api = await StartAsync(store);
+
+        using var response = await api.GetAsync("/ok", NewKey());
+
+        await AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
+        Assert.Equal("1", Header(response, "Retry-After"));
+        Assert.Contains(api.Logs.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error && r.Exception is InvalidOperationException);
+    }
+
+    [Fact]
+    public async Task StoreFailure_OnAnAuthorizedEndpoint_Returns503NotA500()
+    {
+        // The framework's authentication runs first (WebApplication adds it before the app's middleware).
+        var store = new TestStore { Fail = true };
+        await using var api = await StartAsync(store);
+
+        using var response = await api.GetAsync("/authorized", NewKey());
+
+        await AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
+        Assert.Equal("1", Header(response, "Retry-After"));
+    }
+
+    [Fact]
+    public async Task StoreRecordWithUnknownPlan_IsRefusedAsInvalid()
+    {
+        var key = NewKey();
+        var store = new TestStore();
+        store.Records[ApiKeyHash.Compute(key)] = new ApiKeyRecord { Id = "db-key", Plan = "gold" };
+        await using var api = await StartAsync(store);
+
+        using var response = await api.GetAsync("/ok", key);
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "API_KEY_INVALID", 1001);
+        Assert.Contains(api.Logs.GetSnapshot(), r => r.Message.Contains("db-key", StringComparison.Ordinal) && r.Message.Contains("gold", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,270 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using static ErrorCatalog.Middleware.Tests.TestApi;
+
+namespace ErrorCatalog.Middleware.Tests;
+
+/// <summary>A bad configuration stops the app at start-up, naming the setting's configuration path.</summary>
+public sealed class OptionsValidationTests
+{
+    private static readonly string GoodHash = Hash("a-key-for-validation");
+
+    /// <summary>A valid configuration, each part replaceable.</summary>
+    private static string Config(
+        string? plans = null,
+        string? subscriptions = null,
+        string? keys = null,
+        string? extra = null) => $$"""
+        {
+          "ApiErrorCatalog": {
+            {{extra ?? string.Empty}}
+            "Plans": {{plans ?? """{ "free": { "Limits": { "minute": { "PermitLimit": 10, "Window": "minute" } } } }"""}},
+            "Subscriptions": {{subscriptions ?? """{ "acme": { "Plan": "free" } }"""}},
+            "ApiKeys": {{keys ?? $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Subscription": "acme" } ]"""}}
+          }
+        }
+        """;
+
+    public static TheoryData<string, string, string> BadConfigurations => new()
+    {
+        {
+            "unknown plan in a subscription",
+            Config(subscriptions: """{ "acme": { "Plan": "gold" } }"""),
+            "ApiErrorCatalog:Subscriptions:acme:Plan 'gold' is not a configured plan"
+        },
+        {
+            "bad window",
+            Config(plans: """{ "free": { "Limits": { "minute": { "PermitLimit": 10, "Window": "fortnight" } } } }"""),
+            "ApiErrorCatalog:Plans:free:Limits:minute:Window 'fortnight'"
+        },
+        {
+            "negative PermitLimit",
+            Config(plans: """{ "free": { "Limits": { "minute": { "PermitLimit": -1, "Window": "minute" } } } }"""),
+            "ApiErrorCatalog:Plans:free:Limits:minute:PermitLimit must be zero or more (was -1)"
+        },
+        {
+            "hour window with no refusal to answer it",
+            Config(plans: """{ "free": { "Limits": { "hourly": { "PermitLimit": 10, "Window": "hour" } } } }"""),
+            "ApiErrorCatalog:Plans:free:Limits:hourly"
+        },
+        {
+            "error code not in the catalog",
+            Config(plans: """{ "free": { "Limits": { "minute": { "PermitLimit": 10, "Window": "minute", "Error": "NO_SUCH_CODE" } } } }"""),
+            "ApiErrorCatalog:Plans:free:Limits:minute:Error 'NO_SUCH_CODE'"
+        },
+        {
+            "malformed hash (short)",
+            Config(keys: """[ { "Id": "a", "Hash": "abc123", "Subscription": "acme" } ]"""),
+            "ApiErrorCatalog:ApiKeys:0:Hash must be the SHA-256"
+        },
+        {
+            "malformed hash (64 characters, not hex)",
+            Config(keys: $$"""[ { "Id": "a", "Hash": "{{new string('z', 64)}}", "Subscription": "acme" } ]"""),
+            "ApiErrorCatalog:ApiKeys:0:Hash must be the SHA-256"
+        },
+        {
+            "key whose subscription is not configured",
+            Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Subscription": "ghost" } ]"""),
+            "ApiErrorCatalog:ApiKeys:0:Subscription 'ghost' is not configured"
+        },
+        {
+            "key whose plan is not configured",
+            Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "gold" } ]"""),
+            "ApiErrorCatalog:ApiKeys:0: key 'a' has no configured subscription or plan"
+        },
+        {
+            "key with neither subscription nor plan",
+            Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}" } ]"""),
+            "ApiErrorCatalog:ApiKeys:0: set Subscription or Plan"
+        },
+        {
+            "key Limits override naming no limit",
+            Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free", "Limits": { "hourly": 5 } } ]"""),
+            "ApiErrorCatalog:ApiKeys:0:Limits:hourly names no limit of plan 'free'"
+        },
+        {
+            "subscription Limits override naming no subscription-scoped limit",
+            Config(subscriptions: """{ "acme": { "Plan": "free", "Limits": { "minute": 5 } } }"""),
+            "ApiErrorCatalog:Subscriptions:acme:Limits:minute names no subscription-scoped limit of plan 'free'"
+        },
+        {
+            "duplicate key hash",
+            Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free" }, { "Id": "b", "Hash": "{{GoodHash}}", "Plan": "free" } ]"""),
+            "ApiErrorCatalog:ApiKeys:1:Hash is the same as another key's"
+        },
+        {
+            "duplicate key id",
+            Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free" }, { "Id": "a", "Hash": "{{Hash("other")}}", "Plan": "free" } ]"""),
+            "ApiErrorCatalog:ApiKeys:1:Id 'a' is used by another key"
+        },
+        {
+            "bad allowed IP",
+            Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free", "AllowedIps": [ "10.0.0.0/99" ] } ]"""),
+            "ApiErrorCatalog:ApiKeys:0:AllowedIps: '10.0.0.0/99'"
+        },
+        {
+            "bad IP limit window",
+            Config(extra: """ "IpLimit": { "PermitLimit": 10, "Window": "fortnight" }, """),
+            "ApiErrorCatalog:IpLimit:Window 'fortnight'"
+        },
+        {
+            "key MaxLength out of range",
+            Config(extra: """ "Keys": { "MaxLength": 4 }, """),
+            "ApiErrorCatalog:Keys:MaxLength must be between 8 and 4096 (was 4)"
+        },
+        {
+            "negative JSON-RPC cost",
+            Config(extra: """ "JsonRpc": { "Methods": { "eth_call": -5 } }, """),
+            "ApiErrorCatalog:JsonRpc:Methods:eth_call must be zero or more (was -5)"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadConfigurations))]
+    public async Task BadSetting_FailsAtStartUp_NamingItsPath(string what, string json, string expected)
+    {
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(json));
+
+        Assert.True(exception.Message.Contains(expected, StringComparison.Ordinal), $"{what}: '{expected}' not in: {exception.Message}");
+        Assert.Equal(typeof(ApiErrorCatalogOptions), exception.OptionsType);
+    }
+
+    [Fact]
+    public async Task GoodConfiguration_Starts()
+    {
+        await using var api = await StartAsync(Config());
+
+        using var response = await api.GetAsync("/ok", "a-key-for-validation");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task SeveralBadSettings_AreAllReported()
+    {
+        var json = Config(
+            plans: """{ "free": { "Limits": { "minute": { "PermitLimit": -3, "Window": "fortnight" } } } }""",
+            keys: """[ { "Id": "a", "Hash": "nope", "Subscription": "acme" } ]""");
+
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(json));
+
+        Assert.Contains("ApiErrorCatalog:Plans:free:Limits:minute:PermitLimit", exception.Message);
+        Assert.Contains("ApiErrorCatalog:Plans:free:Limits:minute:Window", exception.Message);
+        Assert.Contains("ApiErrorCatalog:ApiKeys:0:Hash", exception.Message);
+    }
+
+    [Fact]
+    public async Task SectionElsewhere_PathsNameThatSection()
+    {
+        var json = """
+            {
+              "Api": { "Limits": {
+                "Plans": { "free": { "Limits": { "minute": { "PermitLimit": 10, "Window": "fortnight" } } } }
+              } }
+            }
+            """;
+
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(json, section: "Api:Limits"));
+
+        Assert.Contains("Api:Limits:Plans:free:Limits:minute:Window 'fortnight'", exception.Message);
+    }
+
+    [Fact]
+    public async Task OptionsConfiguredInCode_FailAtStartUp_NamingTheSetting()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddApiErrorCatalog(options =>
+            options.Plans["free"] = new PlanOptions
+            {
+                Limits = { ["minute"] = new LimitOptions { PermitLimit = 10, Window = "fortnight" } },
+            });
+
+        await using var app = builder.Build();
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            app.UseApiErrorCatalog();
+            await app.StartAsync();
+        });
+
+        Assert.Contains("ApiErrorCatalog:Plans:free:Limits:minute:Window 'fortnight'", exception.Message);
+    }
+
+    [Fact]
+    public async Task ValidateOnStart_FailsTheHostStart_EvenBeforeAnyRequest()
+    {
+        // Without UseApiErrorCatalog nothing resolves the options early: ValidateOnStart fails StartAsync itself.
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddApiErrorCatalog(options => options.Subscriptions["acme"] = new SubscriptionOptions { Plan = "gold" });
+
+        await using var app = builder.Build();
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("ApiErrorCatalog:Subscriptions:acme:Plan 'gold'", exception.Message);
+    }
+
+    public static TheoryData<string, string, string> UnconvertibleValues => new()
+    {
+        {
+            "misspelt limit kind (the binder would drop the limit: the plan unlimited)",
+            Config(plans: """{ "free": { "Limits": { "minute": { "Kind": "Bogus", "PermitLimit": 10, "Window": "minute" } } } }"""),
+            "'ApiErrorCatalog:Plans:free:Limits:minute:Kind'"
+        },
+        {
+            "PermitLimit that is not a number",
+            Config(plans: """{ "free": { "Limits": { "minute": { "PermitLimit": "ten", "Window": "minute" } } } }"""),
+            "'ApiErrorCatalog:Plans:free:Limits:minute:PermitLimit'"
+        },
+        {
+            "misspelt key state (the binder would drop the key)",
+            Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free", "State": "Revokd" } ]"""),
+            "'ApiErrorCatalog:ApiKeys:0:State'"
+        },
+        {
+            "key expiry that is not a time",
+            Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free", "ExpiresAt": "next week" } ]"""),
+            "'ApiErrorCatalog:ApiKeys:0:ExpiresAt'"
+        },
+        {
+            "misspelt subscription state",
+            Config(subscriptions: """{ "acme": { "Plan": "free", "State": "PaymentRequird" } }"""),
+            "'ApiErrorCatalog:Subscriptions:acme:State'"
+        },
+        {
+            "key limit that is not a number",
+            Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free", "Limits": { "minute": "lots" } } ]"""),
+            "'ApiErrorCatalog:ApiKeys:0:Limits:minute'"
+        },
+        {
+            "JSON-RPC cost that is not a number",
+            Config(extra: """ "JsonRpc": { "Methods": { "eth_call": "twenty" } }, """),
+            "'ApiErrorCatalog:JsonRpc:Methods:eth_call'"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnconvertibleValues))]
+    public async Task UnconvertibleValueInsideACollection_FailsAtStartUp_NamingItsPath(string what, string json, string expected)
+    {
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(json));
+
+        Assert.True(exception.Message.Contains(expected, StringComparison.Ordinal), $"{what}: {expected} not in: {exception.Message}");
+    }
+
+    [Fact]
+    public async Task UnconvertibleTopLevelValue_FailsAtStartUp_NamingItsPath()
+    {
+        var json = Config(extra: """ "Headers": "XRateLimit, Bogus", """);
+
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(json));
+
+        Assert.Contains("'ApiErrorCatalog:Headers'", exception.Message);
+    }
+}
