@@ -102,8 +102,6 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
 
     private bool Decide(CounterBatch batch)
     {
-        var now = batch.Now;
-        var refused = -1;
         for (var i = 0; i < batch.Count; i++)
         {
             ref var item = ref batch[i];
@@ -111,96 +109,41 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
             var limit = item.Entry.Limit;
             if (limit.Kind == LimitKind.Concurrency)
             {
-                item.Used = counter.InFlight;
-                item.Refused = counter.InFlight + 1 > limit.PermitLimit;
-                item.RetryAfter = item.Refused ? _concurrencyRetryAfter : TimeSpan.Zero;
-                item.ResetAt = now;
+                LimitMath.Evaluate(ref item, batch.Now, counter.InFlight, 0, _concurrencyRetryAfter);
             }
             else
             {
-                var (index, start, end) = limit.Window.Get(now);
+                var (index, _, end) = limit.Window.Get(batch.Now);
                 // A sliding window's use still counts through the next window: the sweep keeps it until that ends.
                 counter.Roll(index, (limit.Sliding ? limit.Window.Get(end).End : end).UtcTicks);
-                var previous = limit.Sliding ? SlidingWeight(counter.Previous, start, end, now) : 0;
-                item.Used = counter.Used + previous;
-                item.ResetAt = end;
-                if (item.Used + item.Cost > limit.PermitLimit)
-                {
-                    item.Overage = item.OverageAllowed;
-                    item.Refused = !item.OverageAllowed;
-                    item.RetryAfter = item.Refused ? RetryAfter(limit, counter, item.Cost, start, end, now) : TimeSpan.Zero;
-                }
-            }
-
-            if (item.Refused && (refused < 0 || item.RetryAfter > batch[refused].RetryAfter))
-            {
-                // Several refuse: answer with the one that admits last, so the Retry-After is true.
-                refused = i;
+                LimitMath.Evaluate(ref item, batch.Now, counter.Used, counter.Previous, _concurrencyRetryAfter);
             }
         }
 
-        batch.RefusedIndex = refused;
-        var admitted = refused < 0;
+        var admitted = LimitMath.Conclude(batch);
         for (var i = 0; i < batch.Count; i++)
         {
             ref var item = ref batch[i];
             var counter = (Counter)item.Handle!;
-            var limit = item.Entry.Limit;
-            counter.LastUsedTicks = now.UtcTicks;
-            if (admitted)
+            counter.LastUsedTicks = batch.Now.UtcTicks;
+            if (!admitted)
             {
-                if (limit.Kind == LimitKind.Concurrency)
-                {
-                    counter.InFlight++;
-                    item.Leased = true;
-                    batch.HasLeases = true;
-                }
-                else
-                {
-                    counter.Used += item.Cost;
-                }
-
-                item.Used += limit.Kind == LimitKind.Concurrency ? 1 : item.Cost;
+                continue;
             }
 
-            item.Remaining = Math.Max(0, limit.PermitLimit - item.Used);
+            if (item.Entry.Limit.Kind == LimitKind.Concurrency)
+            {
+                counter.InFlight++;
+                item.Leased = true;
+                batch.HasLeases = true;
+            }
+            else
+            {
+                counter.Used += item.Cost;
+            }
         }
 
         return admitted;
-    }
-
-    /// <summary>The previous window's use, weighted by how much of it the sliding window still covers.</summary>
-    private static long SlidingWeight(long previous, DateTimeOffset start, DateTimeOffset end, DateTimeOffset now)
-    {
-        if (previous == 0)
-        {
-            return 0;
-        }
-
-        var elapsed = (double)(now - start).Ticks / (end - start).Ticks;
-        return (long)Math.Ceiling(previous * (1 - elapsed));
-    }
-
-    /// <summary>The true time until this limit admits <paramref name="cost"/> again.</summary>
-    private static TimeSpan RetryAfter(LimitDefinition limit, Counter counter, long cost, DateTimeOffset start, DateTimeOffset end, DateTimeOffset now)
-    {
-        if (!limit.Sliding)
-        {
-            return end - now;
-        }
-
-        // previous * (1 - f) + used + cost <= permit, solved for the fraction f of the window.
-        var period = (end - start).Ticks;
-        var room = limit.PermitLimit - counter.Used - cost;
-        if (room >= 0 && counter.Previous > 0)
-        {
-            var fraction = 1 - ((double)room / counter.Previous);
-            return TimeSpan.FromTicks(Math.Max(0, (long)(fraction * period) - (now - start).Ticks));
-        }
-
-        // Not before this window ends; then this window's use slides out as the next one goes on.
-        var next = counter.Used == 0 ? 0 : Math.Max(0, 1 - ((double)(limit.PermitLimit - cost) / counter.Used));
-        return (end - now) + TimeSpan.FromTicks((long)(next * period));
     }
 
     private Counter GetCounter(in LimitEntry entry) =>
