@@ -107,7 +107,27 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
             var batch = state.Batch;
             var credits = key is null ? 0 : await GetCreditsAsync(context, key, policy).ConfigureAwait(false);
             runtime.FillBatch(batch, context, key, credits);
-            if (batch.Count > 0 && !await runtime.Counters.AcquireAsync(batch, aborted).ConfigureAwait(false))
+            bool admitted;
+            try
+            {
+                admitted = batch.Count == 0 || await runtime.Counters.AcquireAsync(batch, aborted).ConfigureAwait(false);
+            }
+            catch (CounterStoreUnavailableException)
+            {
+                // The counters cannot answer: the outage policy decides (see RedisOptions.FailurePolicy).
+                runtime.Metrics.StoreFailed();
+                batch.Reset();
+                if (runtime.Options.Redis?.FailurePolicy == RedisFailurePolicy.FailClosed)
+                {
+                    context.Response.Headers.RetryAfter = HeaderValues.Integer(Math.Max(1, ApiError.ToWholeSeconds(runtime.Options.Redis.RetryAfter)));
+                    await RefuseAsync(context, state, Refusal.StoreUnavailable).ConfigureAwait(false);
+                    return false;
+                }
+
+                admitted = true;
+            }
+
+            if (!admitted)
             {
                 await runtime.Responder.RefuseLimitAsync(context, state).ConfigureAwait(false);
                 return false;
@@ -172,8 +192,44 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
         return new(policy.Credits ?? runtime.Options.DefaultCredits);
     }
 
-    private ValueTask RefuseAsync(HttpContext context, RequestState state, Refusal refusal, string? scope = null) =>
-        runtime.Responder.RefuseAsync(context, state, runtime.Refusals[refusal], refusal, scope);
+    private ValueTask RefuseAsync(HttpContext context, RequestState state, Refusal refusal, string? scope = null)
+    {
+        // A key or access refusal (401, 402, 403) still counts against the client's IP limit and carries its
+        // rate-limit headers: every response has them, and a flood of bad keys is throttled like any other traffic.
+        if (refusal != Refusal.StoreUnavailable && runtime.Book.IpLimit is not null && !state.Policy.Exempt)
+        {
+            return RefuseWithinIpLimitAsync(context, state, refusal, scope);
+        }
+
+        return runtime.Responder.RefuseAsync(context, state, runtime.Refusals[refusal], refusal, scope);
+    }
+
+    /// <summary>Charges the IP limit alone, then refuses: over that limit, the IP limit's refusal answers instead.</summary>
+    private async ValueTask RefuseWithinIpLimitAsync(HttpContext context, RequestState state, Refusal refusal, string? scope)
+    {
+        var batch = state.Batch;
+        runtime.FillBatch(batch, context, key: null, credits: 0);
+        bool admitted;
+        try
+        {
+            admitted = await runtime.Counters.AcquireAsync(batch, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (CounterStoreUnavailableException)
+        {
+            // The counters cannot answer: the refusal goes out without the IP limit's headers.
+            runtime.Metrics.StoreFailed();
+            batch.Reset();
+            admitted = true;
+        }
+
+        if (!admitted)
+        {
+            await runtime.Responder.RefuseLimitAsync(context, state).ConfigureAwait(false);
+            return;
+        }
+
+        await runtime.Responder.RefuseAsync(context, state, runtime.Refusals[refusal], refusal, scope).ConfigureAwait(false);
+    }
 
     private Task RunEndpoint(HttpContext context, RequestState state)
     {

@@ -38,7 +38,9 @@ internal sealed class ApiErrorCatalogRuntime : IDisposable
         Metrics = metrics;
         Reader = new ApiKeyReader(value.Keys);
         Resolver = new KeyResolver(Book, store, time, loggers.CreateLogger<KeyResolver>(), store is null ? compiled.Keys : null);
-        Counters = new InMemoryCounterStore(time, value.IdleCounterRetention, value.ConcurrencyRetryAfter);
+        Counters = value.Redis is { Configuration.Length: > 0 } redis
+            ? new RedisCounterStore(redis, value.ConcurrencyRetryAfter, loggers.CreateLogger<RedisCounterStore>())
+            : new InMemoryCounterStore(time, value.IdleCounterRetention, value.ConcurrencyRetryAfter);
         Headers = new RateLimitHeaderWriter(value.Headers);
         JsonRpc = new JsonRpcCostReader(value.JsonRpc);
         Responder = new RefusalResponder(Headers, metrics, loggers.CreateLogger<RefusalResponder>(), time, value.UpgradeUrl, value.Keys.EffectiveHeaders[0]);

@@ -39,6 +39,6 @@ public enum SystemValue : byte
     Arguments,
     /// <summary><c>$data</c>: in a success shape, the endpoint's result, serialized with System.Text.Json.</summary>
     Data,
-    /// <summary><c>$details</c>: structured details of an error (validation errors), serialized; absent when none.</summary>
+    /// <summary><c>$details</c>: structured details of an error (validation errors), serialized; <c>null</c> when none.</summary>
     Details,
 }

@@ -159,6 +159,10 @@ public static partial class ApiErrorWriter
                 writer.WritePropertyName(name);
                 JsonSerializer.Serialize(writer, data, data.GetType(), context.JsonOptions ?? JsonSerializerOptions.Web);
                 break;
+            case SystemValue.Details:
+                // No details: the field is still there, as null ({"details": null}), as APIs with a details field document.
+                writer.WriteNull(name);
+                break;
         }
     }
 

@@ -14,6 +14,7 @@ internal sealed class ApiErrorCatalogMetrics
     public const string MeterName = "ErrorCatalog.Middleware";
 
     private readonly Counter<long> _decisions;
+    private readonly Counter<long> _storeFailures;
 
     public ApiErrorCatalogMetrics(IMeterFactory meterFactory)
     {
@@ -22,7 +23,13 @@ internal sealed class ApiErrorCatalogMetrics
             "errorcatalog.decisions",
             unit: "{request}",
             description: "Requests decided by the API limits, by outcome, reason and plan.");
+        _storeFailures = meter.CreateCounter<long>(
+            "errorcatalog.store.failures",
+            unit: "{request}",
+            description: "Requests the counter store (Redis) could not decide; the outage policy answered them.");
     }
+
+    public void StoreFailed() => _storeFailures.Add(1);
 
     public void Admitted(string? plan, bool overage)
     {

@@ -52,6 +52,9 @@ public sealed class ApiErrorCatalogOptions
     /// <summary>The code answering an unhandled exception with <c>UseExceptionHandler()</c>. Default <c>INTERNAL_SERVER_ERROR</c>.</summary>
     public string UnhandledExceptionError { get; set; } = "INTERNAL_SERVER_ERROR";
 
+    /// <summary>Counters in Redis for several instances (null: in memory).</summary>
+    public RedisOptions? Redis { get; set; }
+
     /// <summary>How long idle counters are kept after their window ends before they are reclaimed. Default 1 min.</summary>
     public TimeSpan IdleCounterRetention { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -29,7 +29,8 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
     public CompiledOptions Compile(ApiErrorCatalogOptions options, List<string> errors, bool customStore)
     {
         var book = PlanBook.Build(options, Path, errors);
-        var refusals = new RefusalMap(options.Catalog, Path, errors, customStore);
+        var refusals = new RefusalMap(options.Catalog, Path, errors, customStore || options.Redis is { FailurePolicy: RedisFailurePolicy.FailClosed });
+        ValidateRedis(options.Redis, errors);
         var keys = new Dictionary<ApiKeyHash, ResolvedKey>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.ApiKeys.Count; i++)
@@ -116,6 +117,37 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
             {
                 FindUnconvertible(child, childType, errors);
             }
+        }
+    }
+
+    private void ValidateRedis(RedisOptions? redis, List<string> errors)
+    {
+        if (redis is null)
+        {
+            return;
+        }
+
+        try
+        {
+            StackExchange.Redis.ConfigurationOptions.Parse(redis.Configuration ?? string.Empty);
+            if (string.IsNullOrWhiteSpace(redis.Configuration))
+            {
+                errors.Add($"{Path}:Redis:Configuration must name the server (e.g. 127.0.0.1:6379).");
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            errors.Add($"{Path}:Redis:Configuration '{redis.Configuration}' is not a Redis configuration: {ex.Message}");
+        }
+
+        if (redis.Timeout <= TimeSpan.Zero || redis.Timeout > TimeSpan.FromSeconds(30))
+        {
+            errors.Add($"{Path}:Redis:Timeout must be between 0 and 30 seconds (was {redis.Timeout}).");
+        }
+
+        if (redis.LeaseTimeout < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"{Path}:Redis:LeaseTimeout must be at least 1 second (was {redis.LeaseTimeout}).");
         }
     }
 }

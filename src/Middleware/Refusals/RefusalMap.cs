@@ -10,7 +10,7 @@ internal sealed class RefusalMap
 {
     private static readonly (Refusal Refusal, Refusal[] Fallbacks)[] Chains =
     [
-        (Refusal.KeyMissing, []),
+        (Refusal.KeyMissing, [Refusal.KeyInvalid]), // APIs that answer a missing key as an invalid one ("valid API key required")
         (Refusal.KeyInvalid, []),
         (Refusal.KeyRevoked, [Refusal.KeyInvalid]),
         (Refusal.KeyExpired, [Refusal.KeyInvalid]),
@@ -18,7 +18,7 @@ internal sealed class RefusalMap
         (Refusal.KeyDisabled, [Refusal.KeyInvalid]),
         (Refusal.PaymentRequired, [Refusal.KeyDisabled, Refusal.KeyInvalid]),
         (Refusal.PaymentExpired, [Refusal.PaymentRequired, Refusal.KeyDisabled, Refusal.KeyInvalid]),
-        (Refusal.KeyRequired, [Refusal.KeyMissing]),
+        (Refusal.KeyRequired, [Refusal.KeyMissing, Refusal.KeyInvalid]),
         (Refusal.PlanNotAuthorized, [Refusal.InsufficientScope]),
         (Refusal.InsufficientScope, [Refusal.PlanNotAuthorized]),
         (Refusal.IpNotAllowed, [Refusal.PlanNotAuthorized, Refusal.InsufficientScope]),

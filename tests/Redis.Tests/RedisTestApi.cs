@@ -1,0 +1,91 @@
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ErrorCatalog.Middleware.Redis.Tests;
+
+/// <summary>One instance of an API whose counters live in the given Redis; several share one Redis and one clock.</summary>
+internal sealed class RedisTestApi : IAsyncDisposable
+{
+    public const string KeyHeader = "X-API-Key";
+
+    /// <summary>A fixed instant far from any window edge, so a test never crosses one by accident.</summary>
+    public static readonly DateTimeOffset Start = new(2024, 3, 15, 12, 0, 10, TimeSpan.Zero);
+
+    private RedisTestApi(WebApplication app) => App = app;
+
+    public WebApplication App { get; }
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static string Hash(string key) => ApiKeyHash.Compute(key).ToString();
+
+    /// <summary>Starts an instance; <paramref name="section"/> is the ApiErrorCatalog JSON without the Redis part.</summary>
+    public static async Task<RedisTestApi> StartAsync(RedisServer redis, string prefix, TimeProvider time, string section, string policy = "FailOpen", string timeout = "00:00:00.250")
+    {
+        var json = section.TrimEnd().TrimEnd('}') + $$"""
+            , "Redis": { "Configuration": "{{redis.Configuration}}", "Prefix": "{{prefix}}", "FailurePolicy": "{{policy}}", "Timeout": "{{timeout}}", "LeaseTimeout": "00:00:05" } }
+            """;
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(time);
+        builder.Services.AddApiErrorCatalog(configuration);
+        var app = builder.Build();
+        var api = new RedisTestApi(app);
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (Exception) when (!context.Response.HasStarted)
+            {
+                context.Response.StatusCode = 500;
+            }
+        });
+        app.UseApiErrorCatalog();
+        app.MapGet("/data", () => "ok");
+        app.MapGet("/credits", () => "ok").WithCredits(100);
+        app.MapGet("/slow", async () =>
+        {
+            api.Entered.TrySetResult();
+            await api.Gate.Task;
+            return "done";
+        });
+        await app.StartAsync();
+        api.Client = app.GetTestClient();
+        return api;
+    }
+
+    public Task<HttpResponseMessage> GetAsync(string path, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add(KeyHeader, key);
+        return Client.SendAsync(request);
+    }
+
+    /// <summary>Whether this instance's Redis connection is up.</summary>
+    public bool CountersConnected => ((RedisCounterStore)App.Services.GetRequiredService<ApiErrorCatalogRuntime>().Counters).IsConnected;
+
+    /// <summary>Cuts this instance off from Redis, as if it died: nothing it holds is released.</summary>
+    public void KillCounters() => ((IDisposable)App.Services.GetRequiredService<ApiErrorCatalogRuntime>().Counters).Dispose();
+
+    public async ValueTask DisposeAsync()
+    {
+        Gate.TrySetResult();
+        Client.Dispose();
+        await App.DisposeAsync();
+    }
+}
