@@ -6,7 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace ErrorCatalog.Middleware.Redis.Tests;
 
 /// <summary>The Redis counters against a real redis-server: exactness across instances, leases, outages, durability.</summary>
-public sealed class RedisCounterStoreTests
+public sealed class RedisCounterStoreTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static string Section(string key, string limits, string keyExtra = "", string subscriptions = "") => $$"""
         {
@@ -44,6 +44,7 @@ public sealed class RedisCounterStoreTests
         // Assert
         var admitted = statuses.Count(s => s == HttpStatusCode.OK);
         var refused = statuses.Count(s => s == HttpStatusCode.TooManyRequests);
+        output.WriteLine($"two instances, 192 requests by 64 concurrent clients, limit 50: admitted {admitted}, refused {refused}");
         Assert.True(admitted == 50 && refused == 142, $"admitted {admitted}, refused {refused}, other {statuses.Count - admitted - refused}");
     }
 
@@ -172,8 +173,10 @@ public sealed class RedisCounterStoreTests
         }
 
         // Assert
+        output.WriteLine($"{policy}: {outage.Count} requests during the outage, slowest {outage.Max(o => o.Took).TotalMilliseconds:F0} ms; counting resumed {back.Elapsed.TotalMilliseconds:F0} ms after Redis answered again");
         Assert.All(outage, o => Assert.Equal(duringOutage, o.Status));
-        Assert.All(outage, o => Assert.True(o.Took < TimeSpan.FromSeconds(1), $"a request waited {o.Took.TotalMilliseconds:F0} ms"));
+        // The timeout is 250 ms; allow scheduling slack on a loaded 2-core machine, far below a hang.
+        Assert.All(outage, o => Assert.True(o.Took < TimeSpan.FromMilliseconds(500), $"a request waited {o.Took.TotalMilliseconds:F0} ms"));
         Assert.True(counted, "counting did not resume within 5 s");
         Assert.True(back.Elapsed < TimeSpan.FromSeconds(1), $"counting resumed {back.Elapsed.TotalMilliseconds:F0} ms after Redis came back");
     }

@@ -89,8 +89,10 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         RedisResult[] counts;
         try
         {
+            // The multiplexer notices its own timeouts on a timer; WaitAsync bounds the wait exactly.
             counts = (RedisResult[])(await _connection.GetDatabase()
                 .ScriptEvaluateAsync(RedisBatchScript.Source, keys, values)
+                .WaitAsync(_options.Timeout, cancellationToken)
                 .ConfigureAwait(false))!;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
