@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using CoinMarketCap;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Samples.CoinMarketCap.Tests;
+
+/// <summary>
+/// The CoinMarketCap sample as shipped (its appsettings.json and errors.yaml) on a <see cref="FakeTimeProvider"/>,
+/// optionally with configuration overrides. A new host per test: each test has its own counters.
+/// </summary>
+internal sealed class CoinMarketCapHost(DateTimeOffset start, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<CoinMarketCapApp>
+{
+    public const string FreeKey = "cmc_free_demo_key_0001";
+    public const string ProKey = "cmc_pro_demo_key_0002";
+    public const string UnpaidKey = "cmc_unpaid_demo_key_0003";
+    public const string ExpiredKey = "cmc_expired_demo_key_0004";
+    public const string DisabledKey = "cmc_disabled_demo_key_0005";
+    public const string KeyHeader = "X-CMC_PRO_API_KEY";
+
+    /// <summary>Wednesday 15 January 2025, 10:00:00 UTC: a minute, day and month boundary are all ahead.</summary>
+    public static readonly DateTimeOffset DefaultStart = new(2025, 1, 15, 10, 0, 0, TimeSpan.Zero);
+
+    private HttpClient? _client;
+
+    public CoinMarketCapHost()
+        : this(DefaultStart)
+    {
+    }
+
+    public FakeTimeProvider Time { get; } = new(start);
+
+    private HttpClient Http => _client ??= CreateClient();
+
+    /// <summary>GET <paramref name="path"/> with the key in <c>X-CMC_PRO_API_KEY</c> (none when null).</summary>
+    public async Task<Answer> GetAsync(string path, string? key = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (key is not null)
+        {
+            request.Headers.TryAddWithoutValidation(KeyHeader, key);
+        }
+
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        var body = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        return new Answer(response.StatusCode, body, response.Headers.RetryAfter?.Delta, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>The <c>timestamp</c> the API writes for the fake clock's current time.</summary>
+    public string Now => Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        if (settings is not null)
+        {
+            builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Time);
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        _client?.Dispose();
+        base.Dispose(disposing);
+    }
+}
