@@ -79,7 +79,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
                 }
 
                 state.Key = key;
-                context.User = key.Principal;
+                PrincipalFeature.Set(context, key.Principal); // context.User, without a feature object per request
                 break;
             default:
                 var needed = policy.KeyExplicitlyRequired || (options.Keys.Required && !policy.KeyOptional)

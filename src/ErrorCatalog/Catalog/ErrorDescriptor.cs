@@ -56,7 +56,20 @@ public sealed class ErrorDescriptor
             ConstantDetail = JsonEncodedText.Encode(constant, ApiErrorWriter.Encoder);
             HasConstantDetail = true;
         }
+
+        UsesRequestId = TemplateSegment.UsesRequestId(detail);
+        foreach (var header in headers)
+        {
+            UsesRequestId |= TemplateSegment.UsesRequestId(header.Value);
+        }
     }
+
+    /// <summary>
+    /// Whether the detail or a header of this entry writes <c>{$requestId}</c>. With
+    /// <see cref="BodyShape.UsesRequestId"/>, it lets a caller skip making a request id nobody writes (on Kestrel,
+    /// <c>HttpContext.TraceIdentifier</c> creates its string on first read).
+    /// </summary>
+    public bool UsesRequestId { get; }
 
     /// <summary>The stable machine code (<c>API_KEY_INVALID</c>).</summary>
     public string Code { get; }

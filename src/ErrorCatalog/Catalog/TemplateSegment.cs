@@ -39,4 +39,17 @@ public sealed class TemplateSegment
 
     /// <summary>A value of the error or the request.</summary>
     public static TemplateSegment Value(SystemValue value) => new(null, null, value);
+
+    internal static bool UsesRequestId(TemplateSegment[] template)
+    {
+        foreach (var segment in template)
+        {
+            if (segment.System == SystemValue.RequestId)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

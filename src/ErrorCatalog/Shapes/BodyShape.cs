@@ -23,6 +23,7 @@ public sealed class BodyShape
         Name = name;
         ContentType = contentType;
         Root = root;
+        UsesRequestId = Uses(root, SystemValue.RequestId);
     }
 
     /// <summary>The shape's name in errors.yaml.</summary>
@@ -33,6 +34,13 @@ public sealed class BodyShape
 
     /// <summary>The body's root object.</summary>
     public ShapeNode Root { get; }
+
+    /// <summary>
+    /// Whether the body writes <c>$requestId</c> (as a value or inside a text). With
+    /// <see cref="ErrorDescriptor.UsesRequestId"/>, it lets a caller skip making a request id nobody writes (on
+    /// Kestrel, <c>HttpContext.TraceIdentifier</c> creates its string on first read).
+    /// </summary>
+    public bool UsesRequestId { get; }
 
     /// <summary>
     /// RFC 9457: type, title, status, detail, instance, then the extensions code, numericCode, requestId and
@@ -52,4 +60,30 @@ public sealed class BodyShape
             ShapeNode.Value("numericCode", SystemValue.NumericCode),
             ShapeNode.Value("requestId", SystemValue.RequestId),
             ShapeNode.Arguments()));
+
+    private static bool Uses(ShapeNode node, SystemValue value)
+    {
+        if (node.System == value)
+        {
+            return true;
+        }
+
+        foreach (var segment in node.Template)
+        {
+            if (segment.System == value)
+            {
+                return true;
+            }
+        }
+
+        foreach (var child in node.Children)
+        {
+            if (Uses(child, value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -7,14 +7,29 @@ namespace ErrorCatalog;
 /// remaining counts), and anything built from a template is reduced to visible ASCII so that no CR/LF or
 /// control character can reach the response (Kestrel would throw on it).
 /// </summary>
+/// <remarks>
+/// Why tables and not formatting into reused storage: a header value must be a <see cref="string"/> that stays
+/// unchanged until the server has sent it and anything that read it (a logging middleware, an OnCompleted callback)
+/// is done, so a pooled, rewritten buffer cannot be handed out safely. What can be avoided is making the same text
+/// twice: 0..65535 from a table (2.6 MB at most, filled as values occur), and larger values that recur (Retry-After
+/// of a day or month window: every key refused in the same second gets the same value, as windows are aligned to
+/// the UTC clock) from a small cache of recent values, one string per value and second instead of per response.
+/// </remarks>
 public static class HeaderValues
 {
     /// <summary>Integers below this are cached.</summary>
     public const int CachedIntegers = 1 << 16;
 
+    private const int RecentSize = 256;
+
     private static readonly string?[] Integers = new string?[CachedIntegers];
 
-    /// <summary>The decimal text of <paramref name="value"/>, cached for 0 to <see cref="CachedIntegers"/> - 1.</summary>
+    private static readonly RecentInteger?[] Recent = new RecentInteger?[RecentSize];
+
+    /// <summary>
+    /// The decimal text of <paramref name="value"/>: cached for 0 to <see cref="CachedIntegers"/> - 1, and for the
+    /// most recent larger values (a direct-mapped cache of 256), so a value that repeats is formatted once.
+    /// </summary>
     public static string Integer(long value)
     {
         if ((ulong)value < CachedIntegers)
@@ -23,7 +38,17 @@ public static class HeaderValues
             return Integers[value] ??= value.ToString(CultureInfo.InvariantCulture);
         }
 
-        return value.ToString(CultureInfo.InvariantCulture);
+        // Entries are immutable and swapped whole, so a reader never sees a value with another value's text.
+        ref var slot = ref Recent[(int)((ulong)value % RecentSize)];
+        var recent = Volatile.Read(ref slot);
+        if (recent is not null && recent.Value == value)
+        {
+            return recent.Text;
+        }
+
+        recent = new RecentInteger(value, value.ToString(CultureInfo.InvariantCulture));
+        Volatile.Write(ref slot, recent);
+        return recent.Text;
     }
 
     /// <summary>
@@ -62,4 +87,6 @@ public static class HeaderValues
 
         return true;
     }
+
+    private sealed record RecentInteger(long Value, string Text);
 }

@@ -1,4 +1,5 @@
-using System.Text;
+using System.Buffers;
+using System.Globalization;
 using ErrorCatalog;
 using Microsoft.AspNetCore.Http;
 
@@ -9,9 +10,12 @@ namespace ErrorCatalog.Middleware;
 /// describe the limit with the least remaining; the IETF fields list every limit.
 /// </summary>
 /// <remarks>
-/// Values come from strings built once (limits, policies) or from <see cref="HeaderValues.Integer"/>'s table
-/// (remaining counts); the reset time is cached per limit while its window lasts, so a window's requests share
-/// one string.
+/// Values come from strings built once (limits, policies), from tables of counts (<see cref="CountText"/>: the
+/// values near 0 and near each permit, which is where requests are), and the reset time is cached per limit while
+/// its window lasts, so a window's requests share one string. The IETF <c>RateLimit</c> field lists every limit's
+/// remaining count and seconds to reset in one value, so it differs on every admitted request: it is formatted on
+/// the stack and made into one string of exactly its length, reused while it stays the same (a refused request
+/// charges nothing, so refusals within a second share one).
 /// </remarks>
 internal sealed class RateLimitHeaderWriter(RateLimitHeaderProfiles profiles)
 {
@@ -37,17 +41,18 @@ internal sealed class RateLimitHeaderWriter(RateLimitHeaderProfiles profiles)
             ref var item = ref batch[window];
             var limit = item.Entry.Limit;
             headers[XLimit] = limit.PermitLimitText;
-            headers[XRemaining] = HeaderValues.Integer(item.Remaining);
+            headers[XRemaining] = limit.Counts.Get(item.Remaining);
             headers[XReset] = ResetCache.Get(limit, item.ResetAt);
         }
 
         if ((profiles & RateLimitHeaderProfiles.UnitsLimit) != 0 && Tightest(batch, credits: true) is var units and >= 0)
         {
             ref var item = ref batch[units];
+            var limit = item.Entry.Limit;
             headers[UnitsOverage] = key?.OverageText ?? "disabled";
-            headers[UnitsAllocated] = item.Entry.Limit.PermitLimitText;
-            headers[UnitsUsed] = HeaderValues.Integer(item.Used);
-            headers[UnitsRemaining] = HeaderValues.Integer(item.Remaining);
+            headers[UnitsAllocated] = limit.PermitLimitText;
+            headers[UnitsUsed] = limit.Counts.Get(item.Used);
+            headers[UnitsRemaining] = limit.Counts.Get(item.Remaining);
         }
 
         if ((profiles & RateLimitHeaderProfiles.Ietf) != 0)
@@ -79,11 +84,12 @@ internal sealed class RateLimitHeaderWriter(RateLimitHeaderProfiles profiles)
 
     private static void WriteIetf(IHeaderDictionary headers, CounterBatch batch, ResolvedKey? key)
     {
-        // RateLimit-Policy: "minute";q=100;w=60, "month";q=10000;w=2592000 (constant per key: cached on it).
+        // RateLimit-Policy: "minute";q=100;w=60, "month";q=10000;w=2592000 (constant per key: cached on it; a
+        // key-less batch is the IP limit alone, whose item is the whole policy).
         var policy = key?.PolicyHeader;
         if (policy is null)
         {
-            policy = BuildPolicy(batch);
+            policy = batch.Count == 1 ? batch[0].Entry.Limit.PolicyItem : BuildPolicy(batch);
             if (key is not null)
             {
                 key.PolicyHeader = policy; // a key's batch is the same on every limited request
@@ -92,24 +98,72 @@ internal sealed class RateLimitHeaderWriter(RateLimitHeaderProfiles profiles)
 
         headers[Policy] = policy;
 
-        // RateLimit: "minute";r=50;t=30, ... (changes every request).
-        var sb = new StringBuilder(64);
+        // RateLimit: "minute";r=50;t=30, ... (changes with every admitted request).
+        var length = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            length += batch[i].Entry.Limit.Name.Length + 48; // ", ", quotes, ";r=", ";t=" and two non-negative longs
+        }
+
+        char[]? rented = null;
+        Span<char> buffer = length <= 512 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(length));
+        var written = FormatCurrent(batch, buffer);
+        var text = buffer[..written];
+
+        // Reused while unchanged (shared per key, or on the IP limit for key-less batches; swapped whole).
+        var last = key is not null ? key.LastRateLimit : batch[0].Entry.Limit.LastRateLimit;
+        if (last is null || !text.SequenceEqual(last))
+        {
+            last = new string(text);
+            if (key is not null)
+            {
+                key.LastRateLimit = last;
+            }
+            else
+            {
+                batch[0].Entry.Limit.LastRateLimit = last;
+            }
+        }
+
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+
+        headers[Current] = last;
+    }
+
+    /// <summary>Writes the RateLimit field's value into <paramref name="buffer"/> (large enough); returns its length.</summary>
+    private static int FormatCurrent(CounterBatch batch, Span<char> buffer)
+    {
+        var at = 0;
         for (var i = 0; i < batch.Count; i++)
         {
             ref var item = ref batch[i];
             if (i > 0)
             {
-                sb.Append(", ");
+                buffer[at++] = ',';
+                buffer[at++] = ' ';
             }
 
-            sb.Append('"').Append(item.Entry.Limit.Name).Append("\";r=").Append(item.Remaining);
+            buffer[at++] = '"';
+            var name = item.Entry.Limit.Name;
+            name.CopyTo(buffer[at..]);
+            at += name.Length;
+            "\";r=".CopyTo(buffer[at..]);
+            at += 4;
+            item.Remaining.TryFormat(buffer[at..], out var digits, default, CultureInfo.InvariantCulture);
+            at += digits;
             if (item.Entry.Limit.Kind != LimitKind.Concurrency)
             {
-                sb.Append(";t=").Append(Math.Max(0, ApiError.ToWholeSeconds(item.ResetAt - batch.Now)));
+                ";t=".CopyTo(buffer[at..]);
+                at += 3;
+                Math.Max(0, ApiError.ToWholeSeconds(item.ResetAt - batch.Now)).TryFormat(buffer[at..], out digits, default, CultureInfo.InvariantCulture);
+                at += digits;
             }
         }
 
-        headers[Current] = sb.ToString();
+        return at;
     }
 
     internal static string BuildPolicy(CounterBatch batch)

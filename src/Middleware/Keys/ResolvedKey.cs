@@ -32,5 +32,8 @@ internal sealed class ResolvedKey
     /// <summary>RateLimit-Policy for this key's batch, built on its first request.</summary>
     public string? PolicyHeader { get; set; }
 
+    /// <summary>The last IETF <c>RateLimit</c> field sent for this key, reused while its values stay the same.</summary>
+    public string? LastRateLimit { get; set; }
+
     public string OverageText => Record.Overage ? "enabled" : "disabled";
 }

@@ -27,7 +27,12 @@ internal sealed class CounterBatch
             Array.Resize(ref _items, _items.Length * 2);
         }
 
-        _items[Count++] = new CounterItem { Entry = entry, Cost = cost, OverageAllowed = overageAllowed };
+        // Field by field into the slot (Reset leaves every slot from Count on cleared): assigning a whole new
+        // CounterItem copies a 100-byte struct with references through the runtime's bulk-copy barrier helper.
+        ref var item = ref _items[Count++];
+        item.Entry = entry;
+        item.Cost = cost;
+        item.OverageAllowed = overageAllowed;
     }
 
     public void Reset()

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ErrorCatalog.Middleware;
 
@@ -10,12 +12,26 @@ namespace ErrorCatalog.Middleware;
 /// a variable cost with overage, and the same batch shape the Redis store runs in one round trip.
 /// </summary>
 /// <remarks>
-/// A batch locks its counters in a fixed order (their creation number), so two requests sharing counters never
-/// deadlock, and a request's decision sees no half-charged state. Idle counters are reclaimed by a timer.
+/// <para>
+/// State is kept per partition (a key, a subscription or a client IP), not per counter: one dictionary entry and
+/// one object hold all of a partition's counters as plain numbers, sized for them when the partition is created
+/// (a window is its end and its use, a sliding window also the previous window's use, a concurrency limit its
+/// requests in flight). A key with minute, month, credit and concurrency limits costs about 170 bytes instead of
+/// four entries and four objects (about 590 bytes); see benchmarks/ErrorCatalog.Benchmarks, <c>-- memory</c>.
+/// </para>
+/// <para>
+/// A batch locks its partitions in a fixed order (their creation number), so two requests sharing partitions
+/// never deadlock, and a request's decision sees no half-charged state. A partition is reclaimed by a timer once
+/// all its windows have ended, nothing is in flight and it has been idle for the retention.
+/// </para>
 /// </remarks>
 internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
 {
-    private readonly ConcurrentDictionary<CounterKey, Counter> _counters = new();
+    // One map per LimitScope (Key, Subscription, Ip), keyed by the partition object: a key's id, a
+    // subscription's id, an IPAddress. The scope keeps a key and a subscription of the same id apart.
+    private readonly ConcurrentDictionary<object, Partition>[] _partitions =
+        [new(), new(), new()];
+
     private readonly TimeProvider _time;
     private readonly TimeSpan _retention;
     private readonly TimeSpan _concurrencyRetryAfter;
@@ -30,8 +46,26 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
         _sweeper = time.CreateTimer(static s => ((InMemoryCounterStore)s!).Sweep(), this, _retention, _retention);
     }
 
-    /// <summary>Counters currently held (for measurements and tests).</summary>
-    public int CounterCount => _counters.Count;
+    /// <summary>Partitions currently held (keys, subscriptions and client IPs with counters).</summary>
+    public int PartitionCount => _partitions[0].Count + _partitions[1].Count + _partitions[2].Count;
+
+    /// <summary>Counters currently held (for measurements and tests; walks every partition).</summary>
+    public int CounterCount
+    {
+        get
+        {
+            var count = 0;
+            foreach (var map in _partitions)
+            {
+                foreach (var (_, partition) in map)
+                {
+                    count += Volatile.Read(ref partition.Layout).Count;
+                }
+            }
+
+            return count;
+        }
+    }
 
     public ValueTask<bool> AcquireAsync(CounterBatch batch, CancellationToken cancellationToken) => new(Acquire(batch));
 
@@ -44,7 +78,7 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
             for (var i = 0; i < count; i++)
             {
                 ref var item = ref batch[i];
-                item.Handle = GetCounter(item.Entry);
+                item.Handle = i > 0 && SamePartition(batch[i - 1].Entry, item.Entry) ? batch[i - 1].Handle : GetPartition(batch, i);
                 order[i] = i;
             }
 
@@ -55,9 +89,13 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
                 var stale = false;
                 for (; entered < count; entered++)
                 {
-                    var counter = (Counter)batch[order[entered]].Handle!;
-                    Monitor.Enter(counter);
-                    stale |= counter.Removed;
+                    // Items of one partition are adjacent in the order: lock each partition once.
+                    var partition = PartitionOf(batch, order[entered]);
+                    if (entered == 0 || !ReferenceEquals(partition, PartitionOf(batch, order[entered - 1])))
+                    {
+                        Monitor.Enter(partition);
+                        stale |= partition.Removed;
+                    }
                 }
 
                 if (!stale)
@@ -69,11 +107,15 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
             {
                 for (var i = entered - 1; i >= 0; i--)
                 {
-                    Monitor.Exit(batch[order[i]].Handle!);
+                    var partition = PartitionOf(batch, order[i]);
+                    if (i == 0 || !ReferenceEquals(partition, PartitionOf(batch, order[i - 1])))
+                    {
+                        Monitor.Exit(partition);
+                    }
                 }
             }
 
-            // A sweep reclaimed one of the counters between lookup and lock: look them up again.
+            // A sweep reclaimed one of the partitions between lookup and lock: look them up again.
         }
     }
 
@@ -82,12 +124,15 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
         for (var i = 0; i < batch.Count; i++)
         {
             ref var item = ref batch[i];
-            if (item.Leased && item.Handle is Counter counter)
+            if (item.Leased && item.Handle is Partition partition)
             {
-                lock (counter)
+                lock (partition)
                 {
-                    counter.InFlight--;
-                    counter.LastUsedTicks = _time.GetUtcNow().UtcTicks;
+                    // A partition with requests in flight is never reclaimed, so the slot is still there.
+                    var offset = partition.Layout.Find(item.Entry.Limit.CounterName, ConcurrencyWidth);
+                    partition.Values()[offset]--;
+                    partition.InFlight--;
+                    partition.KeepUntil(_time.GetUtcNow().UtcTicks + _retention.Ticks);
                 }
 
                 item.Leased = false;
@@ -100,57 +145,109 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
 
     public void Dispose() => _sweeper.Dispose();
 
+    // The numbers each kind of counter keeps, in a partition's values.
+    private const int ConcurrencyWidth = 1; // requests in flight
+    private const int FixedWidth = 2;       // window end (UTC ticks), use
+    private const int SlidingWidth = 3;     // window end, use, the previous window's use
+
+    private static int WidthOf(LimitDefinition limit) =>
+        limit.Kind == LimitKind.Concurrency ? ConcurrencyWidth : limit.Sliding ? SlidingWidth : FixedWidth;
+
     private bool Decide(CounterBatch batch)
     {
+        var now = batch.Now;
+        var idleUntil = now.UtcTicks + _retention.Ticks;
+        Span<int> offsets = batch.Count <= 32 ? stackalloc int[batch.Count] : new int[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
             ref var item = ref batch[i];
-            var counter = (Counter)item.Handle!;
+            var partition = PartitionOf(batch, i);
             var limit = item.Entry.Limit;
+            var offset = offsets[i] = partition.Slot(limit.CounterName, WidthOf(limit));
+            var values = partition.Values();
             if (limit.Kind == LimitKind.Concurrency)
             {
-                LimitMath.Evaluate(ref item, batch.Now, counter.InFlight, 0, _concurrencyRetryAfter);
-            }
-            else
-            {
-                var (index, _, end) = limit.Window.Get(batch.Now);
-                // A sliding window's use still counts through the next window: the sweep keeps it until that ends.
-                counter.Roll(index, (limit.Sliding ? limit.Window.Get(end).End : end).UtcTicks);
-                LimitMath.Evaluate(ref item, batch.Now, counter.Used, counter.Previous, _concurrencyRetryAfter);
-            }
-        }
-
-        var admitted = LimitMath.Conclude(batch);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            ref var item = ref batch[i];
-            var counter = (Counter)item.Handle!;
-            counter.LastUsedTicks = batch.Now.UtcTicks;
-            if (!admitted)
-            {
+                LimitMath.Evaluate(ref item, now, values[offset], 0, _concurrencyRetryAfter);
+                partition.KeepUntil(idleUntil);
                 continue;
             }
 
+            var (_, start, end) = limit.Window.Get(now);
+            ref var windowEnd = ref values[offset];
+            if (windowEnd != end.UtcTicks)
+            {
+                // A new window: the use of the one just before it still counts in a sliding window.
+                if (limit.Sliding)
+                {
+                    values[offset + 2] = windowEnd == start.UtcTicks ? values[offset + 1] : 0;
+                }
+
+                values[offset + 1] = 0;
+                windowEnd = end.UtcTicks;
+            }
+
+            LimitMath.Evaluate(ref item, now, values[offset + 1], limit.Sliding ? values[offset + 2] : 0, _concurrencyRetryAfter);
+
+            // A sliding window's use still counts through the next window: the partition is kept until that ends.
+            partition.KeepUntil(Math.Max(idleUntil, (limit.Sliding ? limit.Window.Get(end).End : end).UtcTicks));
+        }
+
+        var admitted = LimitMath.Conclude(batch);
+        if (!admitted)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            ref var item = ref batch[i];
+            var values = PartitionOf(batch, i).Values();
             if (item.Entry.Limit.Kind == LimitKind.Concurrency)
             {
-                counter.InFlight++;
+                values[offsets[i]]++;
+                PartitionOf(batch, i).InFlight++;
                 item.Leased = true;
                 batch.HasLeases = true;
             }
             else
             {
-                counter.Used += item.Cost;
+                values[offsets[i] + 1] += item.Cost;
             }
         }
 
-        return admitted;
+        return true;
     }
 
-    private Counter GetCounter(in LimitEntry entry) =>
-        _counters.GetOrAdd(
-            new CounterKey(entry.Limit.CounterName, entry.Partition),
-            static (_, store) => new Counter(Interlocked.Increment(ref store._created)),
-            this);
+    private static Partition PartitionOf(CounterBatch batch, int index) => Unsafe.As<Partition>(batch[index].Handle!);
+
+    private static bool SamePartition(in LimitEntry a, in LimitEntry b) =>
+        a.Limit.Scope == b.Limit.Scope && ReferenceEquals(a.Partition, b.Partition);
+
+    private Partition GetPartition(CounterBatch batch, int index)
+    {
+        ref var entry = ref batch[index].Entry;
+        var map = _partitions[(int)entry.Limit.Scope];
+        if (map.TryGetValue(entry.Partition, out var partition))
+        {
+            return partition;
+        }
+
+        // New: sized for the counters this batch keeps in it (a later, different limit grows it).
+        var width = 0;
+        for (var i = index; i < batch.Count; i++)
+        {
+            ref var other = ref batch[i].Entry;
+            if (other.Limit.Scope == entry.Limit.Scope && Equals(other.Partition, entry.Partition))
+            {
+                width += WidthOf(other.Limit);
+            }
+        }
+
+        return map.GetOrAdd(
+            entry.Partition,
+            static (_, state) => Partition.Create(Interlocked.Increment(ref state.Store._created), state.Width),
+            (Store: this, Width: width));
+    }
 
     private static void SortByCreation(CounterBatch batch, Span<int> order)
     {
@@ -158,9 +255,9 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
         for (var i = 1; i < order.Length; i++)
         {
             var current = order[i];
-            var key = ((Counter)batch[current].Handle!).Creation;
+            var key = PartitionOf(batch, current).Creation;
             var j = i - 1;
-            while (j >= 0 && ((Counter)batch[order[j]].Handle!).Creation > key)
+            while (j >= 0 && PartitionOf(batch, order[j]).Creation > key)
             {
                 order[j + 1] = order[j];
                 j--;
@@ -172,46 +269,234 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
 
     private void Sweep()
     {
-        var cutoff = _time.GetUtcNow().UtcTicks - _retention.Ticks;
-        foreach (var (key, counter) in _counters)
+        var now = _time.GetUtcNow().UtcTicks;
+        foreach (var map in _partitions)
         {
-            lock (counter)
+            foreach (var (key, partition) in map)
             {
-                if (counter.InFlight == 0 && counter.WindowEndTicks <= cutoff + _retention.Ticks && counter.LastUsedTicks <= cutoff)
+                lock (partition)
                 {
-                    counter.Removed = true;
-                    _counters.TryRemove(new KeyValuePair<CounterKey, Counter>(key, counter));
+                    if (partition.InFlight == 0 && partition.ReclaimAfterTicks <= now)
+                    {
+                        partition.Removed = true;
+                        map.TryRemove(new KeyValuePair<object, Partition>(key, partition));
+                    }
                 }
             }
         }
     }
 
-    private readonly record struct CounterKey(string Name, object Partition);
-
-    /// <summary>One counter: a window's use (and the previous window's, for sliding), or requests in flight.</summary>
-    private sealed class Counter(long creation)
+    /// <summary>
+    /// All counters of one key, subscription or client IP: plain numbers at offsets its <see cref="CounterLayout"/>
+    /// gives, stored inline in the object (a subclass per capacity, 1 to 8 values) so a tracked key is one small object.
+    /// Guarded by locking the partition itself.
+    /// </summary>
+    private abstract class Partition(long creation)
     {
+        /// <summary>The lock order among partitions.</summary>
         public readonly long Creation = creation;
-        public long WindowIndex = long.MinValue;
-        /// <summary>When this window's use stops counting: its end, or the next window's end when sliding.</summary>
-        public long WindowEndTicks;
-        public long Used;
-        public long Previous;
-        public long InFlight;
-        public long LastUsedTicks;
+
+        /// <summary>Where each counter's numbers are.</summary>
+        public CounterLayout Layout = CounterLayout.Empty;
+
+        /// <summary>Values beyond the inline capacity (a limit added after the partition was created).</summary>
+        public long[]? Overflow;
+
+        /// <summary>
+        /// When the partition may be reclaimed: the end of the last window it counts in (the next window's end for a
+        /// sliding one) or its last use plus the retention, whichever is later.
+        /// </summary>
+        public long ReclaimAfterTicks;
+
+        /// <summary>Requests in flight over all its concurrency limits; never reclaimed while any are.</summary>
+        public int InFlight;
+
+        /// <summary>Reclaimed: a batch that looked it up before must look again.</summary>
         public bool Removed;
 
-        public void Roll(long index, long endTicks)
+        /// <summary>A partition with room for <paramref name="width"/> values inline (a plan's limits: 1 to 8).</summary>
+        public static Partition Create(long creation, int width) => width switch
         {
-            if (index == WindowIndex)
+            <= 1 => new Sized<Values1>(creation),
+            2 => new Sized<Values2>(creation),
+            3 => new Sized<Values3>(creation),
+            4 => new Sized<Values4>(creation),
+            5 => new Sized<Values5>(creation),
+            6 => new Sized<Values6>(creation),
+            7 => new Sized<Values7>(creation),
+            _ => new Sized<Values8>(creation),
+        };
+
+        /// <summary>The values, read after <see cref="Slot"/> (which may grow them).</summary>
+        public PartitionValues Values() => new(InlineValues(), Overflow);
+
+        public void KeepUntil(long ticks)
+        {
+            if (ticks > ReclaimAfterTicks)
             {
-                return;
+                ReclaimAfterTicks = ticks;
+            }
+        }
+
+        /// <summary>The offset of a counter's numbers, given room (zeroed) on its first use.</summary>
+        public int Slot(string name, int width)
+        {
+            var layout = Layout;
+            var offset = layout.Find(name, width);
+            if (offset >= 0)
+            {
+                return offset;
             }
 
-            Previous = index == WindowIndex + 1 ? Used : 0;
-            Used = 0;
-            WindowIndex = index;
-            WindowEndTicks = endTicks;
+            var grown = layout.With(name, width);
+            var capacity = InlineValues().Length;
+            if (grown.Size > capacity)
+            {
+                var overflow = Overflow;
+                Array.Resize(ref overflow, grown.Size - capacity);
+                Overflow = overflow;
+            }
+
+            Volatile.Write(ref Layout, grown);
+            return grown.Size - width;
+        }
+
+        protected abstract Span<long> InlineValues();
+
+        private sealed class Sized<TValues>(long creation) : Partition(creation)
+            where TValues : struct
+        {
+            private TValues _values;
+
+            protected override Span<long> InlineValues() =>
+                MemoryMarshal.CreateSpan(ref Unsafe.As<TValues, long>(ref _values), Unsafe.SizeOf<TValues>() / sizeof(long));
+        }
+
+        [InlineArray(1)]
+        private struct Values1
+        {
+            private long _element;
+        }
+
+        [InlineArray(2)]
+        private struct Values2
+        {
+            private long _element;
+        }
+
+        [InlineArray(3)]
+        private struct Values3
+        {
+            private long _element;
+        }
+
+        [InlineArray(4)]
+        private struct Values4
+        {
+            private long _element;
+        }
+
+        [InlineArray(5)]
+        private struct Values5
+        {
+            private long _element;
+        }
+
+        [InlineArray(6)]
+        private struct Values6
+        {
+            private long _element;
+        }
+
+        [InlineArray(7)]
+        private struct Values7
+        {
+            private long _element;
+        }
+
+        [InlineArray(8)]
+        private struct Values8
+        {
+            private long _element;
+        }
+    }
+
+    /// <summary>A partition's values: inline ones, then the overflow.</summary>
+    private readonly ref struct PartitionValues(Span<long> inline, long[]? overflow)
+    {
+        private readonly Span<long> _inline = inline;
+
+        public ref long this[int offset] => ref offset < _inline.Length ? ref _inline[offset] : ref overflow![offset - _inline.Length];
+    }
+
+    /// <summary>
+    /// Which counter is at which offset of a partition's values: (counter name, width) in the order first used.
+    /// Immutable and shared: every partition that met the same limits in the same order has the same instance, so a
+    /// million keys of one plan share a handful of layouts.
+    /// </summary>
+    private sealed class CounterLayout
+    {
+        public static readonly CounterLayout Empty = new([], [], 0);
+
+        private readonly string[] _names;
+        private readonly int[] _widths;
+        private CounterLayout[] _next = [];
+
+        private CounterLayout(string[] names, int[] widths, int size)
+        {
+            _names = names;
+            _widths = widths;
+            Size = size;
+        }
+
+        /// <summary>Counters laid out.</summary>
+        public int Count => _names.Length;
+
+        /// <summary>Values used.</summary>
+        public int Size { get; }
+
+        /// <summary>The offset of the counter's first value, or -1.</summary>
+        public int Find(string name, int width)
+        {
+            var offset = 0;
+            for (var i = 0; i < _names.Length; i++)
+            {
+                if (_widths[i] == width && (ReferenceEquals(_names[i], name) || string.Equals(_names[i], name, StringComparison.Ordinal)))
+                {
+                    return offset;
+                }
+
+                offset += _widths[i];
+            }
+
+            return -1;
+        }
+
+        /// <summary>This layout and one more counter after it (shared: built once per distinct step).</summary>
+        public CounterLayout With(string name, int width)
+        {
+            foreach (var next in Volatile.Read(ref _next))
+            {
+                if (next._widths[^1] == width && string.Equals(next._names[^1], name, StringComparison.Ordinal))
+                {
+                    return next;
+                }
+            }
+
+            lock (this)
+            {
+                foreach (var next in _next)
+                {
+                    if (next._widths[^1] == width && string.Equals(next._names[^1], name, StringComparison.Ordinal))
+                    {
+                        return next;
+                    }
+                }
+
+                var created = new CounterLayout([.. _names, name], [.. _widths, width], Size + width);
+                Volatile.Write(ref _next, [.. _next, created]);
+                return created;
+            }
         }
     }
 }

@@ -64,7 +64,7 @@ internal sealed class ApiErrorCatalogMetrics
         var tags = new TagList
         {
             { "outcome", "refused" },
-            { "reason", reason.ToString() },
+            { "reason", RefusalNames.Of(reason) }, // cached: no Enum.ToString() per refusal
             { "plan", plan ?? "anonymous" },
         };
         _decisions.Add(1, tags);

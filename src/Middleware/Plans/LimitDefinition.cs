@@ -21,6 +21,7 @@ internal sealed class LimitDefinition
         Error = error;
         CounterName = scope switch { LimitScope.Subscription => "subscription:", LimitScope.Ip => "ip:", _ => "key:" } + name;
         PermitLimitText = permitLimit.ToString(CultureInfo.InvariantCulture);
+        Counts = CountText.For(permitLimit);
         Description = description ?? (kind == LimitKind.Concurrency
             ? $"{permitLimit} concurrent requests"
             : $"{permitLimit} {(kind == LimitKind.Credits ? "credits" : "req")}/{window.Name}");
@@ -51,6 +52,9 @@ internal sealed class LimitDefinition
 
     public string PermitLimitText { get; }
 
+    /// <summary>Header text of this limit's counts (remaining, used) without a string per request.</summary>
+    public CountText Counts { get; }
+
     /// <summary>For <c>{tierLimit}</c>.</summary>
     public string Description { get; }
 
@@ -59,6 +63,9 @@ internal sealed class LimitDefinition
 
     /// <summary>The last X-RateLimit-Reset text; see RateLimitHeaderWriter.</summary>
     public CachedReset? LastReset { get; set; }
+
+    /// <summary>The last IETF <c>RateLimit</c> field of a key-less batch (the IP limit alone); see RateLimitHeaderWriter.</summary>
+    public string? LastRateLimit { get; set; }
 
     /// <summary>A copy with another permit (a subscription's or key's own limit).</summary>
     public LimitDefinition WithPermit(long permitLimit) =>

@@ -31,9 +31,18 @@ internal readonly record struct WindowSpec(long PeriodTicks, bool CalendarMonth)
         var utc = now.UtcTicks;
         if (CalendarMonth)
         {
-            var date = new DateTime(utc, DateTimeKind.Utc);
-            var start = new DateTimeOffset(date.Year, date.Month, 1, 0, 0, 0, TimeSpan.Zero);
-            return ((date.Year * 12L) + date.Month - 1, start, start.AddMonths(1));
+            // Calendar arithmetic costs about as much as the rest of a decision; the month holding now is the one
+            // every request of the month asks for, so it is kept (swapped whole when the month changes).
+            var month = s_month;
+            if (month is null || utc < month.Start.UtcTicks || utc >= month.End.UtcTicks)
+            {
+                var date = new DateTime(utc, DateTimeKind.Utc);
+                var start = new DateTimeOffset(date.Year, date.Month, 1, 0, 0, 0, TimeSpan.Zero);
+                month = new MonthWindow((date.Year * 12L) + date.Month - 1, start, start.AddMonths(1));
+                s_month = month;
+            }
+
+            return (month.Index, month.Start, month.End);
         }
 
         var index = utc / PeriodTicks;
@@ -51,4 +60,8 @@ internal readonly record struct WindowSpec(long PeriodTicks, bool CalendarMonth)
         TimeSpan.TicksPerDay => "day",
         _ => TimeSpan.FromTicks(PeriodTicks).ToString("c", System.Globalization.CultureInfo.InvariantCulture),
     };
+
+    private static MonthWindow? s_month;
+
+    private sealed record MonthWindow(long Index, DateTimeOffset Start, DateTimeOffset End);
 }

@@ -66,9 +66,18 @@ internal sealed partial class RefusalResponder(
 
     private ValueTask WriteAsync(HttpContext context, RequestState state, ref ApiError error, Refusal reason)
     {
-        var requestId = context.TraceIdentifier;
+        // The request id is read only when something writes it: on Kestrel, TraceIdentifier makes its string on
+        // first read (about 70 bytes), and a body shape without $requestId, with the log line off, needs none.
+        var shape = state.Policy.Shape ?? error.Descriptor.Shape;
+        var logged = logger.IsEnabled(LogLevel.Information);
+        var requestId = logged || shape.UsesRequestId || error.Descriptor.UsesRequestId ? context.TraceIdentifier : null;
         headers.Write(context.Response.Headers, state.Batch, state.Key);
-        Log.Refused(logger, requestId, error.Code, reason, state.Key?.Id);
+        if (logged)
+        {
+            // The reason as its cached name: an enum argument would be boxed when the line is formatted.
+            Log.Refused(logger, requestId!, error.Code, RefusalNames.Of(reason), state.Key?.Id);
+        }
+
         metrics.Refused(state.Key?.Plan.Name, reason);
 
         var errorContext = new ErrorContext
@@ -80,7 +89,7 @@ internal sealed partial class RefusalResponder(
             CreditCount = 0,
             Plan = state.Key?.Plan.Name,
         };
-        return ApiErrorWriter.WriteAsync(context.Response, error, errorContext, state.Policy.Shape);
+        return ApiErrorWriter.WriteAsync(context.Response, error, errorContext, shape);
     }
 
     private static Refusal LimitRefusal(LimitDefinition limit) => limit.Kind switch
@@ -150,6 +159,6 @@ internal sealed partial class RefusalResponder(
     {
         // The request id is the one the error body carries ($requestId), so a client's report finds this line.
         [LoggerMessage(1, LogLevel.Information, "Request {RequestId} refused with {Code} ({Reason}) for key {KeyId}", EventName = "RequestRefused")]
-        public static partial void Refused(ILogger logger, string requestId, string code, Refusal reason, string? keyId);
+        public static partial void Refused(ILogger logger, string requestId, string code, string reason, string? keyId);
     }
 }

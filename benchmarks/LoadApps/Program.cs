@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using ErrorCatalog.Middleware;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.RateLimiting;
+
+// One app, three modes with the same endpoints, for benchmarks/load/run.sh:
+//   plain    GET /accept answers 200 "ok"; GET /refuse answers a bare 429 (no body).
+//   builtin  UseRateLimiter: a global PartitionedRateLimiter, one fixed window per X-API-Key (1,000,000 a minute;
+//            keys starting "load_refuse" one an hour), OnRejected writing IProblemDetailsService ProblemDetails with
+//            Retry-After. /accept and /refuse are the plain 200 endpoint.
+//   catalog  UseApiErrorCatalog: keys load_key_0001..0064 on a plan of minute (1,000,000) + month + credits +
+//            concurrency with X-RateLimit-* headers; load_refuse_key on a plan whose minute limit is 0 (429 from the
+//            catalog, RFC 9457 body with requestId, Retry-After, X-RateLimit-*). /accept and /refuse as in builtin.
+// GET /_diag (answered before any limiter, not counted) returns "<GC.GetTotalAllocatedBytes(true)> <requests>".
+// Usage: LoadApps <plain|builtin|catalog> [--logging]   (listens on a free port of 127.0.0.1, prints it)
+var mode = args.Length > 0 ? args[0] : "plain";
+var logging = args.Contains("--logging");
+
+var builder = WebApplication.CreateBuilder();
+builder.WebHost.UseUrls("http://127.0.0.1:0");
+builder.Logging.ClearProviders();
+if (logging)
+{
+    // As a production app runs: console logging at Warning (the hosting layer then opens a log scope per request,
+    // which reads HttpContext.TraceIdentifier on every request).
+    builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+}
+
+switch (mode)
+{
+    case "plain":
+        break;
+    case "builtin":
+        builder.Services.AddProblemDetails();
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(static context =>
+            {
+                var key = context.Request.Headers["X-API-Key"].ToString();
+                if (key.Length == 0)
+                {
+                    return RateLimitPartition.GetNoLimiter(key);
+                }
+
+                var refuse = key.StartsWith("load_refuse", StringComparison.Ordinal);
+                return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = refuse ? 1 : LoadConfig.MinutePermit,
+                    Window = refuse ? TimeSpan.FromHours(1) : TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                });
+            });
+            options.OnRejected = static async (rejected, cancellationToken) =>
+            {
+                var context = rejected.HttpContext;
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                }
+
+                var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many requests",
+                        Detail = "The minute limit is used up.",
+                        Type = "https://errorcatalog.dev/errors/rate-limits",
+                        Instance = context.Request.Path, // the framework's writer adds traceId (the request id) itself
+                    },
+                }).ConfigureAwait(false);
+            };
+        });
+        break;
+    case "catalog":
+        builder.Services.AddApiErrorCatalog(LoadConfig.Catalog);
+        break;
+    default:
+        Console.Error.WriteLine($"Unknown mode '{mode}': plain, builtin or catalog.");
+        return 2;
+}
+
+var app = builder.Build();
+var requests = 0L;
+
+// Outermost: counts requests and answers the diagnostics endpoint (excluded from the count and from every limit).
+app.Use((context, next) =>
+{
+    if (context.Request.Path.StartsWithSegments("/_diag"))
+    {
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var text = string.Create(CultureInfo.InvariantCulture, $"{allocated} {Interlocked.Read(ref requests)}\n");
+        context.Response.ContentType = "text/plain";
+        return context.Response.WriteAsync(text);
+    }
+
+    Interlocked.Increment(ref requests);
+    return next(context);
+});
+
+if (mode == "builtin")
+{
+    app.UseRateLimiter();
+}
+else if (mode == "catalog")
+{
+    app.UseApiErrorCatalog();
+}
+
+app.MapGet("/accept", Endpoints.Ok);
+app.MapGet("/refuse", mode == "plain" ? Endpoints.Bare429 : Endpoints.Ok);
+
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+    Console.WriteLine($"LISTENING {addresses.First()} pid={Environment.ProcessId} mode={mode} logging={logging}");
+});
+
+app.Run();
+return 0;
+
+/// <summary>The endpoints every mode shares: no minimal-API binding, a body with a Content-Length.</summary>
+internal static class Endpoints
+{
+    private static readonly byte[] OkBody = "ok"u8.ToArray();
+
+    public static Task Ok(HttpContext context)
+    {
+        context.Response.ContentType = "text/plain";
+        context.Response.ContentLength = OkBody.Length;
+        var write = context.Response.BodyWriter.WriteAsync(OkBody);
+        return write.IsCompletedSuccessfully ? Task.CompletedTask : write.AsTask();
+    }
+
+    public static Task Bare429(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The catalog mode's keys and plans (the same key names the wrk script sends).</summary>
+internal static class LoadConfig
+{
+    public const int Keys = 64;
+    public const int MinutePermit = 1_000_000;
+
+    public static void Catalog(ApiErrorCatalogOptions options)
+    {
+        options.Headers = RateLimitHeaderProfiles.XRateLimit;
+        options.Plans["load"] = new PlanOptions
+        {
+            Limits =
+            {
+                ["minute"] = new LimitOptions { PermitLimit = MinutePermit, Window = "minute" },
+                ["month"] = new LimitOptions { PermitLimit = 1_000_000_000, Window = "month" },
+                ["credits"] = new LimitOptions { Kind = LimitKind.Credits, PermitLimit = 1_000_000_000, Window = "day" },
+                ["concurrency"] = new LimitOptions { Kind = LimitKind.Concurrency, PermitLimit = 64 },
+            },
+        };
+        options.Plans["tiny"] = new PlanOptions
+        {
+            Limits = { ["minute"] = new LimitOptions { PermitLimit = 0, Window = "minute" } },
+        };
+        for (var i = 1; i <= Keys; i++)
+        {
+            var key = string.Create(CultureInfo.InvariantCulture, $"load_key_{i:D4}");
+            options.ApiKeys.Add(new ApiKeyOptions { Id = key, Hash = ApiKeyHash.Compute(key).ToString(), Plan = "load" });
+        }
+
+        options.ApiKeys.Add(new ApiKeyOptions { Id = "refuse", Hash = ApiKeyHash.Compute("load_refuse_key").ToString(), Plan = "tiny" });
+    }
+}

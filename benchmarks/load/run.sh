@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Whole-process load measurement: a plain endpoint app, the built-in rate limiter (UseRateLimiter) and this library
+# (UseApiErrorCatalog), the same endpoints (benchmarks/LoadApps), each on a free port of 127.0.0.1, driven by wrk on
+# the accept path and the refusal path; the refusal paths are compared with a plain endpoint answering a bare 429.
+#
+# Per path: server-side managed bytes per request (GC.GetTotalAllocatedBytes(true) difference, read from the app's
+# /_diag endpoint before and after, over the app's own count of requests; /_diag itself is not counted) and server
+# CPU microseconds per request (utime + stime from /proc/<pid>/stat), each also against its plain twin measured in
+# the same round. Paths run interleaved, ROUNDS times; the table shows the median of the rounds.
+#
+# Usage: benchmarks/load/run.sh            (from anywhere; needs the .NET SDK and wrk: apt-get install -y wrk)
+# Environment: DURATION (s per measured run, default 10), WARMUP (s per path, once, default 3), ROUNDS (default 3),
+#              CONNECTIONS (default 32), THREADS (wrk threads, default 1), KEYS (accept-path keys, default 64),
+#              LOGGING=1 (apps log to the console at Warning, as in production; default: no logging providers).
+set -euo pipefail
+
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-3}
+ROUNDS=${ROUNDS:-3}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-1}
+KEYS=${KEYS:-64}
+LOGGING=${LOGGING:-0}
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+work=$(mktemp -d)
+hz=$(getconf CLK_TCK)
+pids=()
+
+cleanup() {
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)" >&2; exit 1; }
+
+echo "# building benchmarks/LoadApps (Release)" >&2
+dotnet build "$root/benchmarks/LoadApps/LoadApps.csproj" -c Release -nologo -v quiet >&2
+app="$root/benchmarks/LoadApps/bin/Release/net10.0/LoadApps"
+
+declare -A url pidof
+for mode in plain builtin catalog; do
+    flags=()
+    [[ "$LOGGING" == 1 ]] && flags+=(--logging)
+    "$app" "$mode" "${flags[@]}" >"$work/$mode.log" 2>&1 &
+    pid=$!
+    pids+=("$pid")
+    for _ in $(seq 200); do
+        grep -q '^LISTENING ' "$work/$mode.log" && break
+        kill -0 "$pid" 2>/dev/null || { cat "$work/$mode.log" >&2; exit 1; }
+        sleep 0.1
+    done
+    line=$(grep '^LISTENING ' "$work/$mode.log") || { echo "$mode did not start" >&2; cat "$work/$mode.log" >&2; exit 1; }
+    url[$mode]=$(awk '{print $2}' <<<"$line")
+    url[$mode]=${url[$mode]/localhost/127.0.0.1}
+    pidof[$mode]=$pid
+    echo "# $line" >&2
+done
+
+# path name -> "app path key-mode expected-status"; twins: the plain path each is compared with.
+declare -A spec=(
+    [plain_accept]="plain /accept keys 200"
+    [builtin_accept]="builtin /accept keys 200"
+    [catalog_accept]="catalog /accept keys 200"
+    [plain_429]="plain /refuse refuse 429"
+    [builtin_refusal]="builtin /refuse refuse 429"
+    [catalog_refusal]="catalog /refuse refuse 429"
+)
+declare -A twin=(
+    [plain_accept]=plain_accept [builtin_accept]=plain_accept [catalog_accept]=plain_accept
+    [plain_429]=plain_429 [builtin_refusal]=plain_429 [catalog_refusal]=plain_429
+)
+order=(plain_accept builtin_accept catalog_accept plain_429 builtin_refusal catalog_refusal)
+
+drive() { # path seconds -> wrk output
+    read -r mode path keymode _ <<<"${spec[$1]}"
+    if [[ "$keymode" == keys ]]; then
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s -s "$here/keys.lua" "${url[$mode]}" -- "$path" "$KEYS"
+    else
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s -H "X-API-Key: load_refuse_key" "${url[$mode]}$path"
+    fi
+}
+
+# Sanity: every path answers what it should (and the catalog's accept path carries its headers).
+for name in "${order[@]}"; do
+    read -r mode path keymode status <<<"${spec[$name]}"
+    key=load_key_0001; [[ "$keymode" == refuse ]] && key=load_refuse_key
+    curl -s -o /dev/null -H "X-API-Key: $key" "${url[$mode]}$path" # uses the built-in refuse key's one permit
+    got=$(curl -s -o "$work/body" -D "$work/headers" -w '%{http_code}' -H "X-API-Key: $key" "${url[$mode]}$path")
+    [[ "$got" == "$status" ]] || { echo "$name: expected $status, got $got" >&2; cat "$work/headers" "$work/body" >&2; exit 1; }
+    if [[ "$name" == catalog_* ]]; then
+        grep -qi '^X-RateLimit-Remaining:' "$work/headers" || { echo "$name: no X-RateLimit-Remaining" >&2; exit 1; }
+    fi
+    if [[ "$name" == catalog_refusal ]]; then
+        echo "# catalog refusal: $(tr -d '\r' <"$work/headers" | grep -iE '^(retry-after|x-ratelimit-remaining|content-length):' | tr '\n' ' ')" >&2
+        echo "#   body: $(cat "$work/body")" >&2
+    fi
+done
+
+echo "# warm-up: ${WARMUP}s per path" >&2
+for name in "${order[@]}"; do
+    drive "$name" "$WARMUP" >/dev/null
+done
+
+diag() { curl -s "${url[$1]}/_diag"; }           # "<allocated bytes> <requests>"
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime, clock ticks
+
+results="$work/results" # round path requests bytes ticks seconds non2xx
+: >"$results"
+for round in $(seq "$ROUNDS"); do
+    for name in "${order[@]}"; do
+        read -r mode _ _ status <<<"${spec[$name]}"
+        pid=${pidof[$mode]}
+        read -r alloc0 count0 <<<"$(diag "$mode")"
+        t0=$(ticks "$pid")
+        out=$(drive "$name" "$DURATION")
+        t1=$(ticks "$pid")
+        read -r alloc1 count1 <<<"$(diag "$mode")"
+        non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$out")
+        echo "$round $name $((count1 - count0)) $((alloc1 - alloc0)) $((t1 - t0)) $DURATION ${non2xx:-0}" >>"$results"
+        echo "# round $round $name: $((count1 - count0)) requests, $(awk -v b=$((alloc1 - alloc0)) -v n=$((count1 - count0)) 'BEGIN { printf "%.1f", b / n }') B/req" >&2
+        if [[ "$status" == 200 && "${non2xx:-0}" != 0 ]] || [[ "$status" == 429 && "${non2xx:-0}" == 0 ]]; then
+            echo "$name: unexpected statuses (non-2xx: ${non2xx:-0})" >&2
+            exit 1
+        fi
+    done
+done
+
+# Per round: bytes/req, CPU us/req, and both against the twin of the same round; then the median over rounds.
+awk -v hz="$hz" -v twins="$(for k in "${!twin[@]}"; do printf '%s=%s ' "$k" "${twin[$k]}"; done)" -v order="${order[*]}" '
+function median(list,   n, a, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+BEGIN { n = split(twins, pairs, " "); for (i = 1; i <= n; i++) { split(pairs[i], kv, "="); twin[kv[1]] = kv[2] } }
+{
+    round = $1; name = $2
+    req[round, name] = $3; bpr[round, name] = $4 / $3; cpu[round, name] = $5 * 1e6 / hz / $3; rps[round, name] = $3 / $6
+    rounds[round] = 1
+}
+END {
+    count = split(order, names, " ")
+    for (i = 1; i <= count; i++) {
+        name = names[i]; t = twin[name]; lb = lc = lr = ld = lq = ""
+        for (r in rounds) {
+            lb = lb " " bpr[r, name]; lc = lc " " cpu[r, name]; lq = lq " " rps[r, name]
+            ld = ld " " (bpr[r, name] - bpr[r, t]); lr = lr " " (cpu[r, name] / cpu[r, t])
+        }
+        B[name] = median(lb); C[name] = median(lc); D[name] = median(ld); R[name] = median(lr); Q[name] = median(lq)
+    }
+    printf "\n%-16s %-10s %9s %12s %14s %12s %10s\n", "path", "twin", "req/s", "bytes/req", "bytes vs twin", "cpu us/req", "cpu ratio"
+    for (i = 1; i <= count; i++) {
+        name = names[i]
+        printf "%-16s %-10s %9.0f %12.1f %+14.1f %12.2f %9.3fx\n", name, twin[name], Q[name], B[name], D[name], C[name], R[name]
+    }
+    print ""
+    for (i = 1; i <= count; i++) {
+        name = names[i]
+        printf "path=%s bytes_per_req=%.1f cpu_us_per_req=%.2f cpu_ratio=%.3f\n", name, B[name], C[name], R[name]
+    }
+}' "$results"
+echo "# $ROUNDS rounds x ${DURATION}s per path, wrk -t$THREADS -c$CONNECTIONS, $KEYS keys on the accept path, logging=$LOGGING, $(nproc) cores" >&2
