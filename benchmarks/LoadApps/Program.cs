@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.RateLimiting;
 // GET /_diag (answered before any limiter, not counted) returns "<GC.GetTotalAllocatedBytes(true)> <requests>".
 // Usage: LoadApps <plain|builtin|catalog> [--logging]   (listens on a free port of 127.0.0.1, prints it)
 var mode = args.Length > 0 ? args[0] : "plain";
+var redis = Array.IndexOf(args, "--redis") is var r and >= 0 && r + 1 < args.Length ? args[r + 1] : null;
 var logging = args.Contains("--logging");
 
 var builder = WebApplication.CreateBuilder();
@@ -81,8 +82,13 @@ switch (mode)
         builder.Services.AddApiErrorCatalog(LoadConfig.Catalog);
         break;
     default:
-        Console.Error.WriteLine($"Unknown mode '{mode}': plain, builtin or catalog.");
-        return 2;
+        if (!RedisModes.TryConfigure(builder, mode, redis))
+        {
+            Console.Error.WriteLine($"Unknown mode '{mode}': plain, builtin, catalog, catalog-redis or redis-ratelimiting.");
+            return 2;
+        }
+
+        break;
 }
 
 var app = builder.Build();
@@ -103,11 +109,11 @@ app.Use((context, next) =>
     return next(context);
 });
 
-if (mode == "builtin")
+if (mode is "builtin" or "redis-ratelimiting")
 {
     app.UseRateLimiter();
 }
-else if (mode == "catalog")
+else if (mode is "catalog" or "catalog-redis")
 {
     app.UseApiErrorCatalog();
 }

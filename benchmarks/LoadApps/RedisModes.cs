@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using ErrorCatalog.Middleware;
+using RedisRateLimiting;
+using StackExchange.Redis;
+
+/// <summary>
+/// The Redis modes of the load apps, for benchmarks/load/redis.sh, against one redis-server:
+///   catalog-redis       UseApiErrorCatalog with ApiErrorCatalog:Redis: IP + minute + month + credits limits on a
+///                       key, one EVALSHA per request, X-RateLimit-* headers. (Concurrency leases would add a
+///                       fire-and-forget ZREM at the end of each request, so they are left out of this comparison.)
+///   redis-ratelimiting  UseRateLimiter with RedisRateLimiting: one Redis fixed window per X-API-Key, OnRejected
+///                       writing a bare 429 with Retry-After.
+/// </summary>
+internal static class RedisModes
+{
+    public static bool TryConfigure(WebApplicationBuilder builder, string mode, string? redis)
+    {
+        switch (mode)
+        {
+            case "catalog-redis":
+                builder.Services.AddApiErrorCatalog(options =>
+                {
+                    LoadConfig.Catalog(options);
+                    options.Plans["load"].Limits.Remove("concurrency");
+                    options.IpLimit = new LimitOptions { PermitLimit = 1_000_000_000, Window = "minute" };
+                    options.Redis = new RedisOptions { Configuration = Require(redis), Prefix = "load:", Timeout = TimeSpan.FromSeconds(1) };
+                });
+                return true;
+            case "redis-ratelimiting":
+                var connection = ConnectionMultiplexer.Connect(Require(redis));
+                builder.Services.AddRateLimiter(options =>
+                {
+                    options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    {
+                        var key = context.Request.Headers["X-API-Key"].ToString();
+                        var refuse = key.StartsWith("load_refuse", StringComparison.Ordinal);
+                        return RedisRateLimitPartition.GetFixedWindowRateLimiter(key, _ => new RedisFixedWindowRateLimiterOptions
+                        {
+                            ConnectionMultiplexerFactory = () => connection,
+                            PermitLimit = refuse ? 1 : LoadConfig.MinutePermit,
+                            Window = refuse ? TimeSpan.FromHours(1) : TimeSpan.FromMinutes(1),
+                        });
+                    });
+                    options.OnRejected = static (rejected, _) =>
+                    {
+                        var context = rejected.HttpContext;
+                        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                        if (rejected.Lease.TryGetMetadata(RateLimitMetadataName.RetryAfter, out var retryAfter))
+                        {
+                            context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                        }
+
+                        return ValueTask.CompletedTask;
+                    };
+                });
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static string Require(string? redis) =>
+        redis ?? throw new InvalidOperationException("Redis modes need --redis host:port.");
+}
