@@ -23,6 +23,9 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     private readonly TimeSpan _concurrencyRetryAfter;
     private readonly ILogger _logger;
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
+    private const int MaxCachedKeys = 200_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Counter, object Owner), KeyNames> _keys = new();
     private long _leases;
     private int _failing;
 
@@ -56,11 +59,10 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         {
             ref var item = ref batch[i];
             var limit = item.Entry.Limit;
-            var partition = item.Entry.PartitionName.Length > 0 ? item.Entry.PartitionName : item.Entry.Partition.ToString();
             var a = RedisBatchScript.Header + (i * RedisBatchScript.ArgumentsPerItem);
             if (limit.Kind == LimitKind.Concurrency)
             {
-                keys[2 * i] = keys[(2 * i) + 1] = $"{_options.Prefix}{limit.CounterName}:{partition}:leases";
+                keys[2 * i] = keys[(2 * i) + 1] = Keys(item.Entry, -1).Current;
                 member = member.Length > 0 ? member : $"{_instance}:{Interlocked.Increment(ref _leases)}";
                 values[a] = 2;
                 values[a + 3] = (long)_options.LeaseTimeout.TotalMilliseconds + 1000;
@@ -69,9 +71,9 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             else
             {
                 var (index, start, end) = limit.Window.Get(now);
-                var prefix = $"{_options.Prefix}{limit.CounterName}:{partition}:";
-                keys[2 * i] = prefix + index.ToString(CultureInfo.InvariantCulture);
-                keys[(2 * i) + 1] = prefix + (index - 1).ToString(CultureInfo.InvariantCulture);
+                var names = Keys(item.Entry, index);
+                keys[2 * i] = names.Current;
+                keys[(2 * i) + 1] = names.Previous;
                 values[a] = limit.Sliding ? 1 : 0;
 
                 // Kept one more window when sliding: the next window still weighs this one.
@@ -159,12 +161,41 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         return default;
     }
 
+    /// <summary>
+    /// The Redis keys of a limit's counter in a window (index -1: the lease set), cached per owner (key,
+    /// subscription, client IP) until the window changes, so a request builds no key strings. Bounded: a flood of
+    /// distinct IPs clears the cache rather than growing it.
+    /// </summary>
+    private KeyNames Keys(in LimitEntry entry, long index)
+    {
+        var limit = entry.Limit;
+        if (_keys.TryGetValue((limit.CounterName, entry.Partition), out var cached) && cached.Index == index)
+        {
+            return cached;
+        }
+
+        var partition = entry.PartitionName.Length > 0 ? entry.PartitionName : entry.Partition.ToString();
+        var prefix = $"{_options.Prefix}{limit.CounterName}:{partition}:";
+        var names = index < 0
+            ? new KeyNames(index, prefix + "leases", prefix + "leases")
+            : new KeyNames(index, prefix + index.ToString(CultureInfo.InvariantCulture), prefix + (index - 1).ToString(CultureInfo.InvariantCulture));
+        if (_keys.Count >= MaxCachedKeys)
+        {
+            _keys.Clear(); // idle owners' names go; active ones come back on their next request
+        }
+
+        _keys[(limit.CounterName, entry.Partition)] = names;
+        return names;
+    }
+
     /// <summary>Whether the multiplexer is connected (tests wait on it after restarting Redis).</summary>
     internal bool IsConnected => _connection.IsConnected;
 
     public void Dispose() => _connection.Dispose();
 
     private sealed record Lease(RedisKey Key, RedisValue Member);
+
+    private sealed record KeyNames(long Index, RedisKey Current, RedisKey Previous);
 
     private static partial class Log
     {
