@@ -107,27 +107,16 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
             var batch = state.Batch;
             var credits = key is null ? 0 : await GetCreditsAsync(context, key, policy).ConfigureAwait(false);
             runtime.FillBatch(batch, context, key, credits);
-            bool admitted;
-            try
+            var decided = batch.Count == 0 ? true : await AcquireAsync(batch, aborted).ConfigureAwait(false);
+            if (decided is null && runtime.Options.Redis?.FailurePolicy == RedisFailurePolicy.FailClosed)
             {
-                admitted = batch.Count == 0 || await runtime.Counters.AcquireAsync(batch, aborted).ConfigureAwait(false);
-            }
-            catch (CounterStoreUnavailableException)
-            {
-                // The counters cannot answer: the outage policy decides (see RedisOptions.FailurePolicy).
-                runtime.Metrics.StoreFailed();
-                batch.Reset();
-                if (runtime.Options.Redis?.FailurePolicy == RedisFailurePolicy.FailClosed)
-                {
-                    context.Response.Headers.RetryAfter = HeaderValues.Integer(Math.Max(1, ApiError.ToWholeSeconds(runtime.Options.Redis.RetryAfter)));
-                    await RefuseAsync(context, state, Refusal.StoreUnavailable).ConfigureAwait(false);
-                    return false;
-                }
-
-                admitted = true;
+                // The counters cannot answer and the outage policy is to refuse (see RedisOptions.FailurePolicy).
+                context.Response.Headers.RetryAfter = HeaderValues.Integer(Math.Max(1, ApiError.ToWholeSeconds(runtime.Options.Redis.RetryAfter)));
+                await RefuseAsync(context, state, Refusal.StoreUnavailable).ConfigureAwait(false);
+                return false;
             }
 
-            if (!admitted)
+            if (decided == false)
             {
                 await runtime.Responder.RefuseLimitAsync(context, state).ConfigureAwait(false);
                 return false;
@@ -150,14 +139,9 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
     private Refusal? CheckAccess(HttpContext context, ResolvedKey key, EndpointPolicy policy, out string? missingScope)
     {
         missingScope = null;
-        if (ApiKeyStates.ToRefusal(key.State) is { } refusal)
+        if (ApiKeyStates.Check(key, runtime.Time.GetUtcNow()) is { } refusal)
         {
             return refusal;
-        }
-
-        if (key.Record.ExpiresAt is { } expires && expires <= runtime.Time.GetUtcNow())
-        {
-            return Refusal.KeyExpired;
         }
 
         if (key.AllowedNetworks.Length > 0 && !IsAllowed(context.Connection.RemoteIpAddress, key.AllowedNetworks))
@@ -209,26 +193,33 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
     {
         var batch = state.Batch;
         runtime.FillBatch(batch, context, key: null, credits: 0);
-        bool admitted;
-        try
-        {
-            admitted = await runtime.Counters.AcquireAsync(batch, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (CounterStoreUnavailableException)
-        {
-            // The counters cannot answer: the refusal goes out without the IP limit's headers.
-            runtime.Metrics.StoreFailed();
-            batch.Reset();
-            admitted = true;
-        }
 
-        if (!admitted)
+        // Counters that cannot answer (null): the refusal goes out without the IP limit's headers.
+        if (await AcquireAsync(batch, context.RequestAborted).ConfigureAwait(false) == false)
         {
             await runtime.Responder.RefuseLimitAsync(context, state).ConfigureAwait(false);
             return;
         }
 
         await runtime.Responder.RefuseAsync(context, state, runtime.Refusals[refusal], refusal, scope).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Decides the batch: true admitted, false refused, null when the counters cannot answer (the outage is counted
+    /// and the batch emptied, so no headers claim counts nobody made).
+    /// </summary>
+    private async ValueTask<bool?> AcquireAsync(CounterBatch batch, CancellationToken aborted)
+    {
+        try
+        {
+            return await runtime.Counters.AcquireAsync(batch, aborted).ConfigureAwait(false);
+        }
+        catch (CounterStoreUnavailableException)
+        {
+            runtime.Metrics.StoreFailed();
+            batch.Reset();
+            return null;
+        }
     }
 
     private Task RunEndpoint(HttpContext context, RequestState state)

@@ -51,10 +51,10 @@ internal sealed class ApiKeyAuthenticationHandler(
             }
         }
 
-        if (key.State != ApiKeyState.Active || key.Record.ExpiresAt <= runtime.Time.GetUtcNow())
+        if (ApiKeyStates.Check(key, runtime.Time.GetUtcNow()) is { } refusal)
         {
             // A challenge answers with the key's own refusal (revoked, payment required…), as the middleware would.
-            _failure = ApiKeyStates.ToRefusal(key.State) ?? Refusal.KeyExpired;
+            _failure = refusal;
             _expiredAt = key.Record.ExpiresAt;
             return AuthenticateResult.Fail($"The API key is {(key.State == ApiKeyState.Active ? "expired" : key.State.ToString())}.");
         }
