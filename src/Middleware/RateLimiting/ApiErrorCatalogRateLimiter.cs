@@ -22,19 +22,17 @@ public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCont
     /// <inheritdoc />
     protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount)
     {
-        var pending = AcquireAsyncCore(resource, permitCount, CancellationToken.None);
-        if (pending.IsCompletedSuccessfully)
-        {
-            return pending.Result;
-        }
-
-        // A key-store lookup or remote counter is in flight: let the caller use AcquireAsync.
-        _ = pending.AsTask().ContinueWith(static t => t.Result.Dispose(), TaskScheduler.Default);
-        return Pending;
+        // Only a decision that completes here: one that would wait (a key-store lookup, remote counters) stops before
+        // charging anything and leaves it to AcquireAsync, so a request is never charged twice.
+        var attempt = AcquireCoreAsync(resource, permitCount, synchronousOnly: true, CancellationToken.None);
+        return attempt.IsCompletedSuccessfully ? attempt.Result : Pending;
     }
 
     /// <inheritdoc />
-    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken)
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken) =>
+        AcquireCoreAsync(resource, permitCount, synchronousOnly: false, cancellationToken);
+
+    private async ValueTask<RateLimitLease> AcquireCoreAsync(HttpContext resource, int permitCount, bool synchronousOnly, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resource);
         var runtime = _runtime ??= resource.RequestServices.GetRequiredService<ApiErrorCatalogRuntime>();
@@ -52,7 +50,14 @@ public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCont
                 case PresentedKey.Malformed:
                     return ApiLimitLease.Refused(new ApiError(runtime.Refusals[Refusal.KeyInvalid]), TimeSpan.Zero);
                 case PresentedKey.Present:
-                    key = await runtime.Resolver.FindAsync(hash, cancellationToken).ConfigureAwait(false);
+                    var lookup = runtime.Resolver.FindAsync(hash, cancellationToken);
+                    if (synchronousOnly && !lookup.IsCompletedSuccessfully)
+                    {
+                        _ = lookup.AsTask(); // it completes in the background and fills the key cache
+                        return Pending;
+                    }
+
+                    key = await lookup.ConfigureAwait(false);
                     if (key is null)
                     {
                         return ApiLimitLease.Refused(new ApiError(runtime.Refusals[Refusal.KeyInvalid]), TimeSpan.Zero);
@@ -67,6 +72,11 @@ public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCont
         if (batch.Count == 0)
         {
             return ApiLimitLease.Admitted;
+        }
+
+        if (synchronousOnly && runtime.Counters is not InMemoryCounterStore)
+        {
+            return Pending; // remote counters answer asynchronously, and a started decision charges
         }
 
         if (await runtime.Counters.AcquireAsync(batch, cancellationToken).ConfigureAwait(false))
