@@ -33,7 +33,7 @@ public class HeaderFormattingBenchmarks
         _batch = new CounterBatch();
         var request = new BenchRequest("/v1/quotes/latest", Apps.ProKey).WithServices(_app.Services);
         runtime.FillBatch(_batch, request.Context, _key, 5);
-        if (!runtime.Counters.AcquireAsync(_batch, default).Result)
+        if (!runtime.Counters.AcquireAsync(_batch).Result)
         {
             throw new InvalidOperationException("The setup batch was refused.");
         }

@@ -91,6 +91,6 @@ internal static class MemoryPerKey
             throw new InvalidOperationException($"{id} was refused.");
         }
 
-        _ = store.ReleaseAsync(batch);
+        store.Release(batch);
     }
 }

@@ -14,10 +14,12 @@ using Microsoft.AspNetCore.RateLimiting;
 //            concurrency with X-RateLimit-* headers; load_refuse_key on a plan whose minute limit is 0 (429 from the
 //            catalog, RFC 9457 body with requestId, Retry-After, X-RateLimit-*). /accept and /refuse as in builtin.
 // GET /_diag (answered before any limiter, not counted) returns "<GC.GetTotalAllocatedBytes(true)> <requests>".
-// Usage: LoadApps <plain|builtin|catalog> [--logging]   (listens on a free port of 127.0.0.1, prints it)
+// GET /_alloc (with --alloc-sample) lists the types allocated, by share of the runtime's allocation samples.
+// Usage: LoadApps <plain|builtin|catalog> [--logging] [--alloc-sample]   (listens on a free port of 127.0.0.1, prints it)
 var mode = args.Length > 0 ? args[0] : "plain";
 var redis = Array.IndexOf(args, "--redis") is var r and >= 0 && r + 1 < args.Length ? args[r + 1] : null;
 var logging = args.Contains("--logging");
+using var sampler = args.Contains("--alloc-sample") ? new AllocationSampler() : null;
 
 var builder = WebApplication.CreateBuilder();
 builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -103,6 +105,17 @@ app.Use((context, next) =>
         var text = string.Create(CultureInfo.InvariantCulture, $"{allocated} {Interlocked.Read(ref requests)}\n");
         context.Response.ContentType = "text/plain";
         return context.Response.WriteAsync(text);
+    }
+
+    if (sampler is not null && context.Request.Path.StartsWithSegments("/_alloc"))
+    {
+        var report = sampler.Report();
+        if (context.Request.Query.ContainsKey("reset"))
+        {
+            sampler.Reset();
+        }
+
+        return context.Response.WriteAsync(report);
     }
 
     Interlocked.Increment(ref requests);

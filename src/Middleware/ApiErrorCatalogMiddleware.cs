@@ -20,39 +20,71 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
         state.StartTimestamp = runtime.Time.GetTimestamp();
         context.Features.Set<IApiKeyFeature>(state);
         context.Features.Set<IErrorContextFeature>(state);
-
-        ValueTask<bool> decision;
-        try
-        {
-            decision = DecideAsync(context, state);
-        }
-        catch
-        {
-            End(context, state);
-            throw;
-        }
-
-        if (!decision.IsCompletedSuccessfully)
-        {
-            return ContinueAsync(decision, context, state);
-        }
-
-        if (!decision.Result)
-        {
-            return End(context, state);
-        }
-
-        return RunEndpoint(context, state);
+        return RunAsync(context, state);
     }
 
-    /// <summary>The one decision: true admits (headers set), false refused (catalog error written).</summary>
-    private async ValueTask<bool> DecideAsync(HttpContext context, RequestState state)
+    /// <summary>
+    /// The request, top to bottom, in one async method on purpose: when nothing waits it completes synchronously and
+    /// allocates nothing; when something does (Redis, a key store, the endpoint) it is the request's only state
+    /// machine. The counters' pending task is awaited here, not in a helper, for the same reason.
+    /// </summary>
+    private async Task RunAsync(HttpContext context, RequestState state)
+    {
+        try
+        {
+            // 1-2. The key, its state and access; false: refused (the catalog error is written).
+            if (!await AuthorizeAsync(context, state).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            // 3. Limits: IP, key and subscription windows, credits, concurrency, decided and charged together.
+            if (!state.Policy.Exempt)
+            {
+                if (await PrepareLimitsAsync(context, state).ConfigureAwait(false))
+                {
+                    try
+                    {
+                        var pending = runtime.Counters.Begin(state.Batch);
+                        while (pending is not null)
+                        {
+                            // Complete reads the outcome, faults included.
+                            await pending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                            pending = runtime.Counters.Complete(state.Batch, pending);
+                        }
+                    }
+                    catch (CounterStoreUnavailableException)
+                    {
+                        Outage(state.Batch);
+                    }
+                }
+
+                // 4. The refusal, or the headers for the decision on the endpoint's response whatever its status.
+                if (!await ConcludeLimitsAsync(context, state, state.Batch.Unavailable ? null : state.Batch.Admitted).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+
+            runtime.Metrics.Admitted(state.Key?.Plan.Name, state.IsOverage);
+
+            // 5. The endpoint.
+            await next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Success, exception or client abort: the concurrency lease is released here.
+            End(context, state);
+        }
+    }
+
+    /// <summary>The key (read, hash, find) and its access: true to go on, false refused (catalog error written).</summary>
+    private async ValueTask<bool> AuthorizeAsync(HttpContext context, RequestState state)
     {
         var policy = state.Policy;
         var options = runtime.Options;
         var aborted = context.RequestAborted;
 
-        // 1. The key: read, hash, find.
         ResolvedKey? key = null;
         switch (runtime.Reader.Read(context.Request, out var hash))
         {
@@ -94,45 +126,60 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
                 break;
         }
 
-        // 2. Access: the key's state, expiry and networks; the endpoint's plan and scopes.
         if (key is not null && CheckAccess(context, key, policy, out var scope) is { } refusal)
         {
             await RefuseAsync(context, state, refusal, scope).ConfigureAwait(false);
             return false;
         }
 
-        // 3. Limits: IP, key and subscription windows, credits, concurrency, decided and charged together.
-        if (!policy.Exempt)
+        return true;
+    }
+
+    /// <summary>
+    /// The request's batch: its limits and what it costs (a JSON-RPC body is read for its methods). True when
+    /// there is anything to ask the counters. Kept out of <see cref="RunAsync"/> so that state machine stays small:
+    /// it is the one object a request waiting for Redis allocates.
+    /// </summary>
+    private async ValueTask<bool> PrepareLimitsAsync(HttpContext context, RequestState state)
+    {
+        var credits = state.Key is { } key ? await GetCreditsAsync(context, key, state.Policy).ConfigureAwait(false) : 0;
+        runtime.FillBatch(state.Batch, context, state.Key, credits);
+        state.CreditCount = credits;
+        return state.Batch.Count > 0;
+    }
+
+    /// <summary>
+    /// After the counters: the outage policy, the limit's refusal, or the admitted request's state and headers.
+    /// <paramref name="decided"/> is null when the counters could not answer.
+    /// </summary>
+    private async ValueTask<bool> ConcludeLimitsAsync(HttpContext context, RequestState state, bool? decided)
+    {
+        if (decided != true)
         {
-            var batch = state.Batch;
-            var credits = key is null ? 0 : await GetCreditsAsync(context, key, policy).ConfigureAwait(false);
-            runtime.FillBatch(batch, context, key, credits);
-            var decided = batch.Count == 0 ? true : await AcquireAsync(batch, aborted).ConfigureAwait(false);
-            if (decided is null && runtime.Options.Redis?.FailurePolicy == RedisFailurePolicy.FailClosed)
-            {
-                // The counters cannot answer and the outage policy is to refuse (see RedisOptions.FailurePolicy).
-                context.Response.Headers.RetryAfter = HeaderValues.Integer(Math.Max(1, ApiError.ToWholeSeconds(runtime.Options.Redis.RetryAfter)));
-                await RefuseAsync(context, state, Refusal.StoreUnavailable).ConfigureAwait(false);
-                return false;
-            }
-
-            if (decided == false)
-            {
-                await runtime.Responder.RefuseLimitAsync(context, state).ConfigureAwait(false);
-                return false;
-            }
-
-            state.CreditCount = credits;
-            for (var i = 0; i < batch.Count; i++)
-            {
-                state.IsOverage |= batch[i].Overage;
-            }
-
-            // 4. Headers for the decision, on the endpoint's response whatever its status.
-            runtime.Headers.Write(context.Response.Headers, batch, key);
+            state.CreditCount = 0; // a refused request is charged nothing
         }
 
-        runtime.Metrics.Admitted(key?.Plan.Name, state.IsOverage);
+        if (decided is null && runtime.Options.Redis?.FailurePolicy == RedisFailurePolicy.FailClosed)
+        {
+            // The counters cannot answer and the outage policy is to refuse (see RedisOptions.FailurePolicy).
+            context.Response.Headers.RetryAfter = HeaderValues.Integer(Math.Max(1, ApiError.ToWholeSeconds(runtime.Options.Redis.RetryAfter)));
+            await RefuseAsync(context, state, Refusal.StoreUnavailable).ConfigureAwait(false);
+            return false;
+        }
+
+        if (decided == false)
+        {
+            await runtime.Responder.RefuseLimitAsync(context, state).ConfigureAwait(false);
+            return false;
+        }
+
+        var batch = state.Batch;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            state.IsOverage |= batch[i].Overage;
+        }
+
+        runtime.Headers.Write(context.Response.Headers, batch, state.Key);
         return true;
     }
 
@@ -195,7 +242,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
         runtime.FillBatch(batch, context, key: null, credits: 0);
 
         // Counters that cannot answer (null): the refusal goes out without the IP limit's headers.
-        if (await AcquireAsync(batch, context.RequestAborted).ConfigureAwait(false) == false)
+        if (await AcquireAsync(batch).ConfigureAwait(false) == false)
         {
             await runtime.Responder.RefuseLimitAsync(context, state).ConfigureAwait(false);
             return;
@@ -204,103 +251,36 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
         await runtime.Responder.RefuseAsync(context, state, runtime.Refusals[refusal], refusal, scope).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Decides the batch: true admitted, false refused, null when the counters cannot answer (the outage is counted
-    /// and the batch emptied, so no headers claim counts nobody made).
-    /// </summary>
-    private async ValueTask<bool?> AcquireAsync(CounterBatch batch, CancellationToken aborted)
+    /// <summary>Decides the batch: true admitted, false refused, null when the counters cannot answer.</summary>
+    private async ValueTask<bool?> AcquireAsync(CounterBatch batch)
     {
         try
         {
-            return await runtime.Counters.AcquireAsync(batch, aborted).ConfigureAwait(false);
+            return await runtime.Counters.AcquireAsync(batch).ConfigureAwait(false);
         }
         catch (CounterStoreUnavailableException)
         {
-            runtime.Metrics.StoreFailed();
-            batch.Reset();
-            return null;
+            return Outage(batch);
         }
     }
 
-    private Task RunEndpoint(HttpContext context, RequestState state)
+    /// <summary>The counters cannot answer: the outage is counted and the batch emptied, so no headers claim counts nobody made.</summary>
+    private bool? Outage(CounterBatch batch)
     {
-        Task task;
-        try
-        {
-            task = next(context);
-        }
-        catch
-        {
-            End(context, state);
-            throw;
-        }
-
-        return task.IsCompletedSuccessfully ? End(context, state) : AwaitEndpointAsync(task, context, state);
-    }
-
-    private async Task ContinueAsync(ValueTask<bool> decision, HttpContext context, RequestState state)
-    {
-        bool admitted;
-        try
-        {
-            admitted = await decision.ConfigureAwait(false);
-        }
-        catch
-        {
-            await End(context, state).ConfigureAwait(false);
-            throw;
-        }
-
-        if (admitted)
-        {
-            await RunEndpoint(context, state).ConfigureAwait(false);
-        }
-        else
-        {
-            await End(context, state).ConfigureAwait(false);
-        }
-    }
-
-    private async Task AwaitEndpointAsync(Task endpoint, HttpContext context, RequestState state)
-    {
-        try
-        {
-            await endpoint.ConfigureAwait(false);
-        }
-        finally
-        {
-            // Success, exception or client abort: the concurrency lease is released here.
-            await End(context, state).ConfigureAwait(false);
-        }
+        runtime.Metrics.StoreFailed();
+        batch.Reset();
+        batch.Unavailable = true;
+        return null;
     }
 
     /// <summary>Releases leases, detaches the state from the request and returns it to the pool.</summary>
-    private Task End(HttpContext context, RequestState state)
+    private void End(HttpContext context, RequestState state)
     {
-        var release = state.Batch.HasLeases ? runtime.Counters.ReleaseAsync(state.Batch) : default;
-        if (!release.IsCompletedSuccessfully)
+        if (state.Batch.HasLeases)
         {
-            return EndSlowAsync(release, context, state);
+            runtime.Counters.Release(state.Batch);
         }
 
-        Detach(context, state);
-        return Task.CompletedTask;
-    }
-
-    private async Task EndSlowAsync(ValueTask release, HttpContext context, RequestState state)
-    {
-        try
-        {
-            await release.ConfigureAwait(false);
-        }
-        finally
-        {
-            Detach(context, state);
-        }
-    }
-
-    private void Detach(HttpContext context, RequestState state)
-    {
         context.Features.Set<IApiKeyFeature>(null);
         context.Features.Set<IErrorContextFeature>(null);
         runtime.States.Return(state);

@@ -56,7 +56,7 @@ public sealed class InMemoryCounterStoreTests
         time.Advance(TimeSpan.FromMinutes(3));
         Assert.Equal(1, store.PartitionCount);
 
-        _ = store.ReleaseAsync(held);
+        store.Release(held);
         time.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(0, store.PartitionCount);
     }
@@ -116,7 +116,7 @@ public sealed class InMemoryCounterStoreTests
         Assert.True(store.Acquire(batch));
         if (release)
         {
-            _ = store.ReleaseAsync(batch);
+            store.Release(batch);
         }
     }
 }

@@ -36,7 +36,7 @@ public sealed class RedisMemoryTests(ITestOutputHelper output)
                 batch.Add(new LimitEntry(limit, id, id), 1, overageAllowed: false);
             }
 
-            Assert.True(await store.AcquireAsync(batch, CancellationToken.None));
+            Assert.True(await store.AcquireAsync(batch));
         }
 
         var perKey = (double)(await UsedMemoryAsync(redis) - before) / Keys;

@@ -16,7 +16,16 @@ internal sealed class CounterBatch
     /// <summary>The refusing item, or -1.</summary>
     public int RefusedIndex { get; set; } = -1;
 
+    /// <summary>The decision, once a store has made it: no item refused.</summary>
+    public bool Admitted => RefusedIndex < 0;
+
     public bool HasLeases { get; set; }
+
+    /// <summary>The store could not answer (an outage): nothing was decided or charged.</summary>
+    public bool Unavailable { get; set; }
+
+    /// <summary>What a store keeps between <see cref="ICounterStore.Begin"/> and <see cref="ICounterStore.Complete"/>.</summary>
+    public object? StoreState { get; set; }
 
     public ref CounterItem this[int index] => ref _items[index];
 
@@ -41,5 +50,7 @@ internal sealed class CounterBatch
         Count = 0;
         RefusedIndex = -1;
         HasLeases = false;
+        StoreState = null;
+        Unavailable = false;
     }
 }

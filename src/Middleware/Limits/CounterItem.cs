@@ -18,5 +18,8 @@ internal struct CounterItem
 
     /// <summary>The in-memory store's counter, kept to release a concurrency lease.</summary>
     public object? Handle;
+
+    /// <summary>The Redis store's lease member, kept to release a concurrency lease.</summary>
+    public long LeaseId;
     public bool Leased;
 }

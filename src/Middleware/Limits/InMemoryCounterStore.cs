@@ -67,7 +67,15 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
         }
     }
 
-    public ValueTask<bool> AcquireAsync(CounterBatch batch, CancellationToken cancellationToken) => new(Acquire(batch));
+    /// <summary>Decides at once: memory never makes the caller wait.</summary>
+    public Task? Begin(CounterBatch batch)
+    {
+        Acquire(batch);
+        return null;
+    }
+
+    public Task? Complete(CounterBatch batch, Task pending) =>
+        throw new InvalidOperationException("The in-memory counters decide in Begin; there is nothing to complete.");
 
     public bool Acquire(CounterBatch batch)
     {
@@ -119,7 +127,7 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
         }
     }
 
-    public ValueTask ReleaseAsync(CounterBatch batch)
+    public void Release(CounterBatch batch)
     {
         for (var i = 0; i < batch.Count; i++)
         {
@@ -140,7 +148,6 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
         }
 
         batch.HasLeases = false;
-        return default;
     }
 
     public void Dispose() => _sweeper.Dispose();

@@ -79,7 +79,7 @@ public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCont
             return Pending; // remote counters answer asynchronously, and a started decision charges
         }
 
-        if (await runtime.Counters.AcquireAsync(batch, cancellationToken).ConfigureAwait(false))
+        if (await runtime.Counters.AcquireAsync(batch).ConfigureAwait(false))
         {
             return batch.HasLeases ? ApiLimitLease.WithLeases(runtime.Counters, batch) : ApiLimitLease.Admitted;
         }

@@ -73,7 +73,7 @@ public sealed class ApiLimitLease : RateLimitLease
         if (disposing && Interlocked.Exchange(ref _store, null) is { } store && _leases is not null)
         {
             // In memory this completes synchronously; a remote store releases in the background.
-            _ = store.ReleaseAsync(_leases);
+            store.Release(_leases);
         }
     }
 }

@@ -1,4 +1,7 @@
+using System.Buffers.Text;
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -11,47 +14,74 @@ namespace ErrorCatalog.Middleware;
 /// instance that dies leaks nothing past <see cref="RedisOptions.LeaseTimeout"/>.
 /// </summary>
 /// <remarks>
-/// Outages: commands fail fast while disconnected (no backlog) and time out after <see cref="RedisOptions.Timeout"/>;
+/// <para>One command per request: a lease that ends is queued and removed by this instance's next script call,
+/// before that call decides, or by a timer within <see cref="ReleaseDelay"/> when no request comes.</para>
+/// <para>Outages: commands fail fast while disconnected (no backlog) and time out after <see cref="RedisOptions.Timeout"/>;
 /// either way the store throws <see cref="CounterStoreUnavailableException"/> and the middleware applies the
-/// outage policy. The multiplexer checks every 200 ms and reconnects on its own, so counting resumes without a restart.
-/// Keys of one request live in different slots, so this store needs a single primary (not a cluster).
+/// outage policy. The multiplexer checks its connection on its heartbeat and reconnects on its own, so counting
+/// resumes without a restart. Keys of one request live in different slots, so this store needs a single primary
+/// (not a cluster).</para>
+/// <para>Per request the store allocates only what the client itself needs for a command (its message, the task
+/// and the reply): argument arrays are pooled, key names cached, the script is named by its SHA-1, the reply is
+/// one string, and the timeout is the client's own rather than a timer per call.</para>
 /// </remarks>
 internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
 {
+    /// <summary>The longest a released lease waits for a script call to carry it.</summary>
+    internal static readonly TimeSpan ReleaseDelay = TimeSpan.FromMilliseconds(50);
+
+    private const int MaxCachedKeys = 200_000;
+
     private readonly ConnectionMultiplexer _connection;
+    private readonly IDatabase _database;
     private readonly RedisOptions _options;
     private readonly TimeSpan _concurrencyRetryAfter;
     private readonly ILogger _logger;
-    private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
-    private const int MaxCachedKeys = 200_000;
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Counter, object Owner), KeyNames> _keys = new();
+    private readonly long _leaseBase = RandomNumberGenerator.GetInt32(1, int.MaxValue) * (1L << 31);
+    private readonly ConcurrentDictionary<(string Counter, object Owner), KeyNames> _keys = new();
+    private readonly LeaseReleases _releases = new(4096);
+    private readonly Timer _releaseTimer;
+    private readonly RedisKey _spareKey;
     private long _leases;
     private int _failing;
+    private int _flushing;
 
     public RedisCounterStore(RedisOptions options, TimeSpan concurrencyRetryAfter, ILogger<RedisCounterStore> logger)
     {
         _options = options;
+        _spareKey = options.Prefix + "spare";
         _concurrencyRetryAfter = concurrencyRetryAfter;
         _logger = logger;
         var configuration = ConfigurationOptions.Parse(options.Configuration!);
         configuration.AbortOnConnectFail = false;
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
         configuration.ReconnectRetryPolicy = new LinearRetry(200);
-        configuration.HeartbeatInterval = TimeSpan.FromMilliseconds(200); // notices a returned server within ~0.2-0.4 s
-        configuration.ConnectTimeout = (int)Math.Max(100, options.Timeout.TotalMilliseconds * 4);
-        configuration.AsyncTimeout = (int)Math.Max(10, options.Timeout.TotalMilliseconds);
-        configuration.SyncTimeout = configuration.AsyncTimeout;
+
+        // The client times out commands on its heartbeat, so a command fails between the async timeout and one
+        // heartbeat later: both are set so that sum is the configured timeout. This bounds every wait without a
+        // timer per call (WaitAsync cost a timer, a promise and a task per request).
+        var timeout = Math.Max(20, options.Timeout.TotalMilliseconds);
+        var heartbeat = Math.Clamp(timeout / 5, 10, 200);
+        configuration.HeartbeatInterval = TimeSpan.FromMilliseconds(heartbeat);
+        configuration.AsyncTimeout = (int)(timeout - heartbeat);
+        configuration.SyncTimeout = (int)timeout;
+        configuration.ConnectTimeout = (int)Math.Max(100, timeout * 4);
         _connection = ConnectionMultiplexer.Connect(configuration);
+        _database = _connection.GetDatabase();
+        _releaseTimer = new Timer(static state => ((RedisCounterStore)state!).FlushReleases(), this, ReleaseDelay, ReleaseDelay);
     }
 
-    public async ValueTask<bool> AcquireAsync(CounterBatch batch, CancellationToken cancellationToken)
+    /// <summary>Whether the multiplexer is connected (tests wait on it after restarting Redis).</summary>
+    internal bool IsConnected => _connection.IsConnected;
+
+    public Task? Begin(CounterBatch batch)
     {
         var count = batch.Count;
         var now = batch.Now;
-        var keys = new RedisKey[count * 2];
-        var values = new RedisValue[RedisBatchScript.Header + (count * RedisBatchScript.ArgumentsPerItem)];
-        var member = string.Empty;
+        var arguments = RedisArguments.Rent(count, Math.Min(RedisArguments.MaxReleases, _releases.Count));
+        var keys = arguments.Keys;
+        var values = arguments.Values;
+        var leaseId = 0L;
         values[0] = now.ToUnixTimeMilliseconds();
         values[2] = (now + _options.LeaseTimeout).ToUnixTimeMilliseconds();
         values[3] = count;
@@ -63,7 +93,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             if (limit.Kind == LimitKind.Concurrency)
             {
                 keys[2 * i] = keys[(2 * i) + 1] = Keys(item.Entry, -1).Current;
-                member = member.Length > 0 ? member : $"{_instance}:{Interlocked.Increment(ref _leases)}";
+                leaseId = leaseId != 0 ? leaseId : _leaseBase + Interlocked.Increment(ref _leases);
                 values[a] = 2;
                 values[a + 3] = (long)_options.LeaseTimeout.TotalMilliseconds + 1000;
                 values[a + 5] = 0;
@@ -87,70 +117,72 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             values[a + 4] = item.OverageAllowed ? 1 : 0;
         }
 
-        values[1] = member;
-        RedisResult[] counts;
-        try
+        values[1] = leaseId;
+        TakeReleases(arguments);
+        arguments.LeaseId = leaseId;
+        arguments.Retried = false;
+        batch.StoreState = arguments;
+        return Send(arguments, bySource: false);
+    }
+
+    public Task? Complete(CounterBatch batch, Task pending)
+    {
+        var arguments = (RedisArguments)batch.StoreState!;
+        var reply = (Task<RedisResult>)pending;
+        if (!reply.IsCompletedSuccessfully)
         {
-            // The multiplexer notices its own timeouts on a timer; WaitAsync bounds the wait exactly.
-            counts = (RedisResult[])(await _connection.GetDatabase()
-                .ScriptEvaluateAsync(RedisBatchScript.Source, keys, values)
-                .WaitAsync(_options.Timeout, cancellationToken)
-                .ConfigureAwait(false))!;
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
-        {
-            if (Interlocked.Exchange(ref _failing, 1) == 0)
+            Exception ex = reply.Exception?.InnerException ?? new TaskCanceledException(reply);
+            if (ex is RedisServerException server && IsNoScript(server) && !arguments.Retried)
             {
-                Log.Unavailable(_logger, ex);
+                // Redis restarted and its script cache is empty: once more as EVAL, which caches the script again.
+                arguments.Retried = true;
+                return Send(arguments, bySource: true);
             }
 
-            throw new CounterStoreUnavailableException("The Redis counters did not answer.", ex);
+            // The arrays are not returned: a command still queued may read them.
+            batch.StoreState = null;
+            throw Unavailable(ex);
         }
 
-        if (Interlocked.Exchange(ref _failing, 0) == 1)
+        batch.StoreState = null;
+        arguments.Return();
+        if (Volatile.Read(ref _failing) == 1 && Interlocked.Exchange(ref _failing, 0) == 1)
         {
             Log.Recovered(_logger);
         }
 
-        for (var i = 0; i < count; i++)
-        {
-            LimitMath.Evaluate(ref batch[i], now, (long)counts[2 * i], (long)counts[(2 * i) + 1], _concurrencyRetryAfter);
-        }
-
-        var admitted = (long)counts[2 * count] == 1;
+        var admitted = Read(reply.Result, batch, batch.Now);
         LimitMath.Conclude(batch);
-        if (admitted)
+        if (admitted && arguments.LeaseId != 0)
         {
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < batch.Count; i++)
             {
                 ref var item = ref batch[i];
                 if (item.Entry.Limit.Kind == LimitKind.Concurrency)
                 {
-                    item.Handle = new Lease(keys[2 * i], member);
+                    item.LeaseId = arguments.LeaseId;
                     item.Leased = true;
                     batch.HasLeases = true;
                 }
             }
         }
 
-        return admitted;
+        return null;
     }
 
-    public ValueTask ReleaseAsync(CounterBatch batch)
+    public void Release(CounterBatch batch)
     {
         for (var i = 0; i < batch.Count; i++)
         {
             ref var item = ref batch[i];
-            if (item.Leased && item.Handle is Lease lease)
+            if (item.Leased)
             {
-                // Fire and forget: if it is lost (an outage), the lease expires by its score.
-                try
+                var key = Keys(item.Entry, -1).Current;
+                if (!_releases.TryAdd(key, item.LeaseId))
                 {
-                    _connection.GetDatabase().SortedSetRemove(lease.Key, lease.Member, CommandFlags.FireAndForget);
-                }
-                catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
-                {
-                    // The lease expires by its score.
+                    // Thousands of releases waiting means the timer cannot keep up: remove this one directly.
+                    // If that is lost too (an outage), the lease expires by its score.
+                    SendRelease(key, item.LeaseId);
                 }
 
                 item.Leased = false;
@@ -158,7 +190,140 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         }
 
         batch.HasLeases = false;
-        return default;
+    }
+
+    public void Dispose()
+    {
+        _releaseTimer.Dispose();
+        _connection.Dispose();
+    }
+
+    /// <summary>EVALSHA (the script named by its SHA-1), or EVAL (its source) after a NOSCRIPT.</summary>
+    private Task<RedisResult> Send(RedisArguments arguments, bool bySource)
+    {
+        try
+        {
+            return bySource
+                ? _database.ScriptEvaluateAsync(RedisBatchScript.Source, arguments.Keys, arguments.Values)
+                : _database.ScriptEvaluateAsync(RedisBatchScript.Sha1, arguments.Keys, arguments.Values);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            throw Unavailable(ex);
+        }
+    }
+
+    private CounterStoreUnavailableException Unavailable(Exception ex)
+    {
+        if (Interlocked.Exchange(ref _failing, 1) == 0)
+        {
+            Log.Unavailable(_logger, ex);
+        }
+
+        return new CounterStoreUnavailableException("The Redis counters did not answer.", ex);
+    }
+
+    /// <summary>
+    /// EVALSHA found no script: Redis restarted and its script cache is empty. The call is repeated as EVAL, which
+    /// caches the script again for every instance.
+    /// </summary>
+    private static bool IsNoScript(RedisServerException ex) => ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal);
+
+    /// <summary>Reads "admitted current previous …" into the batch; true when admitted.</summary>
+    private bool Read(RedisResult reply, CounterBatch batch, DateTimeOffset now)
+    {
+        ReadOnlySpan<byte> text = ((ReadOnlyMemory<byte>)(RedisValue)reply).Span;
+        var admitted = Next(ref text) == 1;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var current = Next(ref text);
+            var previous = Next(ref text);
+            LimitMath.Evaluate(ref batch[i], now, current, previous, _concurrencyRetryAfter);
+        }
+
+        return admitted;
+
+        static long Next(ref ReadOnlySpan<byte> text)
+        {
+            if (!Utf8Parser.TryParse(text, out long value, out var consumed))
+            {
+                throw new InvalidOperationException("The Redis counter script answered in an unexpected form.");
+            }
+
+            text = text[Math.Min(text.Length, consumed + 1)..];
+            return value;
+        }
+    }
+
+    private void TakeReleases(RedisArguments arguments)
+    {
+        var n = arguments.Items;
+        var keys = arguments.Keys;
+        var values = arguments.Values;
+        var valueOffset = RedisBatchScript.Header + (n * RedisBatchScript.ArgumentsPerItem);
+        var taken = arguments.Releases == 0 ? 0 : _releases.Take(arguments.Releases, keys, 2 * n, values, valueOffset);
+        values[4] = taken;
+
+        // Another call took some first: the spare slots get a valid name and value the script never reads.
+        for (var i = taken; i < arguments.Releases; i++)
+        {
+            keys[(2 * n) + i] = _spareKey;
+            values[valueOffset + i] = 0;
+        }
+    }
+
+    /// <summary>Sends the releases no request carried (timer, every <see cref="ReleaseDelay"/>).</summary>
+    private void FlushReleases()
+    {
+        if (_releases.Count == 0 || Interlocked.Exchange(ref _flushing, 1) == 1)
+        {
+            return;
+        }
+
+        _ = FlushReleasesAsync();
+    }
+
+    private async Task FlushReleasesAsync()
+    {
+        try
+        {
+            while (_releases.Count > 0)
+            {
+                var arguments = RedisArguments.Rent(0, Math.Min(RedisArguments.MaxReleases, _releases.Count));
+                arguments.Values[0] = arguments.Values[1] = arguments.Values[2] = arguments.Values[3] = 0;
+                TakeReleases(arguments);
+                try
+                {
+                    await _database.ScriptEvaluateAsync(RedisBatchScript.Sha1, arguments.Keys, arguments.Values).ConfigureAwait(false);
+                }
+                catch (RedisServerException ex) when (IsNoScript(ex))
+                {
+                    await _database.ScriptEvaluateAsync(RedisBatchScript.Source, arguments.Keys, arguments.Values).ConfigureAwait(false);
+                }
+
+                arguments.Return();
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // An outage: the leases not removed expire by their scores.
+        }
+        finally
+        {
+            Volatile.Write(ref _flushing, 0);
+        }
+    }
+
+    private void SendRelease(RedisKey key, long member)
+    {
+        try
+        {
+            _database.SortedSetRemove(key, member, CommandFlags.FireAndForget);
+        }
+        catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
+        {
+            // The lease expires by its score.
+        }
     }
 
     /// <summary>
@@ -187,13 +352,6 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         _keys[(limit.CounterName, entry.Partition)] = names;
         return names;
     }
-
-    /// <summary>Whether the multiplexer is connected (tests wait on it after restarting Redis).</summary>
-    internal bool IsConnected => _connection.IsConnected;
-
-    public void Dispose() => _connection.Dispose();
-
-    private sealed record Lease(RedisKey Key, RedisValue Member);
 
     private sealed record KeyNames(long Index, RedisKey Current, RedisKey Previous);
 
