@@ -36,8 +36,8 @@ internal sealed class ApiErrorCatalogRuntime : IDisposable
         Refusals = compiled.Refusals;
         Time = time;
         Metrics = metrics;
-        Reader = new ApiKeyReader(value.Keys);
         Resolver = new KeyResolver(Book, store, time, loggers.CreateLogger<KeyResolver>(), store is null ? compiled.Keys : null);
+        Reader = new ApiKeyReader(value.Keys, Resolver.IsKnown);
         Counters = value.Redis is { Configuration.Length: > 0 } redis
             ? new RedisCounterStore(redis, value.ConcurrencyRetryAfter, loggers.CreateLogger<RedisCounterStore>())
             : new InMemoryCounterStore(time, value.IdleCounterRetention, value.ConcurrencyRetryAfter);

@@ -109,6 +109,34 @@ public sealed class KeyRefusalTests
         Assert.Equal(1001, body.RootElement.GetProperty("numericCode").GetInt32());
     }
 
+    [Theory]
+    [InlineData("""{ "MaxLength": 64 }""")]
+    [InlineData("""{ "MaxLength": 64, "HashCacheSize": 0 }""")]
+    [InlineData("""{ "MaxLength": 64, "HashCacheSize": 1 }""")]
+    public async Task RepeatedKey_StaysAdmitted_AndKeysDifferingByOneCharacterStayRefused(string keyOptions)
+    {
+        // Arrange: a key seen often (remembered with its hash unless the cache is off; a cache of one is cleared
+        // by the next key it learns).
+        var key = NewKey();
+        var other = NewKey();
+        await using var api = await StartAsync(Config(Key("a", key) + ", " + Key("b", other), keyOptions));
+
+        // Act / Assert
+        for (var i = 0; i < 3; i++)
+        {
+            using var admitted = await api.GetAsync("/ok", key);
+            Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+            using var alsoAdmitted = await api.GetAsync("/ok", other);
+            Assert.Equal(HttpStatusCode.OK, alsoAdmitted.StatusCode);
+        }
+
+        foreach (var near in new[] { key[..^1] + (key[^1] == 'a' ? 'b' : 'a'), key[..^1], key + "x", key.ToUpperInvariant() })
+        {
+            using var refused = await api.GetAsync("/ok", near);
+            await AssertProblemAsync(refused, HttpStatusCode.Unauthorized, "API_KEY_INVALID", 1001);
+        }
+    }
+
     [Fact]
     public async Task KeyOfExactlyMaxLength_IsAccepted()
     {

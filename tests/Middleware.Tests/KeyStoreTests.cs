@@ -69,6 +69,30 @@ public sealed class KeyStoreTests
     }
 
     [Fact]
+    public async Task StoreKeyRevoked_IsRefusedOnceTheCacheExpires_ThoughItsHashIsRemembered()
+    {
+        // Arrange: the key is used often enough to be in the presented-key cache (which maps it to its hash only).
+        var key = NewKey();
+        var store = new TestStore();
+        var hash = ApiKeyHash.Compute(key);
+        store.Records[hash] = new ApiKeyRecord { Id = "db-key", Plan = "free" };
+        await using var api = await StartAsync(store);
+        for (var i = 0; i < 3; i++)
+        {
+            using var admitted = await api.GetAsync("/ok", key);
+            Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+        }
+
+        // Act: the store revokes it; the record cache expires.
+        store.Records[hash] = new ApiKeyRecord { Id = "db-key", Plan = "free", State = ApiKeyState.Revoked };
+        api.Time.Advance(TimeSpan.FromSeconds(31));
+        using var response = await api.GetAsync("/ok", key);
+
+        // Assert
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "KEY_REVOKED", null);
+    }
+
+    [Fact]
     public async Task UnknownKey_IsRefused_AndTheMissIsCachedToo()
     {
         var store = new TestStore();

@@ -117,6 +117,11 @@ public sealed class OptionsValidationTests
             "ApiErrorCatalog:Keys:MaxLength must be between 8 and 4096 (was 4)"
         },
         {
+            "negative key hash cache size",
+            Config(extra: """ "Keys": { "HashCacheSize": -1 }, """),
+            "ApiErrorCatalog:Keys:HashCacheSize must be between 0 (off) and 10000000 (was -1)"
+        },
+        {
             "negative JSON-RPC cost",
             Config(extra: """ "JsonRpc": { "Methods": { "eth_call": -5 } }, """),
             "ApiErrorCatalog:JsonRpc:Methods:eth_call must be zero or more (was -5)"

@@ -15,10 +15,13 @@ internal enum PresentedKey
 }
 
 /// <summary>Reads the key from the configured headers or query parameter and hashes it, rejecting malformed input.</summary>
-internal sealed class ApiKeyReader(ApiKeyReadingOptions options)
+/// <param name="options">Where keys are read from.</param>
+/// <param name="isKnown">Whether a hash belongs to a key (only those are remembered in the <see cref="PresentedKeyCache"/>).</param>
+internal sealed class ApiKeyReader(ApiKeyReadingOptions options, Func<ApiKeyHash, bool> isKnown)
 {
     private readonly string[] _headers = [.. options.EffectiveHeaders];
     private readonly int _maxLength = options.MaxLength;
+    private readonly PresentedKeyCache? _cache = options.HashCacheSize > 0 ? new PresentedKeyCache(options.HashCacheSize) : null;
 
     public PresentedKey Read(HttpRequest request, out ApiKeyHash hash)
     {
@@ -77,6 +80,12 @@ internal sealed class ApiKeyReader(ApiKeyReadingOptions options)
             return PresentedKey.Malformed;
         }
 
+        // Only well-formed keys are ever cached, so a hit needs no further check.
+        if (_cache is not null && _cache.TryGet(key, out hash))
+        {
+            return PresentedKey.Present;
+        }
+
         foreach (var c in key)
         {
             if (c is <= ' ' or >= (char)0x7F)
@@ -86,6 +95,11 @@ internal sealed class ApiKeyReader(ApiKeyReadingOptions options)
         }
 
         hash = ApiKeyHash.Compute(key);
+        if (_cache is not null && isKnown(hash))
+        {
+            _cache.Add(key, hash);
+        }
+
         return PresentedKey.Present;
     }
 }

@@ -32,6 +32,10 @@ internal sealed partial class KeyResolver
 
     public bool IsCustomStore => _store is not null;
 
+    /// <summary>Whether a hash is a configured key, or a store's key found (and cached) recently.</summary>
+    public bool IsKnown(ApiKeyHash hash) =>
+        _store is null ? _configured!.ContainsKey(hash) : _cache.TryGetValue(hash, out var entry) && entry.Key is not null;
+
     public ValueTask<ResolvedKey?> FindAsync(ApiKeyHash hash, CancellationToken cancellationToken)
     {
         if (_store is null)

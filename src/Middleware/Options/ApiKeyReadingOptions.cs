@@ -21,5 +21,14 @@ public sealed class ApiKeyReadingOptions
     /// <summary>How long keys from a custom <see cref="IApiKeyStore"/> are cached. Default 30 s; zero disables.</summary>
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How many recently presented keys that resolved are remembered with their hashes, so their next requests skip
+    /// SHA-256 (the largest single cost of an admitted request). Default 10,000; 0 disables. The trade-off: while
+    /// cached, a key stays in this process's memory as the string its request carried, not only for the length of
+    /// a request. Set 0 where keys must not outlive their requests in memory (say, a process whose memory dumps
+    /// are shared).
+    /// </summary>
+    public int HashCacheSize { get; set; } = 10_000;
+
     internal IReadOnlyList<string> EffectiveHeaders => Headers.Count == 0 ? ["X-API-Key"] : Headers;
 }

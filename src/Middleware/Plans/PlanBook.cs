@@ -44,6 +44,11 @@ internal sealed class PlanBook
             errors.Add($"{path}:Keys:MaxLength must be between 8 and 4096 (was {options.Keys.MaxLength}).");
         }
 
+        if (options.Keys.HashCacheSize is < 0 or > 10_000_000)
+        {
+            errors.Add($"{path}:Keys:HashCacheSize must be between 0 (off) and 10000000 (was {options.Keys.HashCacheSize}).");
+        }
+
         foreach (var header in options.Keys.EffectiveHeaders)
         {
             if (string.IsNullOrWhiteSpace(header) || header.Any(c => c <= ' ' || c >= 127 || c == ':'))
