@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 
@@ -181,6 +182,256 @@ public sealed class RedisCounterStoreTests(Xunit.Abstractions.ITestOutputHelper 
         Assert.True(back.Elapsed < TimeSpan.FromSeconds(1), $"counting resumed {back.Elapsed.TotalMilliseconds:F0} ms after Redis came back");
     }
 
+    [Theory]
+    [InlineData("FailOpen", HttpStatusCode.OK)]
+    [InlineData("FailClosed", HttpStatusCode.ServiceUnavailable)]
+    public async Task RedisHung_PolicyHolds_No500s_NoWaitPastTimeout_CountingResumesWithinASecond(string policy, HttpStatusCode duringOutage)
+    {
+        // Arrange
+        await using var redis = await RedisServer.StartAsync();
+        var time = new FakeTimeProvider(RedisTestApi.Start);
+        var section = Section("hung-key", """ "minute": { "PermitLimit": 1000000, "Window": "minute" } """);
+        await using var api = await RedisTestApi.StartAsync(redis, Prefix(), time, section, policy);
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(api, "hung-key"));
+
+        // Act: Redis hangs (SIGSTOP): its socket still accepts what the client writes, nothing answers.
+        redis.Pause();
+        var outage = new List<(HttpStatusCode Status, string? RetryAfter, bool Counted, TimeSpan Took)>();
+        for (var i = 0; i < 10; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            using var response = await api.GetAsync("/data", "hung-key");
+            outage.Add((response.StatusCode, response.Headers.RetryAfter?.ToString(), response.Headers.Contains("X-RateLimit-Remaining"), watch.Elapsed));
+        }
+
+        redis.Resume();
+        var back = Stopwatch.StartNew();
+        var counted = false;
+        var remaining = "";
+        while (back.Elapsed < TimeSpan.FromSeconds(5) && !counted)
+        {
+            using var response = await api.GetAsync("/data", "hung-key");
+            var headers = response.Headers.TryGetValues("X-RateLimit-Remaining", out var values) ? values : [];
+            counted = response.StatusCode == HttpStatusCode.OK && headers.Any();
+            remaining = counted ? headers.Single() : remaining;
+            if (!counted)
+            {
+                await Task.Delay(20);
+            }
+        }
+
+        // Assert
+        output.WriteLine($"{policy}, Redis hung: {string.Join(", ", outage.Select(o => $"{(int)o.Status} in {o.Took.TotalMilliseconds:F0} ms"))}; "
+            + $"counting resumed {back.Elapsed.TotalMilliseconds:F0} ms after Redis continued, remaining {remaining} of 1000000");
+        Assert.All(outage, o => Assert.Equal(duringOutage, o.Status)); // no 500, no 429, no other status
+        Assert.All(outage, o => Assert.Equal(duringOutage == HttpStatusCode.ServiceUnavailable ? "1" : null, o.RetryAfter));
+        Assert.All(outage, o => Assert.False(o.Counted, "a response during the outage claimed counts"));
+        // The timeout is 250 ms; allow scheduling slack on a loaded 2-core machine, far below a hang.
+        Assert.All(outage, o => Assert.True(o.Took < TimeSpan.FromMilliseconds(500), $"a request waited {o.Took.TotalMilliseconds:F0} ms"));
+        Assert.True(counted, "counting did not resume within 5 s");
+        Assert.True(back.Elapsed < TimeSpan.FromSeconds(1), $"counting resumed {back.Elapsed.TotalMilliseconds:F0} ms after Redis continued");
+    }
+
+    [Theory]
+    [InlineData(1)] // one timeout, same connection
+    [InlineData(10)] // timeouts, then the client drops the connection as dead, fails fast and reconnects
+    public async Task RedisHung_WithConcurrencyLimit_RequestsAdmittedOpenLeaveNoLeaseBehind(int requestsWhileHung)
+    {
+        // Arrange: a concurrency limit of 1 (and a minute limit, whose headers show when counting is back), fail-open.
+        await using var redis = await RedisServer.StartAsync();
+        var time = new FakeTimeProvider(RedisTestApi.Start);
+        var section = Section("hung-lease-key", """
+            "minute": { "PermitLimit": 1000000, "Window": "minute" },
+            "concurrency": { "Kind": "Concurrency", "PermitLimit": 1 }
+            """);
+        await using var api = await RedisTestApi.StartAsync(redis, Prefix(), time, section, "FailOpen");
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(api, "hung-lease-key"));
+
+        // Act: Redis hangs while requests ask for the lease; they time out and are admitted open (they hold no lease).
+        // Redis continues and runs the script calls it had buffered.
+        redis.Pause();
+        for (var i = 0; i < requestsWhileHung; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(api, "hung-lease-key"));
+        }
+
+        redis.Resume();
+        var statuses = new List<HttpStatusCode>();
+        var back = Stopwatch.StartNew();
+        while (back.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            using var response = await api.GetAsync("/data", "hung-lease-key");
+            if (response.StatusCode != HttpStatusCode.OK || response.Headers.Contains("X-RateLimit-Remaining"))
+            {
+                statuses.Add(response.StatusCode); // counted (or refused): Redis answered
+            }
+
+            if (statuses.Count == 5)
+            {
+                break;
+            }
+
+            await Task.Delay(20);
+        }
+
+        // Assert: nothing is in flight, so every counted request is admitted; a lease left by a timed-out call would
+        // refuse them all until it expires (never, on this frozen clock).
+        output.WriteLine($"after Redis continued: {string.Join(", ", statuses.Select(s => (int)s))}");
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.OK, 5), statuses);
+    }
+
+    [Fact]
+    public async Task ScriptCacheFlushed_NextRequestsStillCountExactly()
+    {
+        // Arrange: a limit of 5, fail-closed (a lost count or an error shows as a 503); 3 used.
+        await using var redis = await RedisServer.StartAsync();
+        var time = new FakeTimeProvider(RedisTestApi.Start);
+        var section = Section("noscript-key", """ "minute": { "PermitLimit": 5, "Window": "minute" } """);
+        await using var api = await RedisTestApi.StartAsync(redis, Prefix(), time, section, "FailClosed");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(api, "noscript-key"));
+        }
+
+        // Act: Redis forgets its scripts (as after a restart), so the next EVALSHA answers NOSCRIPT.
+        Assert.Equal("OK", (await redis.CliAsync("SCRIPT FLUSH")).Trim());
+        var after = new List<(HttpStatusCode Status, string? Remaining)>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await api.GetAsync("/data", "noscript-key");
+            after.Add((response.StatusCode, response.Headers.TryGetValues("X-RateLimit-Remaining", out var values) ? values.Single() : null));
+        }
+
+        // Assert: exactly 2 more admitted (remaining 1, then 0), the 6th refused.
+        output.WriteLine($"after SCRIPT FLUSH: {string.Join(", ", after.Select(a => $"{(int)a.Status} remaining {a.Remaining ?? "-"}"))}");
+        Assert.Equal([(HttpStatusCode.OK, "1"), (HttpStatusCode.OK, "0"), (HttpStatusCode.TooManyRequests, "0")], after);
+    }
+
+    [Fact]
+    public async Task ScriptCacheFlushed_WhileALeaseIsHeld_TheTimerStillReleasesIt()
+    {
+        // Arrange: a concurrency limit of 1; instance A holds the lease with a request in flight, B is refused.
+        await using var redis = await RedisServer.StartAsync();
+        var time = new FakeTimeProvider(RedisTestApi.Start);
+        var prefix = Prefix();
+        var section = Section("noscript-lease", """ "concurrency": { "Kind": "Concurrency", "PermitLimit": 1 } """);
+        await using var a = await RedisTestApi.StartAsync(redis, prefix, time, section, "FailClosed");
+        await using var b = await RedisTestApi.StartAsync(redis, prefix, time, section, "FailClosed");
+        var inFlight = a.GetAsync("/slow", "noscript-lease");
+        await a.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await StatusAsync(b, "noscript-lease"));
+
+        // Act: Redis forgets its scripts, then A's request ends and A sends nothing else: its release goes by the
+        // timer, whose EVALSHA answers NOSCRIPT.
+        Assert.Equal("OK", (await redis.CliAsync("SCRIPT FLUSH")).Trim());
+        a.Gate.SetResult();
+        (await inFlight).Dispose();
+        await Task.Delay(200);
+
+        // Assert: the lease is gone, so B is admitted.
+        Assert.Equal("", (await redis.CliAsync($"KEYS {prefix}*leases")).Trim());
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(b, "noscript-lease"));
+    }
+
+    [Fact]
+    public async Task ConcurrencyLimit_EachRequestIsOneEvalsha_ReleasesRideAlong_LastOneByTheTimer()
+    {
+        // Arrange: a concurrency limit no sequential client reaches. The first request loads the script (NOSCRIPT,
+        // then the source); its release is sent by the timer before counting starts.
+        const int N = 20;
+        await using var redis = await RedisServer.StartAsync();
+        var time = new FakeTimeProvider(RedisTestApi.Start);
+        var prefix = Prefix();
+        var section = Section("ride-key", """ "concurrency": { "Kind": "Concurrency", "PermitLimit": 5 } """);
+        await using var api = await RedisTestApi.StartAsync(redis, prefix, time, section);
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(api, "ride-key"));
+        await WaitUntilAsync(async () => (await redis.CliAsync($"KEYS {prefix}*leases")).Trim().Length == 0);
+        await using var monitor = await RedisMonitor.StartAsync(redis);
+        await redis.CliAsync("CONFIG RESETSTAT");
+
+        // Act: N requests one after the other, then nothing for 200 ms (4 release delays).
+        var statuses = new List<HttpStatusCode>();
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < N; i++)
+        {
+            statuses.Add(await StatusAsync(api, "ride-key"));
+        }
+
+        var requestsTook = watch.Elapsed;
+        await Task.Delay(200);
+        var idle = watch.Elapsed;
+        var commands = await monitor.StopAsync();
+        var leaseKeys = await redis.CliAsync($"KEYS {prefix}*leases");
+        var calls = CommandStats(await redis.CliAsync("INFO commandstats"));
+
+        // Assert
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+
+        // Sent by the client (not from inside a script) on our keys: EVALSHA only, no ZREM nor anything else.
+        var mine = commands.Where(c => c.Arguments.Any(a => a.StartsWith(prefix, StringComparison.Ordinal))).ToList();
+        Assert.All(mine.Where(c => !c.FromScript), c => Assert.Equal("EVALSHA", c.Name));
+
+        // Each EVALSHA (this Redis serves this test alone): ARGV[4] is its item count (0 for the timer's), ARGV[5]
+        // the releases it carries.
+        var scriptCalls = commands.Where(c => !c.FromScript && c.Name == "EVALSHA").Select(c =>
+        {
+            var argv = c.Arguments.Skip(2 + int.Parse(c.Arguments[1], CultureInfo.InvariantCulture)).ToArray();
+            return (Items: int.Parse(argv[3], CultureInfo.InvariantCulture), Releases: int.Parse(argv[4], CultureInfo.InvariantCulture));
+        }).ToList();
+        var byRequests = scriptCalls.Where(c => c.Items > 0).ToList();
+        var byTimer = scriptCalls.Where(c => c.Items == 0).ToList();
+        output.WriteLine($"{N} requests in {requestsTook.TotalMilliseconds:F0} ms: {byRequests.Count} EVALSHA by requests carrying {byRequests.Sum(c => c.Releases)} releases, "
+            + $"{byTimer.Count} by the timer carrying {byTimer.Sum(c => c.Releases)}; commandstats evalsha={calls.GetValueOrDefault("evalsha")}, zrem={calls.GetValueOrDefault("zrem")}");
+
+        // One EVALSHA per request, exactly. The timer adds one call per tick at most that found a release waiting
+        // (a sequential client leaves at most one): at least one, for the last request's release, and never more
+        // than the ticks in the whole run.
+        Assert.Equal(N, byRequests.Count);
+        Assert.InRange(byTimer.Count, 1, (int)(idle / RedisCounterStore.ReleaseDelay) + 1);
+        Assert.True(scriptCalls[^1] is { Items: 0, Releases: 1 }, "the last release was not sent by the timer");
+
+        // Every lease added is removed exactly once, inside a script.
+        var added = mine.Where(c => c.FromScript && c.Name == "ZADD").Select(c => c.Arguments[2]).ToList();
+        var removed = mine.Where(c => c.FromScript && c.Name == "ZREM").Select(c => c.Arguments[1]).ToList();
+        Assert.Equal(N, added.Count);
+        Assert.Equal(added.Order(), removed.Order());
+        Assert.Equal(N, scriptCalls.Sum(c => c.Releases));
+
+        // INFO commandstats agrees: EVALSHA = requests + timer calls, and no NOSCRIPT retry (EVAL, or SCRIPT LOAD as
+        // the client sends the source); its ZREM count includes the script's own calls, which MONITOR shows are all.
+        Assert.Equal(N + byTimer.Count, calls["evalsha"]);
+        Assert.DoesNotContain(calls.Keys, c => c is "eval" || c.StartsWith("script", StringComparison.Ordinal));
+        Assert.Equal(N, calls["zrem"]);
+
+        // 200 ms after the last request, with none since, the lease set is empty (Redis deletes an empty set).
+        var leaseKey = mine.First(c => c.FromScript && c.Name == "ZADD").Arguments[0];
+        Assert.Equal("", leaseKeys.Trim());
+        Assert.Equal("0", (await redis.CliAsync($"ZCARD {leaseKey}")).Trim());
+    }
+
+    [Fact]
+    public async Task ConcurrencyLimitOne_BackToBackRequestsOnOneInstance_AreAllAdmitted()
+    {
+        // Arrange: a concurrency limit of 1.
+        await using var redis = await RedisServer.StartAsync();
+        var time = new FakeTimeProvider(RedisTestApi.Start);
+        var section = Section("back-to-back", """ "concurrency": { "Kind": "Concurrency", "PermitLimit": 1 } """);
+        await using var api = await RedisTestApi.StartAsync(redis, Prefix(), time, section, "FailClosed");
+
+        // Act: each request starts as soon as the previous one has ended, far sooner than the release timer
+        // (50 ms): the ended request's release rides on the next request's script call, ahead of its decision.
+        var statuses = new List<HttpStatusCode>();
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < 20; i++)
+        {
+            statuses.Add(await StatusAsync(api, "back-to-back"));
+        }
+
+        // Assert
+        output.WriteLine($"20 back-to-back requests in {watch.Elapsed.TotalMilliseconds:F0} ms: {string.Join(", ", statuses.Select(s => (int)s))}");
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+    }
+
     [Fact]
     public async Task WithAppendOnlyFile_QuotaSurvivesARedisRestart()
     {
@@ -239,6 +490,11 @@ public sealed class RedisCounterStoreTests(Xunit.Abstractions.ITestOutputHelper 
         string[] inScript = ["get", "incrby", "pexpire", "zremrangebyscore", "zcard", "zadd", "evalsha", "info", "ping"];
         Assert.Empty(calls.Keys.Where(c => !c.StartsWith("config", StringComparison.Ordinal)).Except(inScript));
     }
+
+    /// <summary>INFO commandstats as command -> calls (a script's inner calls included).</summary>
+    private static Dictionary<string, int> CommandStats(string info) => info.Split('\n')
+        .Where(l => l.StartsWith("cmdstat_", StringComparison.Ordinal))
+        .ToDictionary(l => l[8..l.IndexOf(':')], l => int.Parse(l.Split("calls=")[1].Split(',')[0], CultureInfo.InvariantCulture));
 
     private static async Task<HttpStatusCode> StatusAsync(RedisTestApi api, string key)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace ErrorCatalog.Middleware.Redis.Tests;
 
@@ -10,6 +11,9 @@ namespace ErrorCatalog.Middleware.Redis.Tests;
 /// </summary>
 internal sealed class RedisServer : IAsyncDisposable
 {
+    private const int SigCont = 18;
+    private const int SigStop = 19;
+
     private readonly bool _appendOnly;
     private Process? _process;
 
@@ -72,6 +76,15 @@ internal sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Suspends the server (SIGSTOP), as a hung or swapped-out Redis: the kernel still accepts its connections and
+    /// buffers what clients send, but nothing is answered until <see cref="Resume"/>.
+    /// </summary>
+    public void Pause() => Signal(SigStop, stopped: true);
+
+    /// <summary>Resumes a paused server (SIGCONT); it then runs whatever its clients sent meanwhile.</summary>
+    public void Resume() => Signal(SigCont, stopped: false);
+
     /// <summary>Runs redis-cli against this server and returns its output.</summary>
     public async Task<string> CliAsync(string arguments)
     {
@@ -87,6 +100,19 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A test that failed while the server was paused: resumed first, so it does not linger stopped.
+        try
+        {
+            if (_process is { HasExited: false })
+            {
+                Resume();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        {
+            // It exited meanwhile.
+        }
+
         Kill();
         _process?.Dispose();
         await Task.Yield();
@@ -116,6 +142,37 @@ internal sealed class RedisServer : IAsyncDisposable
             return false;
         }
     }
+
+    /// <summary>Sends a signal and waits until /proc shows the process stopped (state T) or running again.</summary>
+    private void Signal(int signal, bool stopped)
+    {
+        var pid = _process?.Id ?? throw new InvalidOperationException("redis-server is not running.");
+        if (SendSignal(pid, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (IsStopped(pid) != stopped)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"redis-server (pid {pid}) did not {(stopped ? "stop" : "continue")} within 5 s.");
+            }
+
+            Thread.Sleep(1);
+        }
+    }
+
+    /// <summary>The state letter of /proc/PID/stat (after the parenthesised name): T when stopped by a signal.</summary>
+    private static bool IsStopped(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('T');
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     private static int FreePort()
     {

@@ -141,6 +141,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
 
             // The arrays are not returned: a command still queued may read them.
             batch.StoreState = null;
+            RequeueFailed(arguments, MayHaveRun(ex));
             throw Unavailable(ex);
         }
 
@@ -177,14 +178,9 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             ref var item = ref batch[i];
             if (item.Leased)
             {
-                var key = Keys(item.Entry, -1).Current;
-                if (!_releases.TryAdd(key, item.LeaseId))
-                {
-                    // Thousands of releases waiting means the timer cannot keep up: remove this one directly.
-                    // If that is lost too (an outage), the lease expires by its score.
-                    SendRelease(key, item.LeaseId);
-                }
-
+                // Thousands of releases waiting means the timer cannot keep up: Queue removes this one directly.
+                // If that is lost too (an outage), the lease expires by its score.
+                Queue(Keys(item.Entry, -1).Current, item.LeaseId);
                 item.Leased = false;
             }
         }
@@ -209,6 +205,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
+            RequeueFailed(arguments, mayHaveRun: false); // refused before anything was written
             throw Unavailable(ex);
         }
     }
@@ -291,26 +288,75 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             {
                 var arguments = RedisArguments.Rent(0, Math.Min(RedisArguments.MaxReleases, _releases.Count));
                 arguments.Values[0] = arguments.Values[1] = arguments.Values[2] = arguments.Values[3] = 0;
+                arguments.LeaseId = 0;
                 TakeReleases(arguments);
                 try
                 {
-                    await _database.ScriptEvaluateAsync(RedisBatchScript.Sha1, arguments.Keys, arguments.Values).ConfigureAwait(false);
+                    try
+                    {
+                        await _database.ScriptEvaluateAsync(RedisBatchScript.Sha1, arguments.Keys, arguments.Values).ConfigureAwait(false);
+                    }
+                    catch (RedisServerException ex) when (IsNoScript(ex))
+                    {
+                        await _database.ScriptEvaluateAsync(RedisBatchScript.Source, arguments.Keys, arguments.Values).ConfigureAwait(false);
+                    }
                 }
-                catch (RedisServerException ex) when (IsNoScript(ex))
+                catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
                 {
-                    await _database.ScriptEvaluateAsync(RedisBatchScript.Source, arguments.Keys, arguments.Values).ConfigureAwait(false);
+                    // An outage: queued again for the next call or tick (the arrays are not returned, as in Complete).
+                    RequeueFailed(arguments, MayHaveRun(ex));
+                    return;
                 }
 
                 arguments.Return();
             }
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
-        {
-            // An outage: the leases not removed expire by their scores.
-        }
         finally
         {
             Volatile.Write(ref _flushing, 0);
+        }
+    }
+
+    /// <summary>
+    /// A script call failed. The releases it carried may not have run: they are queued again. And the call may still
+    /// run (a timeout leaves it written, and a hung Redis runs it once it answers again): its lease would then be
+    /// held by no request until <see cref="RedisOptions.LeaseTimeout"/>, so its removal is queued too. Both ride on a
+    /// later call on the same connection, which Redis runs after this one; ZREM is idempotent and lease members are
+    /// unique, so removing what was never added, or twice, is harmless.
+    /// </summary>
+    private void RequeueFailed(RedisArguments arguments, bool mayHaveRun)
+    {
+        var n = arguments.Items;
+        var keys = arguments.Keys;
+        var values = arguments.Values;
+        var carried = (int)values[4];
+        var valueOffset = RedisBatchScript.Header + (n * RedisBatchScript.ArgumentsPerItem);
+        for (var j = 0; j < carried; j++)
+        {
+            Queue(keys[(2 * n) + j], (long)values[valueOffset + j]);
+        }
+
+        if (mayHaveRun && arguments.LeaseId != 0)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                if ((int)values[RedisBatchScript.Header + (i * RedisBatchScript.ArgumentsPerItem)] == 2)
+                {
+                    Queue(keys[2 * i], arguments.LeaseId);
+                }
+            }
+        }
+    }
+
+    /// <summary>False when the client had no connection to write the call to (fail-fast while disconnected).</summary>
+    private static bool MayHaveRun(Exception ex) =>
+        ex is not RedisConnectionException { FailureType: ConnectionFailureType.UnableToResolvePhysicalConnection };
+
+    private void Queue(RedisKey key, long member)
+    {
+        if (!_releases.TryAdd(key, member))
+        {
+            SendRelease(key, member);
         }
     }
 
