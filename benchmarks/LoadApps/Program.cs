@@ -86,7 +86,7 @@ switch (mode)
     default:
         if (!RedisModes.TryConfigure(builder, mode, redis))
         {
-            Console.Error.WriteLine($"Unknown mode '{mode}': plain, builtin, catalog, catalog-redis or redis-ratelimiting.");
+            Console.Error.WriteLine($"Unknown mode '{mode}': plain, builtin, catalog, catalog-redis, redis-ratelimiting or redis-floor.");
             return 2;
         }
 
@@ -125,6 +125,10 @@ app.Use((context, next) =>
 if (mode is "builtin" or "redis-ratelimiting")
 {
     app.UseRateLimiter();
+}
+else if (mode is "redis-floor")
+{
+    RedisModes.UseRedisFloor(app);
 }
 else if (mode is "catalog" or "catalog-redis")
 {

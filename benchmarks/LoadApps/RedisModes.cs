@@ -11,6 +11,8 @@ using StackExchange.Redis;
 ///                       fire-and-forget ZREM at the end of each request, so they are left out of this comparison.)
 ///   redis-ratelimiting  UseRateLimiter with RedisRateLimiting: one Redis fixed window per X-API-Key, OnRejected
 ///                       writing a bare 429 with Retry-After.
+///   redis-floor         No limits: one EVALSHA of "return 1" per request through StackExchange.Redis, awaited by a
+///                       middleware. What any library pays for one round trip through the client on this machine.
 /// </summary>
 internal static class RedisModes
 {
@@ -55,9 +57,25 @@ internal static class RedisModes
                     };
                 });
                 return true;
+            case "redis-floor":
+                builder.Services.AddSingleton(ConnectionMultiplexer.Connect(Require(redis)).GetDatabase());
+                return true;
             default:
                 return false;
         }
+    }
+
+    /// <summary>The redis-floor middleware: one minimal script call per request, then the endpoint.</summary>
+    public static void UseRedisFloor(WebApplication app)
+    {
+        var database = app.Services.GetRequiredService<IDatabase>();
+        var sha = System.Security.Cryptography.SHA1.HashData("return 1"u8);
+        database.ScriptEvaluate("return 1");
+        app.Use(async (context, next) =>
+        {
+            await database.ScriptEvaluateAsync(sha).ConfigureAwait(false);
+            await next(context).ConfigureAwait(false);
+        });
     }
 
     private static string Require(string? redis) =>

@@ -43,7 +43,7 @@ dotnet build "$root/benchmarks/LoadApps/LoadApps.csproj" -c Release -nologo -v q
 app="$root/benchmarks/LoadApps/bin/Release/net10.0/LoadApps"
 
 declare -A url pidof
-for mode in plain catalog-redis redis-ratelimiting; do
+for mode in plain redis-floor catalog-redis redis-ratelimiting; do
     "$app" "$mode" --redis "127.0.0.1:$port" >"$work/$mode.log" 2>&1 &
     pid=$!; pids+=("$pid")
     for _ in $(seq 200); do grep -q '^LISTENING ' "$work/$mode.log" && break; sleep 0.1; done
@@ -58,7 +58,7 @@ calls() { redis-cli -p "$port" INFO commandstats | tr -d '\r' | awk -F'[:=,]' '/
 
 printf "\n%-20s %9s %12s %12s %11s %11s %11s  %s\n" app "req/s" "bytes/req" "cpu us/req" "vs RRL cpu" "vs plain" "cmds/req" "in-script commands per request" 
 declare -A B C Q K S
-for mode in plain catalog-redis redis-ratelimiting; do
+for mode in plain redis-floor catalog-redis redis-ratelimiting; do
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP"s -s "$here/keys.lua" "${url[$mode]}" -- /accept 64 >/dev/null
     redis-cli -p "$port" CONFIG RESETSTAT >/dev/null
     read -r bytes0 req0 < <(diag "${url[$mode]}"); cpu0=$(cpu "${pidof[$mode]}"); t0=$(date +%s.%N)
@@ -72,7 +72,7 @@ for mode in plain catalog-redis redis-ratelimiting; do
     K[$mode]=$(awk -v n=$n -v s="$stats" 'BEGIN{split(s, p, " "); t=0; for (i in p) { split(p[i], kv, "="); if (kv[1] ~ /^eval/) t += kv[2] } printf "%.3f", t/n}')
     S[$mode]=$(awk -v n=$n -v s="$stats" 'BEGIN{split(s, p, " "); for (i in p) { split(p[i], kv, "="); if (kv[1] !~ /^(eval|config|info)/) printf "%s=%.2f ", kv[1], kv[2]/n }}')
 done
-for mode in plain catalog-redis redis-ratelimiting; do
+for mode in plain redis-floor catalog-redis redis-ratelimiting; do
     printf "%-20s %9s %12s %12s %10.3fx %10.3fx %11s  %s\n" "$mode" "${Q[$mode]}" "${B[$mode]}" "${C[$mode]}" \
         "$(awk -v a="${C[$mode]}" -v b="${C[redis-ratelimiting]}" 'BEGIN{print a/b}')" \
         "$(awk -v a="${C[$mode]}" -v b="${C[plain]}" 'BEGIN{print a/b}')" "${K[$mode]}" "${S[$mode]}"

@@ -371,12 +371,12 @@ public sealed class RedisCounterStoreTests(Xunit.Abstractions.ITestOutputHelper 
         var mine = commands.Where(c => c.Arguments.Any(a => a.StartsWith(prefix, StringComparison.Ordinal))).ToList();
         Assert.All(mine.Where(c => !c.FromScript), c => Assert.Equal("EVALSHA", c.Name));
 
-        // Each EVALSHA (this Redis serves this test alone): ARGV[4] is its item count (0 for the timer's), ARGV[5]
-        // the releases it carries.
+        // Each EVALSHA (this Redis serves this test alone): its one argument holds the item count (0 for the timer's)
+        // and the count of releases it carries, as little-endian 16-bit numbers at bytes 16 and 18.
         var scriptCalls = commands.Where(c => !c.FromScript && c.Name == "EVALSHA").Select(c =>
         {
-            var argv = c.Arguments.Skip(2 + int.Parse(c.Arguments[1], CultureInfo.InvariantCulture)).ToArray();
-            return (Items: int.Parse(argv[3], CultureInfo.InvariantCulture), Releases: int.Parse(argv[4], CultureInfo.InvariantCulture));
+            var blob = c.Arguments[2 + int.Parse(c.Arguments[1], CultureInfo.InvariantCulture)];
+            return (Items: blob[16] | (blob[17] << 8), Releases: blob[18] | (blob[19] << 8));
         }).ToList();
         var byRequests = scriptCalls.Where(c => c.Items > 0).ToList();
         var byTimer = scriptCalls.Where(c => c.Items == 0).ToList();

@@ -87,7 +87,18 @@ internal sealed class RedisMonitor : IAsyncDisposable
                 }
                 else if (c == '\\' && i + 1 < line.Length)
                 {
-                    text.Append(line[++i]); // \" and \\ (names and numbers here have no other escapes)
+                    // Redis escapes a binary argument's bytes (\xHH, \n, \r, \t, \a, \b, \" and \\); one char per byte.
+                    var e = line[++i];
+                    text.Append(e switch
+                    {
+                        'x' => (char)Convert.ToByte(line.Substring((i += 2) - 1, 2), 16),
+                        'n' => '\n',
+                        'r' => '\r',
+                        't' => '\t',
+                        'a' => '\a',
+                        'b' => '\b',
+                        _ => e,
+                    });
                 }
                 else if (c == '"')
                 {

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using StackExchange.Redis;
 
 namespace ErrorCatalog.Middleware;
@@ -35,8 +36,9 @@ internal sealed class LeaseReleases
         }
     }
 
-    /// <summary>Takes up to <paramref name="max"/> releases into KEYS/ARGV from the given offsets.</summary>
-    public int Take(int max, RedisKey[] keys, int keyOffset, RedisValue[] values, int valueOffset)
+    /// <summary>Takes up to <paramref name="max"/> releases: their sets into KEYS from <paramref name="keyOffset"/>,
+    /// their members (8 bytes each, little-endian) into <paramref name="members"/>.</summary>
+    public int Take(int max, RedisKey[] keys, int keyOffset, Span<byte> members)
     {
         lock (_lock)
         {
@@ -45,7 +47,7 @@ internal sealed class LeaseReleases
             {
                 ref var entry = ref _ring[_head];
                 keys[keyOffset + i] = entry.Key;
-                values[valueOffset + i] = entry.Member;
+                BinaryPrimitives.WriteInt64LittleEndian(members[(i * RedisBatchScript.MemberSize)..], entry.Member);
                 entry = default;
                 _head = (_head + 1) % _ring.Length;
             }

@@ -1,12 +1,13 @@
+using System.Buffers.Binary;
 using StackExchange.Redis;
 
 namespace ErrorCatalog.Middleware;
 
 /// <summary>
-/// The KEYS and ARGV arrays of one script call, pooled by shape (items, released leases). The client takes
-/// arrays, not spans, and keeps them until the command is written, so they are rented for the whole call and
-/// returned only once the reply has arrived; a call that fails drops its arrays to the GC rather than risk a
-/// command still queued reading arrays another request refills.
+/// The KEYS and the one binary ARGV of a script call (layout in <see cref="RedisBatchScript"/>), pooled by shape
+/// (items, released leases, sliding items). The client takes arrays and keeps them until the command is written,
+/// so they are rented for the whole call and returned only once the reply has arrived; a call that fails drops
+/// them to the GC rather than risk a command still queued reading arrays another request refills.
 /// </summary>
 internal sealed class RedisArguments
 {
@@ -14,53 +15,108 @@ internal sealed class RedisArguments
     public const int MaxReleases = 8;
     private const int PerShape = 64;
 
-    private static readonly Shelf?[] Shelves = new Shelf?[(MaxPooledItems + 1) * (MaxReleases + 1)];
+    private static readonly Shelf?[] Shelves = new Shelf?[(MaxPooledItems + 1) * (MaxReleases + 1) * (MaxPooledItems + 1)];
 
-    private RedisArguments(int items, int releases)
+    private readonly RedisValue[] _values;
+
+    private RedisArguments(int items, int releases, int sliding)
     {
         Items = items;
         Releases = releases;
-        Keys = new RedisKey[(2 * items) + releases];
-        Values = new RedisValue[RedisBatchScript.Header + (items * RedisBatchScript.ArgumentsPerItem) + releases];
+        Sliding = sliding;
+        Keys = new RedisKey[items + releases + sliding];
+        Blob = new byte[RedisBatchScript.HeaderSize + (items * RedisBatchScript.ItemSize) + (releases * RedisBatchScript.MemberSize)];
+        _values = [Blob];
     }
 
     public int Items { get; }
 
+    /// <summary>Room for released leases; <see cref="Carried"/> of them are filled.</summary>
     public int Releases { get; }
+
+    public int Sliding { get; }
 
     public RedisKey[] Keys { get; }
 
-    public RedisValue[] Values { get; }
+    public byte[] Blob { get; }
+
+    /// <summary>ARGV: the blob.</summary>
+    public RedisValue[] Values => _values;
+
+    public int Carried { get; private set; }
 
     /// <summary>The call's concurrency lease member (0: none).</summary>
-    public long LeaseId { get; set; }
+    public long LeaseId { get; private set; }
 
     /// <summary>Whether the call was sent again after a NOSCRIPT.</summary>
     public bool Retried { get; set; }
 
-    public static RedisArguments Rent(int items, int releases)
+    public static RedisArguments Rent(int items, int releases, int sliding)
     {
-        if (items <= MaxPooledItems && releases <= MaxReleases && ShelfOf(items, releases).TryTake() is { } pooled)
+        if (items <= MaxPooledItems && releases <= MaxReleases && ShelfOf(items, releases, sliding).TryTake() is { } pooled)
         {
             return pooled;
         }
 
-        return new RedisArguments(items, releases);
+        return new RedisArguments(items, releases, sliding);
     }
 
     public void Return()
     {
         if (Items <= MaxPooledItems && Releases <= MaxReleases)
         {
-            // Keys and members are left in place: overwritten by the next call of this shape, and they are names
-            // the store keeps cached anyway.
-            ShelfOf(Items, Releases).TryAdd(this);
+            // Keys are left in place: overwritten by the next call of this shape, and they are names the store
+            // keeps cached anyway.
+            ShelfOf(Items, Releases, Sliding).TryAdd(this);
         }
     }
 
-    private static Shelf ShelfOf(int items, int releases)
+    public void WriteHeader(long now, long expiry, long leaseId)
     {
-        var index = (items * (MaxReleases + 1)) + releases;
+        var blob = Blob.AsSpan();
+        BinaryPrimitives.WriteInt64LittleEndian(blob, now);
+        BinaryPrimitives.WriteInt64LittleEndian(blob[8..], expiry);
+        BinaryPrimitives.WriteInt16LittleEndian(blob[16..], (short)Items);
+        BinaryPrimitives.WriteInt16LittleEndian(blob[18..], 0);
+        BinaryPrimitives.WriteInt64LittleEndian(blob[20..], leaseId);
+        LeaseId = leaseId;
+        Carried = 0;
+        Retried = false;
+    }
+
+    public void WriteItem(int index, int flags, long permit, long cost, long ttlMilliseconds, double weight)
+    {
+        var item = Blob.AsSpan(RedisBatchScript.HeaderSize + (index * RedisBatchScript.ItemSize));
+        item[0] = (byte)flags;
+        BinaryPrimitives.WriteInt64LittleEndian(item[1..], permit);
+        BinaryPrimitives.WriteInt64LittleEndian(item[9..], cost);
+        BinaryPrimitives.WriteInt64LittleEndian(item[17..], ttlMilliseconds);
+        BinaryPrimitives.WriteDoubleLittleEndian(item[25..], weight);
+    }
+
+    public int FlagsOf(int index) => Blob[RedisBatchScript.HeaderSize + (index * RedisBatchScript.ItemSize)];
+
+    /// <summary>Fills the release slots from the queue; spare slots (another call took those releases) get a
+    /// valid key and zero member that the script never reads.</summary>
+    public void TakeReleases(LeaseReleases releases, RedisKey spareKey)
+    {
+        var offset = RedisBatchScript.HeaderSize + (Items * RedisBatchScript.ItemSize);
+        Carried = Releases == 0 ? 0 : releases.Take(Releases, Keys, Items, Blob.AsSpan(offset));
+        BinaryPrimitives.WriteInt16LittleEndian(Blob.AsSpan(18), (short)Carried);
+        for (var i = Carried; i < Releases; i++)
+        {
+            Keys[Items + i] = spareKey;
+            BinaryPrimitives.WriteInt64LittleEndian(Blob.AsSpan(offset + (i * RedisBatchScript.MemberSize)), 0);
+        }
+    }
+
+    /// <summary>The member of carried release <paramref name="index"/>.</summary>
+    public long CarriedMember(int index) =>
+        BinaryPrimitives.ReadInt64LittleEndian(Blob.AsSpan(RedisBatchScript.HeaderSize + (Items * RedisBatchScript.ItemSize) + (index * RedisBatchScript.MemberSize)));
+
+    private static Shelf ShelfOf(int items, int releases, int sliding)
+    {
+        var index = (((items * (MaxReleases + 1)) + releases) * (MaxPooledItems + 1)) + sliding;
         return Volatile.Read(ref Shelves[index]) ?? Interlocked.CompareExchange(ref Shelves[index], new Shelf(), null) ?? Shelves[index]!;
     }
 

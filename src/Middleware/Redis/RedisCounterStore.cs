@@ -1,7 +1,8 @@
-using System.Buffers.Text;
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -42,6 +43,8 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     private readonly LeaseReleases _releases = new(4096);
     private readonly Timer _releaseTimer;
     private readonly RedisKey _spareKey;
+    private readonly Lock _sendLock = new();
+    private long _lastBegin;
     private long _leases;
     private int _failing;
     private int _flushing;
@@ -49,7 +52,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     public RedisCounterStore(RedisOptions options, TimeSpan concurrencyRetryAfter, ILogger<RedisCounterStore> logger)
     {
         _options = options;
-        _spareKey = options.Prefix + "spare";
+        _spareKey = Name(options.Prefix + "spare");
         _concurrencyRetryAfter = concurrencyRetryAfter;
         _logger = logger;
         var configuration = ConfigurationOptions.Parse(options.Configuration!);
@@ -78,50 +81,69 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     {
         var count = batch.Count;
         var now = batch.Now;
-        var arguments = RedisArguments.Rent(count, Math.Min(RedisArguments.MaxReleases, _releases.Count));
-        var keys = arguments.Keys;
-        var values = arguments.Values;
+        var sliding = 0;
         var leaseId = 0L;
-        values[0] = now.ToUnixTimeMilliseconds();
-        values[2] = (now + _options.LeaseTimeout).ToUnixTimeMilliseconds();
-        values[3] = count;
+        for (var i = 0; i < count; i++)
+        {
+            var limit = batch[i].Entry.Limit;
+            if (limit.Kind == LimitKind.Concurrency)
+            {
+                leaseId = leaseId != 0 ? leaseId : _leaseBase + Interlocked.Increment(ref _leases);
+            }
+            else if (limit.Sliding)
+            {
+                sliding++;
+            }
+        }
+
+        var arguments = RedisArguments.Rent(count, Math.Min(RedisArguments.MaxReleases, _releases.Count), sliding);
+        var keys = arguments.Keys;
+        arguments.WriteHeader(now.ToUnixTimeMilliseconds(), (now + _options.LeaseTimeout).ToUnixTimeMilliseconds(), leaseId);
+        var previous = count + arguments.Releases;
         for (var i = 0; i < count; i++)
         {
             ref var item = ref batch[i];
             var limit = item.Entry.Limit;
-            var a = RedisBatchScript.Header + (i * RedisBatchScript.ArgumentsPerItem);
+            var overage = item.OverageAllowed ? 4 : 0;
             if (limit.Kind == LimitKind.Concurrency)
             {
-                keys[2 * i] = keys[(2 * i) + 1] = Keys(item.Entry, -1).Current;
-                leaseId = leaseId != 0 ? leaseId : _leaseBase + Interlocked.Increment(ref _leases);
-                values[a] = 2;
-                values[a + 3] = (long)_options.LeaseTimeout.TotalMilliseconds + 1000;
-                values[a + 5] = 0;
+                keys[i] = Keys(item.Entry, -1).Current;
+                arguments.WriteItem(i, 2 | overage, limit.PermitLimit, item.Cost, (long)_options.LeaseTimeout.TotalMilliseconds + 1000, 0);
             }
             else
             {
                 var (index, start, end) = limit.Window.Get(now);
                 var names = Keys(item.Entry, index);
-                keys[2 * i] = names.Current;
-                keys[(2 * i) + 1] = names.Previous;
-                values[a] = limit.Sliding ? 1 : 0;
+                keys[i] = names.Current;
+                if (limit.Sliding)
+                {
+                    keys[previous++] = names.Previous;
+                }
 
                 // Kept one more window when sliding: the next window still weighs this one.
                 var ttl = (end - now) + (limit.Sliding ? end - start : TimeSpan.Zero) + TimeSpan.FromSeconds(1);
-                values[a + 3] = (long)ttl.TotalMilliseconds;
-                values[a + 5] = limit.Sliding ? 1 - ((double)(now - start).Ticks / (end - start).Ticks) : 0;
+                var weight = limit.Sliding ? 1 - ((double)(now - start).Ticks / (end - start).Ticks) : 0;
+                arguments.WriteItem(i, (limit.Sliding ? 1 : 0) | overage, limit.PermitLimit, item.Cost, (long)ttl.TotalMilliseconds, weight);
             }
-
-            values[a + 1] = limit.PermitLimit;
-            values[a + 2] = item.Cost;
-            values[a + 4] = item.OverageAllowed ? 1 : 0;
         }
 
-        values[1] = leaseId;
-        TakeReleases(arguments);
-        arguments.LeaseId = leaseId;
-        arguments.Retried = false;
+        arguments.TakeReleases(_releases, _spareKey);
         batch.StoreState = arguments;
+        var tick = Environment.TickCount64;
+        if (Volatile.Read(ref _lastBegin) != tick)
+        {
+            Volatile.Write(ref _lastBegin, tick);
+        }
+
+        if (Volatile.Read(ref _flushing) == 1)
+        {
+            // The timer may have taken a release this decision counts on: its call is sent first (under this lock).
+            lock (_sendLock)
+            {
+                return Send(arguments, bySource: false);
+            }
+        }
+
         return Send(arguments, bySource: false);
     }
 
@@ -134,7 +156,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             Exception ex = reply.Exception?.InnerException ?? new TaskCanceledException(reply);
             if (ex is RedisServerException server && IsNoScript(server) && !arguments.Retried)
             {
-                // Redis restarted and its script cache is empty: once more as EVAL, which caches the script again.
+                // Redis restarted and its script cache is empty: once more by source (the client loads it, then EVALSHA).
                 arguments.Retried = true;
                 return Send(arguments, bySource: true);
             }
@@ -221,58 +243,52 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     }
 
     /// <summary>
-    /// EVALSHA found no script: Redis restarted and its script cache is empty. The call is repeated as EVAL, which
-    /// caches the script again for every instance.
+    /// EVALSHA found no script: Redis restarted (or its script cache was flushed). The call is repeated with the
+    /// source, which the client loads again (SCRIPT LOAD, then EVALSHA) for every instance.
     /// </summary>
     private static bool IsNoScript(RedisServerException ex) => ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal);
 
-    /// <summary>Reads "admitted current previous …" into the batch; true when admitted.</summary>
+    /// <summary>Reads the reply (see <see cref="RedisBatchScript"/>) into the batch; true when admitted.</summary>
     private bool Read(RedisResult reply, CounterBatch batch, DateTimeOffset now)
     {
-        ReadOnlySpan<byte> text = ((ReadOnlyMemory<byte>)(RedisValue)reply).Span;
-        var admitted = Next(ref text) == 1;
+        var bytes = ((ReadOnlyMemory<byte>)(RedisValue)reply).Span;
+        var expected = 1;
         for (var i = 0; i < batch.Count; i++)
         {
-            var current = Next(ref text);
-            var previous = Next(ref text);
+            expected += batch[i].Entry.Limit is { Kind: not LimitKind.Concurrency, Sliding: true } ? 16 : 8;
+        }
+
+        if (bytes.Length != expected)
+        {
+            throw new InvalidOperationException($"The Redis counter script answered {bytes.Length} bytes where {expected} were expected.");
+        }
+
+        var at = 1;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var current = BinaryPrimitives.ReadInt64LittleEndian(bytes[at..]);
+            at += 8;
+            var previous = 0L;
+            if (batch[i].Entry.Limit is { Kind: not LimitKind.Concurrency, Sliding: true })
+            {
+                previous = BinaryPrimitives.ReadInt64LittleEndian(bytes[at..]);
+                at += 8;
+            }
+
             LimitMath.Evaluate(ref batch[i], now, current, previous, _concurrencyRetryAfter);
         }
 
-        return admitted;
-
-        static long Next(ref ReadOnlySpan<byte> text)
-        {
-            if (!Utf8Parser.TryParse(text, out long value, out var consumed))
-            {
-                throw new InvalidOperationException("The Redis counter script answered in an unexpected form.");
-            }
-
-            text = text[Math.Min(text.Length, consumed + 1)..];
-            return value;
-        }
+        return bytes[0] == 1;
     }
 
-    private void TakeReleases(RedisArguments arguments)
-    {
-        var n = arguments.Items;
-        var keys = arguments.Keys;
-        var values = arguments.Values;
-        var valueOffset = RedisBatchScript.Header + (n * RedisBatchScript.ArgumentsPerItem);
-        var taken = arguments.Releases == 0 ? 0 : _releases.Take(arguments.Releases, keys, 2 * n, values, valueOffset);
-        values[4] = taken;
-
-        // Another call took some first: the spare slots get a valid name and value the script never reads.
-        for (var i = taken; i < arguments.Releases; i++)
-        {
-            keys[(2 * n) + i] = _spareKey;
-            values[valueOffset + i] = 0;
-        }
-    }
-
-    /// <summary>Sends the releases no request carried (timer, every <see cref="ReleaseDelay"/>).</summary>
+    /// <summary>
+    /// Sends the releases no request carried (timer, every <see cref="ReleaseDelay"/>), only once requests have
+    /// stopped for that long: while they come, they carry the releases.
+    /// </summary>
     private void FlushReleases()
     {
-        if (_releases.Count == 0 || Interlocked.Exchange(ref _flushing, 1) == 1)
+        if (_releases.Count == 0 || Environment.TickCount64 - Volatile.Read(ref _lastBegin) < ReleaseDelay.TotalMilliseconds
+            || Interlocked.Exchange(ref _flushing, 1) == 1)
         {
             return;
         }
@@ -286,15 +302,23 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         {
             while (_releases.Count > 0)
             {
-                var arguments = RedisArguments.Rent(0, Math.Min(RedisArguments.MaxReleases, _releases.Count));
-                arguments.Values[0] = arguments.Values[1] = arguments.Values[2] = arguments.Values[3] = 0;
-                arguments.LeaseId = 0;
-                TakeReleases(arguments);
+                RedisArguments arguments;
+                Task<RedisResult> call;
+                lock (_sendLock)
+                {
+                    // Taken and sent under the lock a request takes while this runs, so no request's call can reach
+                    // Redis before the releases taken here (see Begin).
+                    arguments = RedisArguments.Rent(0, Math.Min(RedisArguments.MaxReleases, _releases.Count), 0);
+                    arguments.WriteHeader(0, 0, 0);
+                    arguments.TakeReleases(_releases, _spareKey);
+                    call = _database.ScriptEvaluateAsync(RedisBatchScript.Sha1, arguments.Keys, arguments.Values);
+                }
+
                 try
                 {
                     try
                     {
-                        await _database.ScriptEvaluateAsync(RedisBatchScript.Sha1, arguments.Keys, arguments.Values).ConfigureAwait(false);
+                        await call.ConfigureAwait(false);
                     }
                     catch (RedisServerException ex) when (IsNoScript(ex))
                     {
@@ -310,6 +334,10 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
 
                 arguments.Return();
             }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // Refused before anything was written (fail-fast while disconnected): the releases wait for the next tick.
         }
         finally
         {
@@ -327,22 +355,18 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     private void RequeueFailed(RedisArguments arguments, bool mayHaveRun)
     {
         var n = arguments.Items;
-        var keys = arguments.Keys;
-        var values = arguments.Values;
-        var carried = (int)values[4];
-        var valueOffset = RedisBatchScript.Header + (n * RedisBatchScript.ArgumentsPerItem);
-        for (var j = 0; j < carried; j++)
+        for (var j = 0; j < arguments.Carried; j++)
         {
-            Queue(keys[(2 * n) + j], (long)values[valueOffset + j]);
+            Queue(arguments.Keys[n + j], arguments.CarriedMember(j));
         }
 
         if (mayHaveRun && arguments.LeaseId != 0)
         {
             for (var i = 0; i < n; i++)
             {
-                if ((int)values[RedisBatchScript.Header + (i * RedisBatchScript.ArgumentsPerItem)] == 2)
+                if (arguments.FlagsOf(i) % 4 == 2)
                 {
-                    Queue(keys[2 * i], arguments.LeaseId);
+                    Queue(arguments.Keys[i], arguments.LeaseId);
                 }
             }
         }
@@ -364,7 +388,9 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     {
         try
         {
-            _database.SortedSetRemove(key, member, CommandFlags.FireAndForget);
+            var bytes = new byte[RedisBatchScript.MemberSize];
+            BinaryPrimitives.WriteInt64LittleEndian(bytes, member);
+            _database.SortedSetRemove(key, bytes, CommandFlags.FireAndForget);
         }
         catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
         {
@@ -388,8 +414,8 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         var partition = entry.PartitionName.Length > 0 ? entry.PartitionName : entry.Partition.ToString();
         var prefix = $"{_options.Prefix}{limit.CounterName}:{partition}:";
         var names = index < 0
-            ? new KeyNames(index, prefix + "leases", prefix + "leases")
-            : new KeyNames(index, prefix + index.ToString(CultureInfo.InvariantCulture), prefix + (index - 1).ToString(CultureInfo.InvariantCulture));
+            ? new KeyNames(index, Name(prefix + "leases"), default)
+            : new KeyNames(index, Name(prefix + index.ToString(CultureInfo.InvariantCulture)), Name(prefix + (index - 1).ToString(CultureInfo.InvariantCulture)));
         if (_keys.Count >= MaxCachedKeys)
         {
             _keys.Clear(); // idle owners' names go; active ones come back on their next request
@@ -398,6 +424,9 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         _keys[(limit.CounterName, entry.Partition)] = names;
         return names;
     }
+
+    /// <summary>A key name as its UTF-8 bytes, so the client writes it without encoding it on every request.</summary>
+    private static RedisKey Name(string name) => Encoding.UTF8.GetBytes(name);
 
     private sealed record KeyNames(long Index, RedisKey Current, RedisKey Previous);
 
