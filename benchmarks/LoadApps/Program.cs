@@ -86,7 +86,7 @@ switch (mode)
     default:
         if (!RedisModes.TryConfigure(builder, mode, redis))
         {
-            Console.Error.WriteLine($"Unknown mode '{mode}': plain, builtin, catalog, catalog-redis, redis-ratelimiting or redis-floor.");
+            Console.Error.WriteLine($"Unknown mode '{mode}': plain, builtin, catalog, catalog-redis, catalog-redis-one, redis-ratelimiting or redis-floor.");
             return 2;
         }
 
@@ -130,7 +130,7 @@ else if (mode is "redis-floor")
 {
     RedisModes.UseRedisFloor(app);
 }
-else if (mode is "catalog" or "catalog-redis")
+else if (mode is "catalog" or "catalog-redis" or "catalog-redis-one")
 {
     app.UseApiErrorCatalog();
 }

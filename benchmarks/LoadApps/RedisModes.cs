@@ -9,6 +9,7 @@ using StackExchange.Redis;
 ///   catalog-redis       UseApiErrorCatalog with ApiErrorCatalog:Redis: IP + minute + month + credits limits on a
 ///                       key, one EVALSHA per request, X-RateLimit-* headers. (Concurrency leases would add a
 ///                       fire-and-forget ZREM at the end of each request, so they are left out of this comparison.)
+///   catalog-redis-one   The same with the minute limit alone: like for like with redis-ratelimiting.
 ///   redis-ratelimiting  UseRateLimiter with RedisRateLimiting: one Redis fixed window per X-API-Key, OnRejected
 ///                       writing a bare 429 with Retry-After.
 ///   redis-floor         No limits: one EVALSHA of "return 1" per request through StackExchange.Redis, awaited by a
@@ -26,6 +27,17 @@ internal static class RedisModes
                     LoadConfig.Catalog(options);
                     options.Plans["load"].Limits.Remove("concurrency");
                     options.IpLimit = new LimitOptions { PermitLimit = 1_000_000_000, Window = "minute" };
+                    options.Redis = new RedisOptions { Configuration = Require(redis), Prefix = "load:", Timeout = TimeSpan.FromSeconds(1) };
+                });
+                return true;
+            case "catalog-redis-one":
+                builder.Services.AddApiErrorCatalog(options =>
+                {
+                    LoadConfig.Catalog(options);
+                    var limits = options.Plans["load"].Limits;
+                    limits.Remove("concurrency");
+                    limits.Remove("month");
+                    limits.Remove("credits");
                     options.Redis = new RedisOptions { Configuration = Require(redis), Prefix = "load:", Timeout = TimeSpan.FromSeconds(1) };
                 });
                 return true;

@@ -5,17 +5,21 @@
 #
 # Per app: server-side managed bytes per request (GC.GetTotalAllocatedBytes(true) over the app's request count, read
 # from /_diag), server CPU µs per request (/proc/<pid>/stat), the ratio to RedisRateLimiting and to plain measured in
-# the same run, and Redis commands per request from INFO commandstats (EVAL/EVALSHA sent by the app; the commands a
-# script runs inside Redis are listed apart).
+# the same run, redis-server's own CPU µs per request, and Redis commands per request from INFO commandstats
+# (EVAL/EVALSHA sent by the app; the commands a script runs inside Redis are listed apart). Besides the library with
+# all four limits (catalog-redis) it measures the library with the minute limit alone (catalog-redis-one, like for
+# like with RedisRateLimiting) and one bare script call per request through StackExchange.Redis (redis-floor).
 #
 # Usage: benchmarks/load/redis.sh   (needs the .NET SDK, wrk and redis-server: apt-get install -y wrk redis-server)
-# Environment: DURATION (s per run, default 10), WARMUP (s, default 3), CONNECTIONS (default 32), THREADS (default 1).
+# Environment: DURATION (s per run, default 10), WARMUP (s, default 3), CONNECTIONS (default 32), THREADS (default 1),
+# ROUNDS (interleaved rounds, default 3; the table shows each metric's median).
 set -euo pipefail
 
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
+ROUNDS=${ROUNDS:-3}
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -35,7 +39,7 @@ done
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
-pids+=($!)
+redis_pid=$!; pids+=("$redis_pid")
 for _ in $(seq 100); do redis-cli -p "$port" PING >/dev/null 2>&1 && break; sleep 0.1; done
 
 echo "# building benchmarks/LoadApps (Release)" >&2
@@ -43,7 +47,7 @@ dotnet build "$root/benchmarks/LoadApps/LoadApps.csproj" -c Release -nologo -v q
 app="$root/benchmarks/LoadApps/bin/Release/net10.0/LoadApps"
 
 declare -A url pidof
-for mode in plain redis-floor catalog-redis redis-ratelimiting; do
+for mode in plain redis-floor catalog-redis catalog-redis-one redis-ratelimiting; do
     "$app" "$mode" --redis "127.0.0.1:$port" >"$work/$mode.log" 2>&1 &
     pid=$!; pids+=("$pid")
     for _ in $(seq 200); do grep -q '^LISTENING ' "$work/$mode.log" && break; sleep 0.1; done
@@ -56,30 +60,45 @@ cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 diag() { curl -s "$1/_diag"; }
 calls() { redis-cli -p "$port" INFO commandstats | tr -d '\r' | awk -F'[:=,]' '/^cmdstat_/ {sub("cmdstat_", "", $1); printf "%s=%s ", $1, $3}'; }
 
-printf "\n%-20s %9s %12s %12s %11s %11s %11s  %s\n" app "req/s" "bytes/req" "cpu us/req" "vs RRL cpu" "vs plain" "cmds/req" "in-script commands per request" 
-declare -A B C Q K S
-for mode in plain redis-floor catalog-redis redis-ratelimiting; do
+modes=(plain redis-floor catalog-redis catalog-redis-one redis-ratelimiting)
+for mode in "${modes[@]}"; do
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP"s -s "$here/keys.lua" "${url[$mode]}" -- /accept 64 >/dev/null
-    redis-cli -p "$port" CONFIG RESETSTAT >/dev/null
-    read -r bytes0 req0 < <(diag "${url[$mode]}"); cpu0=$(cpu "${pidof[$mode]}"); t0=$(date +%s.%N)
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION"s -s "$here/keys.lua" "${url[$mode]}" -- /accept 64 >"$work/$mode.wrk"
-    t1=$(date +%s.%N); cpu1=$(cpu "${pidof[$mode]}"); read -r bytes1 req1 < <(diag "${url[$mode]}")
-    n=$((req1 - req0))
-    stats=$(calls)
-    B[$mode]=$(awk -v b=$((bytes1 - bytes0)) -v n=$n 'BEGIN{printf "%.1f", b/n}')
-    C[$mode]=$(awk -v c=$((cpu1 - cpu0)) -v n=$n -v hz="$hz" 'BEGIN{printf "%.2f", c*1e6/hz/n}')
-    Q[$mode]=$(awk -v n=$n -v a="$t0" -v b="$t1" 'BEGIN{printf "%.0f", n/(b-a)}')
-    K[$mode]=$(awk -v n=$n -v s="$stats" 'BEGIN{split(s, p, " "); t=0; for (i in p) { split(p[i], kv, "="); if (kv[1] ~ /^eval/) t += kv[2] } printf "%.3f", t/n}')
-    S[$mode]=$(awk -v n=$n -v s="$stats" 'BEGIN{split(s, p, " "); for (i in p) { split(p[i], kv, "="); if (kv[1] !~ /^(eval|config|info)/) printf "%s=%.2f ", kv[1], kv[2]/n }}')
 done
-for mode in plain redis-floor catalog-redis redis-ratelimiting; do
-    printf "%-20s %9s %12s %12s %10.3fx %10.3fx %11s  %s\n" "$mode" "${Q[$mode]}" "${B[$mode]}" "${C[$mode]}" \
+
+# Interleaved rounds (the machine's load drifts); each metric is the median of the rounds.
+for round in $(seq "$ROUNDS"); do
+    for mode in "${modes[@]}"; do
+        redis-cli -p "$port" CONFIG RESETSTAT >/dev/null
+        read -r bytes0 req0 < <(diag "${url[$mode]}"); cpu0=$(cpu "${pidof[$mode]}"); rcpu0=$(cpu "$redis_pid"); t0=$(date +%s.%N)
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION"s -s "$here/keys.lua" "${url[$mode]}" -- /accept 64 >"$work/$mode.wrk"
+        t1=$(date +%s.%N); cpu1=$(cpu "${pidof[$mode]}"); rcpu1=$(cpu "$redis_pid"); read -r bytes1 req1 < <(diag "${url[$mode]}")
+        n=$((req1 - req0))
+        stats=$(calls)
+        awk -v b=$((bytes1 - bytes0)) -v n=$n 'BEGIN{printf "%.1f\n", b/n}' >>"$work/$mode.bytes"
+        awk -v c=$((cpu1 - cpu0)) -v n=$n -v hz="$hz" 'BEGIN{printf "%.2f\n", c*1e6/hz/n}' >>"$work/$mode.cpu"
+        awk -v c=$((rcpu1 - rcpu0)) -v n=$n -v hz="$hz" 'BEGIN{printf "%.2f\n", c*1e6/hz/n}' >>"$work/$mode.rcpu"
+        awk -v n=$n -v a="$t0" -v b="$t1" 'BEGIN{printf "%.0f\n", n/(b-a)}' >>"$work/$mode.rps"
+        awk -v n=$n -v s="$stats" 'BEGIN{split(s, p, " "); t=0; for (i in p) { split(p[i], kv, "="); if (kv[1] ~ /^eval/) t += kv[2] } printf "%.3f\n", t/n}' >>"$work/$mode.cmds"
+        awk -v n=$n -v s="$stats" 'BEGIN{split(s, p, " "); for (i in p) { split(p[i], kv, "="); if (kv[1] !~ /^(eval|config|info)/) printf "%s=%.2f ", kv[1], kv[2]/n } print ""}' >"$work/$mode.inner"
+    done
+done
+
+median() { sort -g "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+declare -A B C R Q K
+for mode in "${modes[@]}"; do
+    B[$mode]=$(median "$work/$mode.bytes"); C[$mode]=$(median "$work/$mode.cpu"); R[$mode]=$(median "$work/$mode.rcpu")
+    Q[$mode]=$(median "$work/$mode.rps"); K[$mode]=$(median "$work/$mode.cmds")
+done
+
+printf "\n%-20s %9s %11s %11s %11s %9s %11s %10s  %s\n" app "req/s" "bytes/req" "cpu us/req" "vs RRL cpu" "vs plain" "redis us/req" "cmds/req" "in-script commands per request"
+for mode in "${modes[@]}"; do
+    printf "%-20s %9s %11s %11s %10.3fx %8.3fx %12s %10s  %s\n" "$mode" "${Q[$mode]}" "${B[$mode]}" "${C[$mode]}" \
         "$(awk -v a="${C[$mode]}" -v b="${C[redis-ratelimiting]}" 'BEGIN{print a/b}')" \
-        "$(awk -v a="${C[$mode]}" -v b="${C[plain]}" 'BEGIN{print a/b}')" "${K[$mode]}" "${S[$mode]}"
+        "$(awk -v a="${C[$mode]}" -v b="${C[plain]}" 'BEGIN{print a/b}')" "${R[$mode]}" "${K[$mode]}" "$(cat "$work/$mode.inner")"
 done
 echo
-for mode in catalog-redis redis-ratelimiting; do
+for mode in catalog-redis catalog-redis-one redis-ratelimiting; do
     printf "path=%s bytes_per_req=%s cpu_us_per_req=%s cpu_ratio=%s redis_commands_per_req=%s\n" "$mode" "${B[$mode]}" "${C[$mode]}" \
         "$(awk -v a="${C[$mode]}" -v b="${C[plain]}" 'BEGIN{printf "%.3f", a/b}')" "${K[$mode]}"
 done
-echo "# ${DURATION}s per app, wrk -t$THREADS -c$CONNECTIONS, one redis-server 127.0.0.1:$port, $(nproc) cores" >&2
+echo "# median of $ROUNDS interleaved rounds x ${DURATION}s per app, wrk -t$THREADS -c$CONNECTIONS, one redis-server 127.0.0.1:$port, $(nproc) cores" >&2

@@ -179,18 +179,18 @@ internal sealed class PlanBook
             if (limit.Scope == LimitScope.Subscription && record.SubscriptionId is { } sub)
             {
                 var permit = subscription?.Limits.TryGetValue(limit.Name, out var p) == true ? p : limit.PermitLimit;
-                limits.Add(new LimitEntry(limit.WithPermit(permit), sub, sub));
+                limits.Add(new LimitEntry(limit.WithPermit(permit), sub, sub, new LimitEntrySlot()));
 
                 // The key's own sub-limit within the subscription's total.
                 if (record.Limits.TryGetValue(limit.Name, out var own))
                 {
-                    limits.Add(new LimitEntry(limit.AsKeySubLimit(own), record.Id, record.Id));
+                    limits.Add(new LimitEntry(limit.AsKeySubLimit(own), record.Id, record.Id, new LimitEntrySlot()));
                 }
             }
             else
             {
                 var permit = record.Limits.TryGetValue(limit.Name, out var own) ? own : limit.PermitLimit;
-                limits.Add(new LimitEntry(limit.WithPermit(permit), record.Id, record.Id));
+                limits.Add(new LimitEntry(limit.WithPermit(permit), record.Id, record.Id, new LimitEntrySlot()));
             }
         }
 

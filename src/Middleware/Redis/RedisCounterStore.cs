@@ -405,30 +405,46 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     /// </summary>
     private KeyNames Keys(in LimitEntry entry, long index)
     {
+        // A key's and a subscription's entries are built once per key: their names live in the entry's slot.
         var limit = entry.Limit;
+        if (entry.Slot?.Value is KeyNames slotted && slotted.Index == index && slotted.Store == this)
+        {
+            return slotted;
+        }
+
         if (_keys.TryGetValue((limit.CounterName, entry.Partition), out var cached) && cached.Index == index)
         {
+            if (entry.Slot is { } slot)
+            {
+                slot.Value = cached;
+            }
+
             return cached;
         }
 
         var partition = entry.PartitionName.Length > 0 ? entry.PartitionName : entry.Partition.ToString();
         var prefix = $"{_options.Prefix}{limit.CounterName}:{partition}:";
         var names = index < 0
-            ? new KeyNames(index, Name(prefix + "leases"), default)
-            : new KeyNames(index, Name(prefix + index.ToString(CultureInfo.InvariantCulture)), Name(prefix + (index - 1).ToString(CultureInfo.InvariantCulture)));
+            ? new KeyNames(this, index, Name(prefix + "leases"), default)
+            : new KeyNames(this, index, Name(prefix + index.ToString(CultureInfo.InvariantCulture)), Name(prefix + (index - 1).ToString(CultureInfo.InvariantCulture)));
         if (_keys.Count >= MaxCachedKeys)
         {
             _keys.Clear(); // idle owners' names go; active ones come back on their next request
         }
 
         _keys[(limit.CounterName, entry.Partition)] = names;
+        if (entry.Slot is { } own)
+        {
+            own.Value = names;
+        }
+
         return names;
     }
 
     /// <summary>A key name as its UTF-8 bytes, so the client writes it without encoding it on every request.</summary>
     private static RedisKey Name(string name) => Encoding.UTF8.GetBytes(name);
 
-    private sealed record KeyNames(long Index, RedisKey Current, RedisKey Previous);
+    private sealed record KeyNames(RedisCounterStore Store, long Index, RedisKey Current, RedisKey Previous);
 
     private static partial class Log
     {
