@@ -29,6 +29,34 @@ public sealed partial class ApiErrorWriterTests
         Assert.Equal(1, fake.Pipe.FlushCount);
     }
 
+    [Theory]
+    [InlineData(null, "application/problem+json")]
+    [InlineData("flat", "application/json")]
+    public void Write_WritesTheSameResponse_WithoutFlushing(string? shapeName, string contentType)
+    {
+        var fake = new FakeResponse();
+        var shape = shapeName is null ? null : Shape(shapeName);
+
+        ApiErrorWriter.Write(fake.Response, MinuteLimit, Fixed, shape);
+
+        var expected = ApiErrorWriter.GetBodyBytes(MinuteLimit, Fixed, shape);
+        Assert.Equal(429, fake.StatusCode);
+        Assert.Equal("42", fake.FakeHeaders["Retry-After"].ToString());
+        Assert.Equal(contentType, fake.FakeHeaders["Content-Type"].ToString());
+        Assert.Equal(expected.Length, fake.FakeHeaders.ContentLength);
+        Assert.Equal(expected, fake.Pipe.Written.ToArray());
+        Assert.Equal(0, fake.Pipe.FlushCount);
+    }
+
+    [Fact]
+    public void Write_ResponseStarted_Throws()
+    {
+        var fake = new FakeResponse { HasStarted = true };
+
+        Assert.Throws<InvalidOperationException>(() => ApiErrorWriter.Write(fake.Response, MinuteLimit, Fixed));
+        Assert.Equal(0, fake.Pipe.Written.Length);
+    }
+
     [Fact]
     public async Task WriteAsync_ErrorWithoutHeaders_SetsNoOtherHeaders()
     {

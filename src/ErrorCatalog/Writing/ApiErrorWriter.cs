@@ -90,8 +90,36 @@ public static partial class ApiErrorWriter
         return WriteCoreAsync(response, error, context, shape ?? error.Descriptor.Shape, error.Descriptor.Status);
     }
 
-    /// <summary>Status, the entry's headers (an error only), Content-Type, Content-Length, then the body.</summary>
+    /// <summary>
+    /// As <see cref="WriteAsync"/>, but leaves the response in the pipe, unflushed: it is sent when the request
+    /// ends. For code that ends the request right after (a middleware refusing it), this saves a flush, which on
+    /// Kestrel is a send of its own; code that goes on working after writing should use <see cref="WriteAsync"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The response has already started.</exception>
+    public static void Write(HttpResponse response, in ApiError error, in ErrorContext context, BodyShape? shape = null)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        EnsureDescriptor(error);
+        if (response.HasStarted)
+        {
+            throw new InvalidOperationException($"Cannot write error '{error.Code}': the response has already started.");
+        }
+
+        WriteCore(response, error, context, shape ?? error.Descriptor.Shape, error.Descriptor.Status);
+    }
+
+    /// <summary>Status, the entry's headers (an error only), Content-Type, Content-Length, then the body, flushed.</summary>
     internal static ValueTask WriteCoreAsync(HttpResponse response, in ApiError error, in ErrorContext context, BodyShape shape, int status)
+    {
+        var pipe = WriteCore(response, error, context, shape, status);
+        var flush = pipe.FlushAsync(response.HttpContext.RequestAborted);
+        return flush.IsCompletedSuccessfully ? default : AwaitFlush(flush);
+
+        static async ValueTask AwaitFlush(ValueTask<FlushResult> flush) => await flush.ConfigureAwait(false);
+    }
+
+    /// <summary>Status, the entry's headers (an error only), Content-Type, Content-Length, then the body, into the pipe.</summary>
+    private static PipeWriter WriteCore(HttpResponse response, in ApiError error, in ErrorContext context, BodyShape shape, int status)
     {
         var cache = WriterCache.Rent();
         int length;
@@ -121,10 +149,7 @@ public static partial class ApiErrorWriter
             WriterCache.Return(cache);
         }
 
-        var flush = pipe.FlushAsync(response.HttpContext.RequestAborted);
-        return flush.IsCompletedSuccessfully ? default : AwaitFlush(flush);
-
-        static async ValueTask AwaitFlush(ValueTask<FlushResult> flush) => await flush.ConfigureAwait(false);
+        return pipe;
     }
 
     /// <summary>Sets the headers the entry declares (<c>Retry-After</c> and the like); values never set are skipped.</summary>

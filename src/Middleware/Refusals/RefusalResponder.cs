@@ -89,7 +89,9 @@ internal sealed partial class RefusalResponder(
             CreditCount = 0,
             Plan = state.Key?.Plan.Name,
         };
-        return ApiErrorWriter.WriteAsync(context.Response, error, errorContext, shape);
+        // Unflushed: the request ends here, and Kestrel sends the response with its end (one send, not two).
+        ApiErrorWriter.Write(context.Response, error, errorContext, shape);
+        return default;
     }
 
     private static Refusal LimitRefusal(LimitDefinition limit) => limit.Kind switch
