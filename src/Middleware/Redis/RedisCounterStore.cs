@@ -16,15 +16,17 @@ namespace ErrorCatalog.Middleware;
 /// </summary>
 /// <remarks>
 /// <para>One command per request: a lease that ends is queued and removed by this instance's next script call,
-/// before that call decides, or by a timer within <see cref="ReleaseDelay"/> when no request comes.</para>
+/// before that call decides, or by a timer once no request has come for <see cref="ReleaseDelay"/>. Other
+/// instances therefore see a lease end up to that much later; this instance's next request sees it at once.</para>
 /// <para>Outages: commands fail fast while disconnected (no backlog) and time out after <see cref="RedisOptions.Timeout"/>;
 /// either way the store throws <see cref="CounterStoreUnavailableException"/> and the middleware applies the
 /// outage policy. The multiplexer checks its connection on its heartbeat and reconnects on its own, so counting
 /// resumes without a restart. Keys of one request live in different slots, so this store needs a single primary
 /// (not a cluster).</para>
 /// <para>Per request the store allocates only what the client itself needs for a command (its message, the task
-/// and the reply): argument arrays are pooled, key names cached, the script is named by its SHA-1, the reply is
-/// one string, and the timeout is the client's own rather than a timer per call.</para>
+/// and the reply): argument arrays are pooled, key names cached as bytes, the script is named by its SHA-1, its
+/// arguments are one binary string and its reply another, and the timeout is the client's own rather than a timer
+/// per call.</para>
 /// </remarks>
 internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
 {
