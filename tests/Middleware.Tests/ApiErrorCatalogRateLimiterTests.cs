@@ -29,16 +29,35 @@ public sealed class ApiErrorCatalogRateLimiterTests
         await AssertExactlyThreeAdmittedAsync(new YieldingStore(new ApiKeyRecord { Id = "k", Plan = "p" }));
     }
 
-    private static async Task AssertExactlyThreeAdmittedAsync(IApiKeyStore? store)
+    [Fact]
+    public async Task BuiltInRateLimiter_CreditRefusal_FillsTheSamePlaceholdersAsTheMiddleware()
     {
-        // Arrange: the built-in middleware with our limiter as its global limiter, no UseApiErrorCatalog.
+        // Arrange: a daily quota of 2 credits, each call costing 1.
         var json = $$"""
             {
-              "Plans": { "p": { "Limits": { "minute": { "PermitLimit": 3, "Window": "minute" } } } },
-              "Keys": { "CacheDuration": "00:00:00" },
+              "Plans": { "p": { "Limits": { "credits": { "Kind": "Credits", "PermitLimit": 2, "Window": "day" } } } },
               "ApiKeys": [ { "Id": "k", "Hash": "{{ApiKeyHash.Compute(Key)}}", "Plan": "p" } ]
             }
             """;
+        await using var app = await StartAsync(json, store: null);
+        var client = app.GetTestClient();
+        client.DefaultRequestHeaders.Add("X-API-Key", Key);
+
+        // Act
+        using var first = await client.GetAsync("/ok");
+        using var second = await client.GetAsync("/ok");
+        using var refused = await client.GetAsync("/ok");
+        using var body = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+
+        // Assert: cost and remaining come from the refusing limit, as in the middleware's own refusal.
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("CREDITS_LIMIT_REACHED", body.RootElement.GetProperty("code").GetString());
+        Assert.Equal("This call costs 1 credits; 0 of 2 remain in the 24-hour quota.", body.RootElement.GetProperty("detail").GetString());
+    }
+
+    private static async Task<WebApplication> StartAsync(string json, IApiKeyStore? store)
+    {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
@@ -50,10 +69,24 @@ public sealed class ApiErrorCatalogRateLimiterTests
             builder.Services.AddSingleton(store);
         }
 
-        await using var app = builder.Build();
+        var app = builder.Build();
         app.UseRateLimiter();
         app.MapGet("/ok", () => "ok");
         await app.StartAsync();
+        return app;
+    }
+
+    private static async Task AssertExactlyThreeAdmittedAsync(IApiKeyStore? store)
+    {
+        // Arrange: the built-in middleware with our limiter as its global limiter, no UseApiErrorCatalog.
+        var json = $$"""
+            {
+              "Plans": { "p": { "Limits": { "minute": { "PermitLimit": 3, "Window": "minute" } } } },
+              "Keys": { "CacheDuration": "00:00:00" },
+              "ApiKeys": [ { "Id": "k", "Hash": "{{ApiKeyHash.Compute(Key)}}", "Plan": "p" } ]
+            }
+            """;
+        await using var app = await StartAsync(json, store);
         var client = app.GetTestClient();
         client.DefaultRequestHeaders.Add("X-API-Key", Key);
 

@@ -432,6 +432,34 @@ public sealed class RedisCounterStoreTests(Xunit.Abstractions.ITestOutputHelper 
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
     }
 
+    [Theory]
+    [InlineData("FailOpen", HttpStatusCode.OK)]
+    [InlineData("FailClosed", HttpStatusCode.ServiceUnavailable)]
+    public async Task BuiltInRateLimiter_RedisStopped_AppliesTheOutagePolicy_No500s(string policy, HttpStatusCode duringOutage)
+    {
+        // Arrange: the limits in the framework's UseRateLimiter, counters in Redis.
+        await using var redis = await RedisServer.StartAsync();
+        var time = new FakeTimeProvider(RedisTestApi.Start);
+        var section = Section("limiter-key", """ "minute": { "PermitLimit": 1000000, "Window": "minute" } """);
+        await using var api = await RedisTestApi.StartAsync(redis, Prefix(), time, section, policy, builtInLimiter: true);
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(api, "limiter-key"));
+
+        // Act
+        redis.Kill();
+        var statuses = new List<HttpStatusCode>();
+        string? retryAfter = null;
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await api.GetAsync("/data", "limiter-key");
+            statuses.Add(response.StatusCode);
+            retryAfter ??= response.Headers.RetryAfter?.ToString();
+        }
+
+        // Assert
+        Assert.All(statuses, s => Assert.Equal(duringOutage, s));
+        Assert.Equal(duringOutage == HttpStatusCode.ServiceUnavailable ? "1" : null, retryAfter);
+    }
+
     [Fact]
     public async Task WithAppendOnlyFile_QuotaSurvivesARedisRestart()
     {

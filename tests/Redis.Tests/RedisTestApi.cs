@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,8 +31,12 @@ internal sealed class RedisTestApi : IAsyncDisposable
 
     public static string Hash(string key) => ApiKeyHash.Compute(key).ToString();
 
-    /// <summary>Starts an instance; <paramref name="section"/> is the ApiErrorCatalog JSON without the Redis part.</summary>
-    public static async Task<RedisTestApi> StartAsync(RedisServer redis, string prefix, TimeProvider time, string section, string policy = "FailOpen", string timeout = "00:00:00.250")
+    /// <summary>
+    /// Starts an instance; <paramref name="section"/> is the ApiErrorCatalog JSON without the Redis part. With
+    /// <paramref name="builtInLimiter"/>, the limits run in the framework's UseRateLimiter (UseApiErrorCatalogLimits)
+    /// instead of the middleware.
+    /// </summary>
+    public static async Task<RedisTestApi> StartAsync(RedisServer redis, string prefix, TimeProvider time, string section, string policy = "FailOpen", string timeout = "00:00:00.250", bool builtInLimiter = false)
     {
         var json = section.TrimEnd().TrimEnd('}') + $$"""
             , "Redis": { "Configuration": "{{redis.Configuration}}", "Prefix": "{{prefix}}", "FailurePolicy": "{{policy}}", "Timeout": "{{timeout}}", "LeaseTimeout": "00:00:05" } }
@@ -42,6 +47,11 @@ internal sealed class RedisTestApi : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(time);
         builder.Services.AddApiErrorCatalog(configuration);
+        if (builtInLimiter)
+        {
+            builder.Services.AddRateLimiter(options => options.UseApiErrorCatalogLimits());
+        }
+
         var app = builder.Build();
         var api = new RedisTestApi(app);
         app.Use(async (context, next) =>
@@ -55,7 +65,15 @@ internal sealed class RedisTestApi : IAsyncDisposable
                 context.Response.StatusCode = 500;
             }
         });
-        app.UseApiErrorCatalog();
+        if (builtInLimiter)
+        {
+            app.UseRateLimiter();
+        }
+        else
+        {
+            app.UseApiErrorCatalog();
+        }
+
         app.MapGet("/data", () => "ok");
         app.MapGet("/credits", () => "ok").WithCredits(100);
         app.MapGet("/slow", async () =>

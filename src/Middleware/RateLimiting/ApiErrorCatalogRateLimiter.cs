@@ -79,17 +79,32 @@ public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCont
             return Pending; // remote counters answer asynchronously, and a started decision charges
         }
 
-        if (await runtime.Counters.AcquireAsync(batch).ConfigureAwait(false))
+        bool admitted;
+        try
+        {
+            admitted = await runtime.Counters.AcquireAsync(batch).ConfigureAwait(false);
+        }
+        catch (CounterStoreUnavailableException)
+        {
+            // The outage policy, as the middleware applies it (see RedisOptions.FailurePolicy).
+            runtime.Metrics.StoreFailed();
+            if (runtime.Options.Redis?.FailurePolicy != RedisFailurePolicy.FailClosed)
+            {
+                return ApiLimitLease.Admitted;
+            }
+
+            var unavailable = new ApiError(runtime.Refusals[Refusal.StoreUnavailable]);
+            var wait = TimeSpan.FromSeconds(Math.Max(1, ApiError.ToWholeSeconds(runtime.Options.Redis.RetryAfter)));
+            unavailable.TrySet("retryAfter", wait);
+            return ApiLimitLease.Refused(unavailable, wait);
+        }
+
+        if (admitted)
         {
             return batch.HasLeases ? ApiLimitLease.WithLeases(runtime.Counters, batch) : ApiLimitLease.Admitted;
         }
 
-        ref var item = ref batch[batch.RefusedIndex];
-        var error = new ApiError(item.Entry.Limit.Error);
-        var retryAfter = TimeSpan.FromSeconds(Math.Max(1, ApiError.ToWholeSeconds(item.RetryAfter)));
-        error.TrySet("retryAfter", retryAfter);
-        error.TrySet("limit", item.Entry.Limit.PermitLimit);
-        error.TrySet("used", item.Used);
+        var error = runtime.Responder.LimitError(batch, key, out var retryAfter);
         return ApiLimitLease.Refused(error, retryAfter);
     }
 

@@ -39,11 +39,24 @@ internal sealed partial class RefusalResponder(
 
     public ValueTask RefuseLimitAsync(HttpContext context, RequestState state)
     {
-        var batch = state.Batch;
+        var error = LimitError(state.Batch, state.Key, out var retryAfter);
+        var limit = state.Batch[state.Batch.RefusedIndex].Entry.Limit;
+
+        // Retry-After on every limit refusal, whether or not the entry declares it.
+        context.Response.Headers.RetryAfter = HeaderValues.Integer(ApiError.ToWholeSeconds(retryAfter));
+        return WriteAsync(context, state, ref error, limit.Error.Refusal == Refusal.None ? LimitRefusal(limit) : limit.Error.Refusal);
+    }
+
+    /// <summary>
+    /// The refusing limit's catalog error, every placeholder the middleware knows filled, and its Retry-After
+    /// (whole seconds, at least 1). Shared with the built-in rate limiter's refused lease, so both answer alike.
+    /// </summary>
+    public ApiError LimitError(CounterBatch batch, ResolvedKey? key, out TimeSpan retryAfter)
+    {
         ref var item = ref batch[batch.RefusedIndex];
         var limit = item.Entry.Limit;
         var error = new ApiError(limit.Error);
-        var retryAfter = TimeSpan.FromSeconds(Math.Max(1, ApiError.ToWholeSeconds(item.RetryAfter)));
+        retryAfter = TimeSpan.FromSeconds(Math.Max(1, ApiError.ToWholeSeconds(item.RetryAfter)));
         SetSeconds(ref error, "retryAfter", retryAfter);
         SetNumber(ref error, "limit", limit.PermitLimit);
         SetNumber(ref error, "used", item.Used);
@@ -53,15 +66,13 @@ internal sealed partial class RefusalResponder(
         SetText(ref error, "tierLimit", limit.Description);
         SetText(ref error, "window", limit.Name);
         SetText(ref error, "upgradeUrl", upgradeUrl);
-        if (state.Key is { } key)
+        if (key is not null)
         {
             SetText(ref error, "plan", key.Plan.Name);
             SetText(ref error, "tier", key.Plan.Name);
         }
 
-        // Retry-After on every limit refusal, whether or not the entry declares it.
-        context.Response.Headers.RetryAfter = HeaderValues.Integer(ApiError.ToWholeSeconds(retryAfter));
-        return WriteAsync(context, state, ref error, limit.Error.Refusal == Refusal.None ? LimitRefusal(limit) : limit.Error.Refusal);
+        return error;
     }
 
     private ValueTask WriteAsync(HttpContext context, RequestState state, ref ApiError error, Refusal reason)
