@@ -99,8 +99,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
                 catch (Exception ex) when (runtime.Resolver.IsCustomStore && !aborted.IsCancellationRequested)
                 {
                     Log.StoreFailed(runtime.Logger, context.TraceIdentifier, ex);
-                    context.Response.Headers.RetryAfter = HeaderValues.Integer(1);
-                    await RefuseAsync(context, state, Refusal.StoreUnavailable).ConfigureAwait(false);
+                    await runtime.Responder.RefuseAsync(context, state, runtime.Refusals[Refusal.StoreUnavailable], Refusal.StoreUnavailable, retryAfter: TimeSpan.FromSeconds(1)).ConfigureAwait(false);
                     return false;
                 }
 
@@ -154,21 +153,18 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
     /// </summary>
     private async ValueTask<bool> ConcludeLimitsAsync(HttpContext context, RequestState state, bool? decided)
     {
-        if (decided != true)
-        {
-            state.CreditCount = 0; // a refused request is charged nothing
-        }
-
         if (decided is null && runtime.Options.Redis?.FailurePolicy == RedisFailurePolicy.FailClosed)
         {
+            state.CreditCount = 0; // a refused request costs nothing
             // The counters cannot answer and the outage policy is to refuse (see RedisOptions.FailurePolicy).
-            context.Response.Headers.RetryAfter = HeaderValues.Integer(Math.Max(1, ApiError.ToWholeSeconds(runtime.Options.Redis.RetryAfter)));
-            await RefuseAsync(context, state, Refusal.StoreUnavailable).ConfigureAwait(false);
+            var wait = TimeSpan.FromSeconds(Math.Max(1, ApiError.ToWholeSeconds(runtime.Options.Redis.RetryAfter)));
+            await runtime.Responder.RefuseAsync(context, state, runtime.Refusals[Refusal.StoreUnavailable], Refusal.StoreUnavailable, retryAfter: wait).ConfigureAwait(false);
             return false;
         }
 
         if (decided == false)
         {
+            state.CreditCount = 0;
             await runtime.Responder.RefuseLimitAsync(context, state).ConfigureAwait(false);
             return false;
         }
@@ -227,7 +223,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
     {
         // A key or access refusal (401, 402, 403) still counts against the client's IP limit and carries its
         // rate-limit headers: every response has them, and a flood of bad keys is throttled like any other traffic.
-        if (refusal != Refusal.StoreUnavailable && runtime.Book.IpLimit is not null && !state.Policy.Exempt)
+        if (runtime.Book.IpLimit is not null && !state.Policy.Exempt)
         {
             return RefuseWithinIpLimitAsync(context, state, refusal, scope);
         }

@@ -115,8 +115,9 @@ public sealed class KeyStoreTests
 
         using var response = await api.GetAsync("/ok", NewKey());
 
-        await AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
+        var body = await AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable, "SERVICE_UNAVAILABLE");
         Assert.Equal("1", Header(response, "Retry-After"));
+        Assert.Equal(1, body.GetProperty("retryAfter").GetInt32()); // the body says what the header says
         Assert.Contains(api.Logs.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error && r.Exception is InvalidOperationException);
     }
 

@@ -17,7 +17,8 @@ internal sealed partial class RefusalResponder(
     string? upgradeUrl,
     string keyHeaderName)
 {
-    public ValueTask RefuseAsync(HttpContext context, RequestState state, ErrorDescriptor descriptor, Refusal reason, string? scope = null)
+    /// <summary>Answers a key, access or store refusal; <paramref name="retryAfter"/> fills the placeholder and the header alike.</summary>
+    public ValueTask RefuseAsync(HttpContext context, RequestState state, ErrorDescriptor descriptor, Refusal reason, string? scope = null, TimeSpan? retryAfter = null)
     {
         var error = new ApiError(descriptor);
         var key = state.Key;
@@ -34,6 +35,12 @@ internal sealed partial class RefusalResponder(
         SetText(ref error, "scope", scope);
         SetText(ref error, "header", keyHeaderName);
         SetText(ref error, "upgradeUrl", upgradeUrl);
+        if (retryAfter is { } wait)
+        {
+            SetSeconds(ref error, "retryAfter", wait);
+            context.Response.Headers.RetryAfter = HeaderValues.Integer(ApiError.ToWholeSeconds(wait));
+        }
+
         return WriteAsync(context, state, ref error, reason);
     }
 
