@@ -10,7 +10,7 @@ internal enum PresentedKey
     Missing,
     /// <summary>Present but empty, too long, not printable ASCII, repeated, or not a Bearer token.</summary>
     Malformed,
-    /// <summary>A well-formed key (hashed; the key itself is not kept).</summary>
+    /// <summary>A well-formed key, hashed (the key's text is kept only in the <see cref="PresentedKeyCache"/>, if on).</summary>
     Present,
 }
 

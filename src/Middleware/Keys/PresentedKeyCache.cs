@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 
 namespace ErrorCatalog.Middleware;
 
@@ -10,9 +12,9 @@ namespace ErrorCatalog.Middleware;
 /// <remarks>
 /// <para>The trade-off, documented on <see cref="ApiKeyReadingOptions.HashCacheSize"/>: the keys themselves stay in
 /// memory (as the strings requests carried) while cached, not only for the length of a request. Only keys that
-/// resolved are added, so random keys cannot fill it; it is bounded and cleared when full. Lookups use the
-/// dictionary's randomized string hashing, so an attacker cannot aim probes at a cached key's bucket to time
-/// the final comparison.</para>
+/// resolved are added, so random keys cannot fill it; it is bounded and cleared when full. Lookups hash with
+/// the process's randomized string hash and compare in constant time (<see cref="SecretComparer"/>), so an
+/// attacker can neither aim probes at a cached key's bucket nor time the comparison.</para>
 /// <para>The cache maps a key to its hash only; the key's record, state and plan are still looked up by hash on
 /// every request, so revoking or changing a key takes effect as before.</para>
 /// </remarks>
@@ -25,7 +27,7 @@ internal sealed class PresentedKeyCache
     public PresentedKeyCache(int capacity)
     {
         _capacity = capacity;
-        _hashes = new ConcurrentDictionary<string, ApiKeyHash>(StringComparer.Ordinal);
+        _hashes = new ConcurrentDictionary<string, ApiKeyHash>(SecretComparer.Instance);
         _lookup = _hashes.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -41,5 +43,25 @@ internal sealed class PresentedKeyCache
         }
 
         _lookup.TryAdd(key, hash);
+    }
+
+    /// <summary>
+    /// Ordinal equality in constant time for keys of one length, and the randomized per-process string hash (the
+    /// ordinal comparer's default hash is not randomized until collisions pile up).
+    /// </summary>
+    private sealed class SecretComparer : IEqualityComparer<string>, IAlternateEqualityComparer<ReadOnlySpan<char>, string>
+    {
+        public static readonly SecretComparer Instance = new();
+
+        public bool Equals(string? x, string? y) => x is not null && y is not null && Equals(x.AsSpan(), y);
+
+        public int GetHashCode(string obj) => string.GetHashCode(obj.AsSpan());
+
+        public bool Equals(ReadOnlySpan<char> alternate, string other) =>
+            CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(alternate), MemoryMarshal.AsBytes(other.AsSpan()));
+
+        public int GetHashCode(ReadOnlySpan<char> alternate) => string.GetHashCode(alternate);
+
+        public string Create(ReadOnlySpan<char> alternate) => alternate.ToString();
     }
 }

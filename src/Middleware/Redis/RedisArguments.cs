@@ -78,7 +78,8 @@ internal sealed class RedisArguments
         BinaryPrimitives.WriteInt64LittleEndian(blob[8..], expiry);
         BinaryPrimitives.WriteInt16LittleEndian(blob[16..], (short)Items);
         BinaryPrimitives.WriteInt16LittleEndian(blob[18..], 0);
-        BinaryPrimitives.WriteInt64LittleEndian(blob[20..], leaseId);
+        BinaryPrimitives.WriteInt16LittleEndian(blob[20..], (short)Releases);
+        BinaryPrimitives.WriteInt64LittleEndian(blob[22..], leaseId);
         LeaseId = leaseId;
         Carried = 0;
         Retried = false;
@@ -97,7 +98,8 @@ internal sealed class RedisArguments
     public int FlagsOf(int index) => Blob[RedisBatchScript.HeaderSize + (index * RedisBatchScript.ItemSize)];
 
     /// <summary>Fills the release slots from the queue; spare slots (another call took those releases) get a
-    /// valid key and zero member that the script never reads.</summary>
+    /// valid key and a zero member that the script never reads (it reads the first r, and finds the previous
+    /// windows' keys after all s slots).</summary>
     public void TakeReleases(LeaseReleases releases, RedisKey spareKey)
     {
         var offset = RedisBatchScript.HeaderSize + (Items * RedisBatchScript.ItemSize);

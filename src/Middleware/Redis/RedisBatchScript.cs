@@ -14,10 +14,10 @@ namespace ErrorCatalog.Middleware;
 /// Redis about 4 µs per request more than one (measured with benchmarks/load/redis.sh's redis-floor mode); numbers
 /// formatted as text in the reply cost Redis about 3 µs more.</para>
 /// <para>ARGV[1], little-endian: now (unix ms, i8), lease expiry (unix ms, i8), item count n (i2), released lease
-/// count r (i2), this request's lease member (8 bytes); then per item: flags (i1: kind 0 fixed, 1 sliding,
-/// 2 concurrency; +4 when overage is allowed), permit (i8), cost (i8), ttl (ms, i8), weight of the previous
-/// window (double, sliding); then the released leases' members (8 bytes each).</para>
-/// <para>KEYS: the items' counters (n; a concurrency item's lease set), the released leases' sets (r), then the
+/// count r (i2), release slots s (i2, r of them filled), this request's lease member (8 bytes); then per item:
+/// flags (i1: kind 0 fixed, 1 sliding, 2 concurrency; +4 when overage is allowed), permit (i8), cost (i8), ttl
+/// (ms, i8), weight of the previous window (double, sliding); then the released leases' members (8 bytes each).</para>
+/// <para>KEYS: the items' counters (n; a concurrency item's lease set), the release slots' sets (s), then the
 /// previous window's counter of each sliding item, in item order.</para>
 /// <para>Reply: admitted (i1), then per item its count before this request (i8), and for a sliding item the
 /// previous window's count (i8).</para>
@@ -27,14 +27,14 @@ namespace ErrorCatalog.Middleware;
 /// </remarks>
 internal static class RedisBatchScript
 {
-    public const int HeaderSize = 28;
+    public const int HeaderSize = 30;
     public const int ItemSize = 33;
     public const int MemberSize = 8;
 
     public const string Source = """
         local blob = ARGV[1]
-        local now, expiry, n, r, member = struct.unpack('<i8i8i2i2c8', blob)
-        local pos = 29 + 33 * n
+        local now, expiry, n, r, s, member = struct.unpack('<i8i8i2i2i2c8', blob)
+        local pos = 31 + 33 * n
         for j = 1, r do
           local released
           released, pos = struct.unpack('c8', blob, pos)
@@ -43,8 +43,8 @@ internal static class RedisBatchScript
         local out = {}
         local admit = 1
         local second = false
-        local p = n + r
-        pos = 29
+        local p = n + s
+        pos = 31
         for i = 1, n do
           local flags, permit, cost, ttl, weight
           flags, permit, cost, ttl, weight, pos = struct.unpack('<i1i8i8i8d', blob, pos)
@@ -72,7 +72,7 @@ internal static class RedisBatchScript
           end
         end
         if second or admit == 0 then
-          pos = 29
+          pos = 31
           for i = 1, n do
             local flags, permit, cost, ttl, weight
             flags, permit, cost, ttl, weight, pos = struct.unpack('<i1i8i8i8d', blob, pos)

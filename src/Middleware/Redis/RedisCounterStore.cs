@@ -50,6 +50,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     private long _leases;
     private int _failing;
     private int _flushing;
+    private int _releasesInFlight;
 
     public RedisCounterStore(RedisOptions options, TimeSpan concurrencyRetryAfter, ILogger<RedisCounterStore> logger)
     {
@@ -129,7 +130,6 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             }
         }
 
-        arguments.TakeReleases(_releases, _spareKey);
         batch.StoreState = arguments;
         var tick = Environment.TickCount64;
         if (Volatile.Read(ref _lastBegin) != tick)
@@ -137,16 +137,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             Volatile.Write(ref _lastBegin, tick);
         }
 
-        if (Volatile.Read(ref _flushing) == 1)
-        {
-            // The timer may have taken a release this decision counts on: its call is sent first (under this lock).
-            lock (_sendLock)
-            {
-                return Send(arguments, bySource: false);
-            }
-        }
-
-        return Send(arguments, bySource: false);
+        return TakeReleasesAndSend(arguments);
     }
 
     public Task? Complete(CounterBatch batch, Task pending)
@@ -169,6 +160,8 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             throw Unavailable(ex);
         }
 
+        // Read before the arguments go back to the pool: another request may rent and refill them at once.
+        var leaseId = arguments.LeaseId;
         batch.StoreState = null;
         arguments.Return();
         if (Volatile.Read(ref _failing) == 1 && Interlocked.Exchange(ref _failing, 0) == 1)
@@ -178,14 +171,14 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
 
         var admitted = Read(reply.Result, batch, batch.Now);
         LimitMath.Conclude(batch);
-        if (admitted && arguments.LeaseId != 0)
+        if (admitted && leaseId != 0)
         {
             for (var i = 0; i < batch.Count; i++)
             {
                 ref var item = ref batch[i];
                 if (item.Entry.Limit.Kind == LimitKind.Concurrency)
                 {
-                    item.LeaseId = arguments.LeaseId;
+                    item.LeaseId = leaseId;
                     item.Leased = true;
                     batch.HasLeases = true;
                 }
@@ -215,7 +208,54 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     public void Dispose()
     {
         _releaseTimer.Dispose();
-        _connection.Dispose();
+
+        // Best effort: the releases still queued go out now, so other instances need not wait for LeaseTimeout.
+        while (_releases.Count > 0)
+        {
+            var arguments = RedisArguments.Rent(0, Math.Min(RedisArguments.MaxReleases, _releases.Count), 0);
+            arguments.WriteHeader(0, 0, 0);
+            arguments.TakeReleases(_releases, _spareKey);
+            try
+            {
+                _database.ScriptEvaluate(RedisBatchScript.Source, arguments.Keys, arguments.Values, CommandFlags.FireAndForget);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+            {
+                break; // an outage: the leases expire by their scores
+            }
+        }
+
+        _connection.Dispose(); // lets written commands complete
+    }
+
+    /// <summary>
+    /// Fills the call's release slots and sends it. A release taken by one call must reach Redis before any call
+    /// that counts on it: a client's next request may be decided on another thread than the one that carries its
+    /// previous request's release. So a call that carries releases is counted in flight from before it takes them
+    /// until it is written, and takes and sends under a lock; a call sent meanwhile takes the lock too, and so goes
+    /// after it. Calls without releases, with none in flight, take no lock.
+    /// </summary>
+    private Task<RedisResult> TakeReleasesAndSend(RedisArguments arguments)
+    {
+        if (arguments.Releases == 0 && Volatile.Read(ref _releasesInFlight) == 0)
+        {
+            arguments.TakeReleases(_releases, _spareKey);
+            return Send(arguments, bySource: false);
+        }
+
+        Interlocked.Increment(ref _releasesInFlight);
+        try
+        {
+            lock (_sendLock)
+            {
+                arguments.TakeReleases(_releases, _spareKey);
+                return Send(arguments, bySource: false);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _releasesInFlight);
+        }
     }
 
     /// <summary>EVALSHA (the script named by its SHA-1), or EVAL (its source) after a NOSCRIPT.</summary>
@@ -304,16 +344,16 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         {
             while (_releases.Count > 0)
             {
-                RedisArguments arguments;
+                var arguments = RedisArguments.Rent(0, Math.Min(RedisArguments.MaxReleases, _releases.Count), 0);
+                arguments.WriteHeader(0, 0, 0);
                 Task<RedisResult> call;
-                lock (_sendLock)
+                try
                 {
-                    // Taken and sent under the lock a request takes while this runs, so no request's call can reach
-                    // Redis before the releases taken here (see Begin).
-                    arguments = RedisArguments.Rent(0, Math.Min(RedisArguments.MaxReleases, _releases.Count), 0);
-                    arguments.WriteHeader(0, 0, 0);
-                    arguments.TakeReleases(_releases, _spareKey);
-                    call = _database.ScriptEvaluateAsync(RedisBatchScript.Sha1, arguments.Keys, arguments.Values);
+                    call = TakeReleasesAndSend(arguments);
+                }
+                catch (CounterStoreUnavailableException)
+                {
+                    return; // nothing written; Send queued the releases again for the next call or tick
                 }
 
                 try
@@ -324,22 +364,25 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
                     }
                     catch (RedisServerException ex) when (IsNoScript(ex))
                     {
-                        await _database.ScriptEvaluateAsync(RedisBatchScript.Source, arguments.Keys, arguments.Values).ConfigureAwait(false);
+                        // After a Redis restart. A request sent meanwhile may overtake these releases: it may be
+                        // refused once by a lease already ended, and the next one sees it gone.
+                        await Send(arguments, bySource: true).ConfigureAwait(false);
                     }
                 }
-                catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+                catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException or CounterStoreUnavailableException)
                 {
-                    // An outage: queued again for the next call or tick (the arrays are not returned, as in Complete).
-                    RequeueFailed(arguments, MayHaveRun(ex));
+                    // An outage: queued again for the next call or tick (the arguments are not returned, as in
+                    // Complete). A retry refused before it was written has been queued again by Send.
+                    if (ex is not CounterStoreUnavailableException)
+                    {
+                        RequeueFailed(arguments, MayHaveRun(ex));
+                    }
+
                     return;
                 }
 
                 arguments.Return();
             }
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
-        {
-            // Refused before anything was written (fail-fast while disconnected): the releases wait for the next tick.
         }
         finally
         {
