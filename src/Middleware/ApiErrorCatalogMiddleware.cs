@@ -153,11 +153,10 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
     /// </summary>
     private async ValueTask<bool> ConcludeLimitsAsync(HttpContext context, RequestState state, bool? decided)
     {
-        if (decided is null && runtime.Options.Redis?.FailurePolicy == RedisFailurePolicy.FailClosed)
+        if (decided is null && runtime.OutageRetryAfter is { } wait)
         {
             state.CreditCount = 0; // a refused request costs nothing
-            // The counters cannot answer and the outage policy is to refuse (see RedisOptions.FailurePolicy).
-            var wait = TimeSpan.FromSeconds(Math.Max(1, ApiError.ToWholeSeconds(runtime.Options.Redis.RetryAfter)));
+            // The counters cannot answer and the outage policy is to refuse.
             await runtime.Responder.RefuseAsync(context, state, runtime.Refusals[Refusal.StoreUnavailable], Refusal.StoreUnavailable, retryAfter: wait).ConfigureAwait(false);
             return false;
         }

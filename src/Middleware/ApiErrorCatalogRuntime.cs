@@ -46,7 +46,17 @@ internal sealed class ApiErrorCatalogRuntime : IDisposable
         Responder = new RefusalResponder(Headers, metrics, loggers.CreateLogger<RefusalResponder>(), time, value.UpgradeUrl, value.Keys.EffectiveHeaders[0]);
         States = new DefaultObjectPool<RequestState>(new DefaultPooledObjectPolicy<RequestState>(), Environment.ProcessorCount * 64);
         Logger = loggers.CreateLogger<ApiErrorCatalogMiddleware>();
+        if (value.Redis?.FailurePolicy == RedisFailurePolicy.FailClosed)
+        {
+            OutageRetryAfter = TimeSpan.FromSeconds(Math.Max(1, ApiError.ToWholeSeconds(value.Redis.RetryAfter)));
+        }
     }
+
+    /// <summary>
+    /// While the counters cannot answer: null admits uncounted (fail open); a value refuses with StoreUnavailable
+    /// and this Retry-After (fail closed, whole seconds, at least 1). See <see cref="RedisOptions.FailurePolicy"/>.
+    /// </summary>
+    public TimeSpan? OutageRetryAfter { get; }
 
     public ApiErrorCatalogOptions Options { get; }
 

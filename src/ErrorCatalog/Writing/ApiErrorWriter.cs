@@ -80,12 +80,7 @@ public static partial class ApiErrorWriter
     /// <exception cref="InvalidOperationException">The response has already started.</exception>
     public static ValueTask WriteAsync(HttpResponse response, in ApiError error, in ErrorContext context, BodyShape? shape = null)
     {
-        ArgumentNullException.ThrowIfNull(response);
-        EnsureDescriptor(error);
-        if (response.HasStarted)
-        {
-            throw new InvalidOperationException($"Cannot write error '{error.Code}': the response has already started.");
-        }
+        EnsureWritable(response, error);
 
         return WriteCoreAsync(response, error, context, shape ?? error.Descriptor.Shape, error.Descriptor.Status);
     }
@@ -98,14 +93,19 @@ public static partial class ApiErrorWriter
     /// <exception cref="InvalidOperationException">The response has already started.</exception>
     public static void Write(HttpResponse response, in ApiError error, in ErrorContext context, BodyShape? shape = null)
     {
+        EnsureWritable(response, error);
+
+        WriteCore(response, error, context, shape ?? error.Descriptor.Shape, error.Descriptor.Status);
+    }
+
+    private static void EnsureWritable(HttpResponse response, in ApiError error)
+    {
         ArgumentNullException.ThrowIfNull(response);
         EnsureDescriptor(error);
         if (response.HasStarted)
         {
             throw new InvalidOperationException($"Cannot write error '{error.Code}': the response has already started.");
         }
-
-        WriteCore(response, error, context, shape ?? error.Descriptor.Shape, error.Descriptor.Status);
     }
 
     /// <summary>Status, the entry's headers (an error only), Content-Type, Content-Length, then the body, flushed.</summary>

@@ -88,13 +88,12 @@ public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCont
         {
             // The outage policy, as the middleware applies it (see RedisOptions.FailurePolicy).
             runtime.Metrics.StoreFailed();
-            if (runtime.Options.Redis?.FailurePolicy != RedisFailurePolicy.FailClosed)
+            if (runtime.OutageRetryAfter is not { } wait)
             {
                 return ApiLimitLease.Admitted;
             }
 
             var unavailable = new ApiError(runtime.Refusals[Refusal.StoreUnavailable]);
-            var wait = TimeSpan.FromSeconds(Math.Max(1, ApiError.ToWholeSeconds(runtime.Options.Redis.RetryAfter)));
             unavailable.TrySet("retryAfter", wait);
             return ApiLimitLease.Refused(unavailable, wait);
         }

@@ -212,8 +212,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         // Best effort: the releases still queued go out now, so other instances need not wait for LeaseTimeout.
         while (_releases.Count > 0)
         {
-            var arguments = RedisArguments.Rent(0, Math.Min(RedisArguments.MaxReleases, _releases.Count), 0);
-            arguments.WriteHeader(0, 0, 0);
+            var arguments = RentReleaseCall();
             arguments.TakeReleases(_releases, _spareKey);
             try
             {
@@ -256,6 +255,14 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         {
             Interlocked.Decrement(ref _releasesInFlight);
         }
+    }
+
+    /// <summary>A call that only carries queued releases (no items), sized for those waiting.</summary>
+    private RedisArguments RentReleaseCall()
+    {
+        var arguments = RedisArguments.Rent(0, Math.Min(RedisArguments.MaxReleases, _releases.Count), 0);
+        arguments.WriteHeader(0, 0, 0);
+        return arguments;
     }
 
     /// <summary>EVALSHA (the script named by its SHA-1), or EVAL (its source) after a NOSCRIPT.</summary>
@@ -344,8 +351,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         {
             while (_releases.Count > 0)
             {
-                var arguments = RedisArguments.Rent(0, Math.Min(RedisArguments.MaxReleases, _releases.Count), 0);
-                arguments.WriteHeader(0, 0, 0);
+                var arguments = RentReleaseCall();
                 Task<RedisResult> call;
                 try
                 {
