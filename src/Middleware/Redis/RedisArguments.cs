@@ -5,9 +5,9 @@ namespace ErrorCatalog.Middleware;
 
 /// <summary>
 /// The KEYS and the one binary ARGV of a script call (layout in <see cref="RedisBatchScript"/>), pooled by shape
-/// (items, released leases, sliding items). The client takes arrays and keeps them until the command is written,
-/// so they are rented for the whole call and returned only once the reply has arrived; a call that fails drops
-/// them to the GC rather than risk a command still queued reading arrays another request refills.
+/// (items, released leases, sliding items). The client copies the arguments into its own pooled buffer when the
+/// call is made; the arrays are still held until the reply, as a failed call reads them to queue its releases again
+/// and a NOSCRIPT sends them once more.
 /// </summary>
 internal sealed class RedisArguments
 {
@@ -17,7 +17,12 @@ internal sealed class RedisArguments
 
     private static readonly Shelf?[] Shelves = new Shelf?[(MaxPooledItems + 1) * (MaxReleases + 1) * (MaxPooledItems + 1)];
 
+    private static readonly RedisValue Sha1Hex = System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(RedisBatchScript.Sha1));
+
+    private static readonly RedisValue SourceValue = RedisBatchScript.Source;
+
     private readonly RedisValue[] _values;
+    private readonly RedisKeyOrValue[] _command;
 
     private RedisArguments(int items, int releases, int sliding)
     {
@@ -27,6 +32,9 @@ internal sealed class RedisArguments
         Keys = new RedisKey[items + releases + sliding];
         Blob = new byte[RedisBatchScript.HeaderSize + (items * RedisBatchScript.ItemSize) + (releases * RedisBatchScript.MemberSize)];
         _values = [Blob];
+        _command = new RedisKeyOrValue[Keys.Length + 3];
+        _command[1] = (RedisValue)Keys.Length;
+        _command[^1] = (RedisValue)Blob;
     }
 
     public int Items { get; }
@@ -44,6 +52,22 @@ internal sealed class RedisArguments
     public RedisValue[] Values => _values;
 
     public int Carried { get; private set; }
+
+    /// <summary>
+    /// EVALSHA's (or, after a NOSCRIPT, EVAL's) arguments: the script's SHA-1 in hex (or its source), the number of
+    /// keys, the keys, the blob. Sent through the client's raw command API, which copies them into a pooled buffer
+    /// and answers a pooled reply: no script message with its own iterator, no reply object tree, no byte array.
+    /// </summary>
+    public ReadOnlyMemory<RedisKeyOrValue> Command(bool bySource)
+    {
+        _command[0] = bySource ? SourceValue : Sha1Hex;
+        for (var i = 0; i < Keys.Length; i++)
+        {
+            _command[2 + i] = Keys[i];
+        }
+
+        return _command;
+    }
 
     /// <summary>The call's concurrency lease member (0: none).</summary>
     public long LeaseId { get; private set; }

@@ -143,7 +143,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     public Task? Complete(CounterBatch batch, Task pending)
     {
         var arguments = (RedisArguments)batch.StoreState!;
-        var reply = (Task<RedisResult>)pending;
+        var reply = (Task<RespResult>)pending;
         if (!reply.IsCompletedSuccessfully)
         {
             Exception ex = reply.Exception?.InnerException ?? new TaskCanceledException(reply);
@@ -169,7 +169,12 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             Log.Recovered(_logger);
         }
 
-        var admitted = Read(reply.Result, batch, batch.Now);
+        bool admitted;
+        using (var result = reply.Result)
+        {
+            admitted = Read(result, batch, batch.Now);
+        }
+
         LimitMath.Conclude(batch);
         if (admitted && leaseId != 0)
         {
@@ -234,7 +239,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     /// until it is written, and takes and sends under a lock; a call sent meanwhile takes the lock too, and so goes
     /// after it. Calls without releases, with none in flight, take no lock.
     /// </summary>
-    private Task<RedisResult> TakeReleasesAndSend(RedisArguments arguments)
+    private Task<RespResult> TakeReleasesAndSend(RedisArguments arguments)
     {
         if (arguments.Releases == 0 && Volatile.Read(ref _releasesInFlight) == 0)
         {
@@ -266,13 +271,11 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     }
 
     /// <summary>EVALSHA (the script named by its SHA-1), or EVAL (its source) after a NOSCRIPT.</summary>
-    private Task<RedisResult> Send(RedisArguments arguments, bool bySource)
+    private Task<RespResult> Send(RedisArguments arguments, bool bySource)
     {
         try
         {
-            return bySource
-                ? _database.ScriptEvaluateAsync(RedisBatchScript.Source, arguments.Keys, arguments.Values)
-                : _database.ScriptEvaluateAsync(RedisBatchScript.Sha1, arguments.Keys, arguments.Values);
+            return _database.ExecuteRespAsync(bySource ? "EVAL" : "EVALSHA", arguments.Command(bySource));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
@@ -298,9 +301,14 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     private static bool IsNoScript(RedisServerException ex) => ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal);
 
     /// <summary>Reads the reply (see <see cref="RedisBatchScript"/>) into the batch; true when admitted.</summary>
-    private bool Read(RedisResult reply, CounterBatch batch, DateTimeOffset now)
+    private bool Read(RespResult reply, CounterBatch batch, DateTimeOffset now)
     {
-        var bytes = ((ReadOnlyMemory<byte>)(RedisValue)reply).Span;
+        var reader = reply.ReadScalar();
+        if (!reader.TryGetSpan(out var bytes))
+        {
+            throw new InvalidOperationException("The Redis counter script answered a reply that is not one string.");
+        }
+
         var expected = 1;
         for (var i = 0; i < batch.Count; i++)
         {
@@ -352,7 +360,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             while (_releases.Count > 0)
             {
                 var arguments = RentReleaseCall();
-                Task<RedisResult> call;
+                Task<RespResult> call;
                 try
                 {
                     call = TakeReleasesAndSend(arguments);
@@ -366,13 +374,13 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
                 {
                     try
                     {
-                        await call.ConfigureAwait(false);
+                        (await call.ConfigureAwait(false)).Dispose();
                     }
                     catch (RedisServerException ex) when (IsNoScript(ex))
                     {
                         // After a Redis restart. A request sent meanwhile may overtake these releases: it may be
                         // refused once by a lease already ended, and the next one sees it gone.
-                        await Send(arguments, bySource: true).ConfigureAwait(false);
+                        (await Send(arguments, bySource: true).ConfigureAwait(false)).Dispose();
                     }
                 }
                 catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException or CounterStoreUnavailableException)
