@@ -77,15 +77,20 @@ internal static class RedisModes
         }
     }
 
-    /// <summary>The redis-floor middleware: one minimal script call per request, then the endpoint.</summary>
+    /// <summary>
+    /// The redis-floor middleware: one minimal script call per request, then the endpoint. Sent as the library sends
+    /// its own (the client's raw command API, EVALSHA by the hex SHA-1, pooled reply), so the floor is what the
+    /// library's call would cost with no limits in it.
+    /// </summary>
     public static void UseRedisFloor(WebApplication app)
     {
         var database = app.Services.GetRequiredService<IDatabase>();
-        var sha = System.Security.Cryptography.SHA1.HashData("return 1"u8);
         database.ScriptEvaluate("return 1");
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData("return 1"u8));
+        RedisKeyOrValue[] command = [(RedisValue)System.Text.Encoding.ASCII.GetBytes(sha), (RedisValue)0];
         app.Use(async (context, next) =>
         {
-            await database.ScriptEvaluateAsync(sha).ConfigureAwait(false);
+            (await database.ExecuteRespAsync("EVALSHA", command).ConfigureAwait(false)).Dispose();
             await next(context).ConfigureAwait(false);
         });
     }

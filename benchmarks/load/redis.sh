@@ -11,7 +11,8 @@
 # like with RedisRateLimiting) and one bare script call per request through StackExchange.Redis (redis-floor).
 #
 # Usage: benchmarks/load/redis.sh   (needs the .NET SDK, wrk and redis-server: apt-get install -y wrk redis-server)
-# Environment: DURATION (s per run, default 10), WARMUP (s, default 3), CONNECTIONS (default 32), THREADS (default 1),
+# Environment: DURATION (s per run, default 10), WARMUP (s per warm-up slice, default 3; slices run until the runtime's
+# background JIT is idle), CONNECTIONS (default 32), THREADS (default 1),
 # ROUNDS (interleaved rounds, default 3; the table shows each metric's median).
 set -euo pipefail
 
@@ -21,57 +22,35 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
 ROUNDS=${ROUNDS:-3}
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
-work=$(mktemp -d)
-hz=$(getconf CLK_TCK)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-for tool in wrk redis-server redis-cli; do
-    command -v "$tool" >/dev/null || { echo "$tool is not installed (apt-get install -y wrk redis-server)" >&2; exit 1; }
-done
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+require wrk redis-server redis-cli
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
 redis_pid=$!; pids+=("$redis_pid")
 for _ in $(seq 100); do redis-cli -p "$port" PING >/dev/null 2>&1 && break; sleep 0.1; done
 
-echo "# building benchmarks/LoadApps (Release)" >&2
-dotnet build "$root/benchmarks/LoadApps/LoadApps.csproj" -c Release -nologo -v quiet >&2
-app="$root/benchmarks/LoadApps/bin/Release/net10.0/LoadApps"
-
-declare -A url pidof
-for mode in plain redis-floor catalog-redis catalog-redis-one redis-ratelimiting; do
-    "$app" "$mode" --redis "127.0.0.1:$port" >"$work/$mode.log" 2>&1 &
-    pid=$!; pids+=("$pid")
-    for _ in $(seq 200); do grep -q '^LISTENING ' "$work/$mode.log" && break; sleep 0.1; done
-    line=$(grep '^LISTENING ' "$work/$mode.log") || { echo "$mode did not start" >&2; cat "$work/$mode.log" >&2; exit 1; }
-    url[$mode]=$(awk '{print $2}' <<<"$line"); url[$mode]=${url[$mode]/localhost/127.0.0.1}
-    pidof[$mode]=$pid
-done
-
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-diag() { curl -s "$1/_diag"; }
-calls() { redis-cli -p "$port" INFO commandstats | tr -d '\r' | awk -F'[:=,]' '/^cmdstat_/ {sub("cmdstat_", "", $1); printf "%s=%s ", $1, $3}'; }
-
+build_apps
 modes=(plain redis-floor catalog-redis catalog-redis-one redis-ratelimiting)
 for mode in "${modes[@]}"; do
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP"s -s "$here/keys.lua" "${url[$mode]}" -- /accept 64 >/dev/null
+    start_app "$mode" --redis "127.0.0.1:$port"
+done
+
+calls() { redis-cli -p "$port" INFO commandstats | tr -d '\r' | awk -F'[:=,]' '/^cmdstat_/ {sub("cmdstat_", "", $1); printf "%s=%s ", $1, $3}'; }
+
+echo "# warm-up: ${WARMUP}s slices per app until the runtime's background JIT is idle" >&2
+for mode in "${modes[@]}"; do
+    warm "${pidof[$mode]}" "$WARMUP" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP"s -s "$here/keys.lua" "${url[$mode]}" -- /accept 64
 done
 
 # Interleaved rounds (the machine's load drifts); each metric is the median of the rounds.
 for round in $(seq "$ROUNDS"); do
     for mode in "${modes[@]}"; do
         redis-cli -p "$port" CONFIG RESETSTAT >/dev/null
-        read -r bytes0 req0 < <(diag "${url[$mode]}"); cpu0=$(cpu "${pidof[$mode]}"); rcpu0=$(cpu "$redis_pid"); t0=$(date +%s.%N)
+        read -r bytes0 req0 < <(diag "$mode"); cpu0=$(ticks "${pidof[$mode]}"); rcpu0=$(ticks "$redis_pid"); t0=$(date +%s.%N)
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION"s -s "$here/keys.lua" "${url[$mode]}" -- /accept 64 >"$work/$mode.wrk"
-        t1=$(date +%s.%N); cpu1=$(cpu "${pidof[$mode]}"); rcpu1=$(cpu "$redis_pid"); read -r bytes1 req1 < <(diag "${url[$mode]}")
+        t1=$(date +%s.%N); cpu1=$(ticks "${pidof[$mode]}"); rcpu1=$(ticks "$redis_pid"); read -r bytes1 req1 < <(diag "$mode")
         n=$((req1 - req0))
         stats=$(calls)
         awk -v b=$((bytes1 - bytes0)) -v n=$n 'BEGIN{printf "%.1f\n", b/n}' >>"$work/$mode.bytes"
@@ -83,7 +62,6 @@ for round in $(seq "$ROUNDS"); do
     done
 done
 
-median() { sort -g "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 declare -A B C R Q K
 for mode in "${modes[@]}"; do
     B[$mode]=$(median "$work/$mode.bytes"); C[$mode]=$(median "$work/$mode.cpu"); R[$mode]=$(median "$work/$mode.rcpu")

@@ -9,7 +9,8 @@
 # the same round. Paths run interleaved, ROUNDS times; the table shows the median of the rounds.
 #
 # Usage: benchmarks/load/run.sh            (from anywhere; needs the .NET SDK and wrk: apt-get install -y wrk)
-# Environment: DURATION (s per measured run, default 10), WARMUP (s per path, once, default 3), ROUNDS (default 3),
+# Environment: DURATION (s per measured run, default 10), WARMUP (s per warm-up slice, default 3: each path is driven
+#              in slices until a whole slice passes with the runtime's background JIT idle), ROUNDS (default 3),
 #              CONNECTIONS (default 32), THREADS (wrk threads, default 1), KEYS (accept-path keys, default 64),
 #              LOGGING=1 (apps log to the console at Warning, as in production; default: no logging providers).
 set -euo pipefail
@@ -22,44 +23,14 @@ THREADS=${THREADS:-1}
 KEYS=${KEYS:-64}
 LOGGING=${LOGGING:-0}
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
-work=$(mktemp -d)
-hz=$(getconf CLK_TCK)
-pids=()
-
-cleanup() {
-    for pid in "${pids[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)" >&2; exit 1; }
-
-echo "# building benchmarks/LoadApps (Release)" >&2
-dotnet build "$root/benchmarks/LoadApps/LoadApps.csproj" -c Release -nologo -v quiet >&2
-app="$root/benchmarks/LoadApps/bin/Release/net10.0/LoadApps"
-
-declare -A url pidof
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+require wrk
+build_apps
 for mode in plain builtin catalog; do
     flags=()
     [[ "$LOGGING" == 1 ]] && flags+=(--logging)
-    "$app" "$mode" "${flags[@]}" >"$work/$mode.log" 2>&1 &
-    pid=$!
-    pids+=("$pid")
-    for _ in $(seq 200); do
-        grep -q '^LISTENING ' "$work/$mode.log" && break
-        kill -0 "$pid" 2>/dev/null || { cat "$work/$mode.log" >&2; exit 1; }
-        sleep 0.1
-    done
-    line=$(grep '^LISTENING ' "$work/$mode.log") || { echo "$mode did not start" >&2; cat "$work/$mode.log" >&2; exit 1; }
-    url[$mode]=$(awk '{print $2}' <<<"$line")
-    url[$mode]=${url[$mode]/localhost/127.0.0.1}
-    pidof[$mode]=$pid
-    echo "# $line" >&2
+    start_app "$mode" "${flags[@]}"
 done
 
 # path name -> "app path key-mode expected-status"; twins: the plain path each is compared with.
@@ -102,13 +73,11 @@ for name in "${order[@]}"; do
     fi
 done
 
-echo "# warm-up: ${WARMUP}s per path" >&2
+echo "# warm-up: ${WARMUP}s slices per path until the runtime's background JIT is idle" >&2
 for name in "${order[@]}"; do
-    drive "$name" "$WARMUP" >/dev/null
+    read -r mode _ <<<"${spec[$name]}"
+    warm "${pidof[$mode]}" "$WARMUP" drive "$name" "$WARMUP"
 done
-
-diag() { curl -s "${url[$1]}/_diag"; }           # "<allocated bytes> <requests>"
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime, clock ticks
 
 results="$work/results" # round path requests bytes ticks seconds non2xx
 : >"$results"

@@ -30,10 +30,10 @@ public sealed class RedisBatchScriptTests
 
         // Act
         arguments.TakeReleases(releases, "spare");
-        var reply = await database.ScriptEvaluateAsync(RedisBatchScript.Source, arguments.Keys, arguments.Values);
+        using var reply = await database.ExecuteRespAsync("EVAL", arguments.Command(bySource: true));
 
         // Assert
-        var bytes = ((ReadOnlyMemory<byte>)(RedisValue)reply).Span;
+        Assert.True(reply.ReadScalar().TryGetSpan(out var bytes));
         Assert.Equal(queued, arguments.Carried);
         Assert.Equal(100, BinaryPrimitives.ReadInt64LittleEndian(bytes[9..]));
         Assert.Equal(0, bytes[0]);

@@ -21,7 +21,6 @@ internal sealed class RedisArguments
 
     private static readonly RedisValue SourceValue = RedisBatchScript.Source;
 
-    private readonly RedisValue[] _values;
     private readonly RedisKeyOrValue[] _command;
 
     private RedisArguments(int items, int releases, int sliding)
@@ -31,7 +30,6 @@ internal sealed class RedisArguments
         Sliding = sliding;
         Keys = new RedisKey[items + releases + sliding];
         Blob = new byte[RedisBatchScript.HeaderSize + (items * RedisBatchScript.ItemSize) + (releases * RedisBatchScript.MemberSize)];
-        _values = [Blob];
         _command = new RedisKeyOrValue[Keys.Length + 3];
         _command[1] = (RedisValue)Keys.Length;
         _command[^1] = (RedisValue)Blob;
@@ -47,9 +45,6 @@ internal sealed class RedisArguments
     public RedisKey[] Keys { get; }
 
     public byte[] Blob { get; }
-
-    /// <summary>ARGV: the blob.</summary>
-    public RedisValue[] Values => _values;
 
     public int Carried { get; private set; }
 

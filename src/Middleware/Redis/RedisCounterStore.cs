@@ -221,7 +221,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             arguments.TakeReleases(_releases, _spareKey);
             try
             {
-                _database.ScriptEvaluate(RedisBatchScript.Source, arguments.Keys, arguments.Values, CommandFlags.FireAndForget);
+                _database.ExecuteResp("EVAL", arguments.Command(bySource: true), CommandFlags.FireAndForget);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
             {

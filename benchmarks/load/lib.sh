@@ -1,0 +1,81 @@
+# Shared by run.sh and redis.sh (sourced, not run): the work folder and its cleanup, building and starting the
+# LoadApps, per-process CPU and allocation readings, and the warm-up.
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+work=$(mktemp -d)
+hz=$(getconf CLK_TCK)
+pids=()
+declare -A url pidof
+
+cleanup() {
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+require() { # tools...
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null || { echo "$tool is not installed (apt-get install -y $*)" >&2; exit 1; }
+    done
+}
+
+build_apps() {
+    echo "# building benchmarks/LoadApps (Release)" >&2
+    dotnet build "$root/benchmarks/LoadApps/LoadApps.csproj" -c Release -nologo -v quiet >&2
+    app="$root/benchmarks/LoadApps/bin/Release/net10.0/LoadApps"
+}
+
+start_app() { # mode [app arguments...]: starts LoadApps in that mode; sets url[mode] and pidof[mode]
+    local mode=$1 pid line
+    shift
+    "$app" "$mode" "$@" >"$work/$mode.log" 2>&1 &
+    pid=$!
+    pids+=("$pid")
+    for _ in $(seq 200); do
+        grep -q '^LISTENING ' "$work/$mode.log" && break
+        kill -0 "$pid" 2>/dev/null || { cat "$work/$mode.log" >&2; exit 1; }
+        sleep 0.1
+    done
+    line=$(grep '^LISTENING ' "$work/$mode.log") || { echo "$mode did not start" >&2; cat "$work/$mode.log" >&2; exit 1; }
+    url[$mode]=$(awk '{print $2}' <<<"$line")
+    url[$mode]=${url[$mode]/localhost/127.0.0.1}
+    pidof[$mode]=$pid
+    echo "# $line" >&2
+}
+
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime of a process, clock ticks
+diag() { curl -s "${url[$1]}/_diag"; }              # "<allocated bytes> <requests>" of an app
+
+tiering_ticks() { # pid -> "tid ticks" per thread of the runtime's background JIT (tiered compilation)
+    local task
+    for task in /proc/"$1"/task/*; do
+        # The thread's name holds spaces: utime and stime are counted from after its closing parenthesis.
+        [[ "$(cat "$task/comm" 2>/dev/null)" == ".NET Tiered Com"* ]] && echo "${task##*/} $(sed 's/.*) //' "$task/stat" | awk '{print $12 + $13}')"
+    done
+    return 0
+}
+
+# warm pid seconds command...: runs the command (a load of the given length) until a whole run passes with the
+# runtime's background JIT idle. A fixed warm-up left tiered compilation running into the measured runs: up to 14 %
+# of an app's CPU samples on this 2-core machine, more for the apps with more code to compile.
+warm() {
+    local pid=$1 seconds=$2 before after spent
+    shift 2
+    for slice in $(seq 20); do
+        before=$(tiering_ticks "$pid")
+        "$@" >/dev/null
+        after=$(tiering_ticks "$pid")
+        spent=$(awk 'FNR == NR { b[$1] = $2; next } { s += $2 - b[$1] } END { print s + 0 }' <(echo "$before") <(echo "$after"))
+        if ((spent <= 1)); then
+            echo "# warm after $((slice * seconds))s (background JIT idle over the last ${seconds}s)" >&2
+            return
+        fi
+    done
+    echo "# warning: the background JIT was still busy after $((20 * seconds))s of warm-up" >&2
+}
+
+median() { sort -g "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
