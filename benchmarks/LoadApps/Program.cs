@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Primitives;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using ErrorCatalog.Middleware;
@@ -137,6 +138,12 @@ else if (mode is "catalog" or "catalog-redis" or "catalog-redis-one")
 
 app.MapGet("/accept", Endpoints.Ok);
 app.MapGet("/refuse", mode == "plain" ? Endpoints.Bare429 : Endpoints.Ok);
+if (mode == "plain")
+{
+    // The catalog's responses as constants: what sending the same headers and body costs Kestrel, with no decision.
+    app.MapGet("/accept-static", Endpoints.OkWithStaticHeaders);
+    app.MapGet("/refuse-static", Endpoints.Static429);
+}
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {
@@ -164,6 +171,39 @@ internal static class Endpoints
     {
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         return Task.CompletedTask;
+    }
+
+    // The catalog app's accept headers and minute-limit refusal (headers, 448-byte body), as constant strings.
+    private static readonly StringValues Limit = "1000000";
+    private static readonly StringValues Remaining = "999999";
+    private static readonly StringValues Reset = "1795696020";
+    private static readonly StringValues Zero = "0";
+    private static readonly StringValues RetryAfter = "13";
+    private static readonly byte[] RefusalBody = """
+        {"type":"https://errorcatalog.dev/errors/api-key-plan-minute-rate-limit-reached","title":"You've exceeded your API Key's HTTP request rate limit.","status":429,"detail":"You've exceeded your API Key's HTTP request rate limit: 0 of 0 requests this minute. Rate limits reset every minute.","instance":"/refuse","code":"API_KEY_PLAN_MINUTE_RATE_LIMIT_REACHED","numericCode":1008,"requestId":"0HNQBN24U201P:00000001","used":0,"limit":0,"retryAfter":13}
+        """u8.ToArray();
+
+    public static Task OkWithStaticHeaders(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers["X-RateLimit-Limit"] = Limit;
+        headers["X-RateLimit-Remaining"] = Remaining;
+        headers["X-RateLimit-Reset"] = Reset;
+        return Ok(context);
+    }
+
+    public static Task Static429(HttpContext context)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status429TooManyRequests;
+        response.ContentType = "application/problem+json";
+        response.ContentLength = RefusalBody.Length;
+        response.Headers.RetryAfter = RetryAfter;
+        response.Headers["X-RateLimit-Limit"] = Zero;
+        response.Headers["X-RateLimit-Remaining"] = Zero;
+        response.Headers["X-RateLimit-Reset"] = Reset;
+        var write = response.BodyWriter.WriteAsync(RefusalBody);
+        return write.IsCompletedSuccessfully ? Task.CompletedTask : write.AsTask();
     }
 }
 

@@ -2,6 +2,9 @@
 # Whole-process load measurement: a plain endpoint app, the built-in rate limiter (UseRateLimiter) and this library
 # (UseApiErrorCatalog), the same endpoints (benchmarks/LoadApps), each on a free port of 127.0.0.1, driven by wrk on
 # the accept path and the refusal path; the refusal paths are compared with a plain endpoint answering a bare 429.
+# Two more paths of the plain app send the catalog's responses as constants (static_accept: the three X-RateLimit
+# headers; static_refusal: the refusal's headers and 448-byte body): what Kestrel spends sending those bytes, with no
+# decision made, so the library's own share of a ratio is the distance from its static twin.
 #
 # Per path: server-side managed bytes per request (GC.GetTotalAllocatedBytes(true) difference, read from the app's
 # /_diag endpoint before and after, over the app's own count of requests; /_diag itself is not counted) and server
@@ -38,15 +41,18 @@ declare -A spec=(
     [plain_accept]="plain /accept keys 200"
     [builtin_accept]="builtin /accept keys 200"
     [catalog_accept]="catalog /accept keys 200"
+    [static_accept]="plain /accept-static keys 200"
     [plain_429]="plain /refuse refuse 429"
     [builtin_refusal]="builtin /refuse refuse 429"
     [catalog_refusal]="catalog /refuse refuse 429"
+    [static_refusal]="plain /refuse-static refuse 429"
 )
 declare -A twin=(
     [plain_accept]=plain_accept [builtin_accept]=plain_accept [catalog_accept]=plain_accept
     [plain_429]=plain_429 [builtin_refusal]=plain_429 [catalog_refusal]=plain_429
+    [static_accept]=plain_accept [static_refusal]=plain_429
 )
-order=(plain_accept builtin_accept catalog_accept plain_429 builtin_refusal catalog_refusal)
+order=(plain_accept builtin_accept catalog_accept static_accept plain_429 builtin_refusal catalog_refusal static_refusal)
 
 drive() { # path seconds -> wrk output
     read -r mode path keymode _ <<<"${spec[$1]}"
