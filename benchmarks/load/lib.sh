@@ -51,17 +51,20 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime of a proces
 diag() { curl -s "${url[$1]}/_diag"; }              # "<allocated bytes> <requests>" of an app
 
 tiering_ticks() { # pid -> "tid ticks" per thread of the runtime's background JIT (tiered compilation)
-    local task
+    local task ticks
     for task in /proc/"$1"/task/*; do
+        [[ "$(cat "$task/comm" 2>/dev/null)" == ".NET Tiered Com"* ]] || continue
         # The thread's name holds spaces: utime and stime are counted from after its closing parenthesis.
-        [[ "$(cat "$task/comm" 2>/dev/null)" == ".NET Tiered Com"* ]] && echo "${task##*/} $(sed 's/.*) //' "$task/stat" | awk '{print $12 + $13}')"
+        ticks=$(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{print $12 + $13}') || true
+        [[ -n "$ticks" ]] && echo "${task##*/} $ticks" # a thread that ended meanwhile is left out
     done
     return 0
 }
 
 # warm pid seconds command...: runs the command (a load of the given length) until a whole run passes with the
-# runtime's background JIT idle. A fixed warm-up left tiered compilation running into the measured runs: up to 14 %
-# of an app's CPU samples on this 2-core machine, more for the apps with more code to compile.
+# runtime's background JIT idle: the same JIT threads before and after, none of which spent more than one clock
+# tick. A fixed warm-up left tiered compilation running into the measured runs: up to 14 % of an app's CPU samples
+# on this 2-core machine, more for the apps with more code to compile.
 warm() {
     local pid=$1 seconds=$2 before after spent
     shift 2
@@ -69,7 +72,9 @@ warm() {
         before=$(tiering_ticks "$pid")
         "$@" >/dev/null
         after=$(tiering_ticks "$pid")
-        spent=$(awk 'FNR == NR { b[$1] = $2; next } { s += $2 - b[$1] } END { print s + 0 }' <(echo "$before") <(echo "$after"))
+        # A JIT thread that started or ended during the run counts as busy (99 ticks).
+        spent=$(awk 'FNR == NR { b[$1] = $2; n++; next } { if ($1 in b) { d = $2 - b[$1]; s += d > 0 ? d : 0; m++ } else s += 99 }
+                     END { if (m < n) s += 99; print s + 0 }' <(echo "$before") <(echo "$after"))
         if ((spent <= 1)); then
             echo "# warm after $((slice * seconds))s (background JIT idle over the last ${seconds}s)" >&2
             return

@@ -11,16 +11,16 @@
 # like with RedisRateLimiting) and one bare script call per request through StackExchange.Redis (redis-floor).
 #
 # Usage: benchmarks/load/redis.sh   (needs the .NET SDK, wrk and redis-server: apt-get install -y wrk redis-server)
-# Environment: DURATION (s per run, default 10), WARMUP (s per warm-up slice, default 3; slices run until the runtime's
+# Environment: DURATION (s per run, default 5), WARMUP (s per warm-up slice, default 3; slices run until the runtime's
 # background JIT is idle), CONNECTIONS (default 32), THREADS (default 1),
-# ROUNDS (interleaved rounds, default 3; the table shows each metric's median).
+# ROUNDS (interleaved rounds, default 5; the table shows each metric's median).
 set -euo pipefail
 
-DURATION=${DURATION:-10}
+DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-3}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -62,21 +62,22 @@ for round in $(seq "$ROUNDS"); do
     done
 done
 
-declare -A B C R Q K
+# Ratios are taken per round (each app against RedisRateLimiting and plain of the same round), then their median.
+ratio() { paste "$work/$1.cpu" "$work/$2.cpu" | awk '{print $1 / $2}' >"$work/$1.vs.$2"; median "$work/$1.vs.$2"; }
+declare -A B C R Q K VR VP
 for mode in "${modes[@]}"; do
     B[$mode]=$(median "$work/$mode.bytes"); C[$mode]=$(median "$work/$mode.cpu"); R[$mode]=$(median "$work/$mode.rcpu")
     Q[$mode]=$(median "$work/$mode.rps"); K[$mode]=$(median "$work/$mode.cmds")
+    VR[$mode]=$(ratio "$mode" redis-ratelimiting); VP[$mode]=$(ratio "$mode" plain)
 done
 
 printf "\n%-20s %9s %11s %11s %11s %9s %11s %10s  %s\n" app "req/s" "bytes/req" "cpu us/req" "vs RRL cpu" "vs plain" "redis us/req" "cmds/req" "in-script commands per request"
 for mode in "${modes[@]}"; do
     printf "%-20s %9s %11s %11s %10.3fx %8.3fx %12s %10s  %s\n" "$mode" "${Q[$mode]}" "${B[$mode]}" "${C[$mode]}" \
-        "$(awk -v a="${C[$mode]}" -v b="${C[redis-ratelimiting]}" 'BEGIN{print a/b}')" \
-        "$(awk -v a="${C[$mode]}" -v b="${C[plain]}" 'BEGIN{print a/b}')" "${R[$mode]}" "${K[$mode]}" "$(cat "$work/$mode.inner")"
+        "${VR[$mode]}" "${VP[$mode]}" "${R[$mode]}" "${K[$mode]}" "$(cat "$work/$mode.inner")"
 done
 echo
 for mode in catalog-redis catalog-redis-one redis-ratelimiting; do
-    printf "path=%s bytes_per_req=%s cpu_us_per_req=%s cpu_ratio=%s redis_commands_per_req=%s\n" "$mode" "${B[$mode]}" "${C[$mode]}" \
-        "$(awk -v a="${C[$mode]}" -v b="${C[plain]}" 'BEGIN{printf "%.3f", a/b}')" "${K[$mode]}"
+    printf "path=%s bytes_per_req=%s cpu_us_per_req=%s cpu_ratio=%.3f redis_commands_per_req=%s\n" "$mode" "${B[$mode]}" "${C[$mode]}" "${VP[$mode]}" "${K[$mode]}"
 done
 echo "# median of $ROUNDS interleaved rounds x ${DURATION}s per app, wrk -t$THREADS -c$CONNECTIONS, one redis-server 127.0.0.1:$port, $(nproc) cores" >&2

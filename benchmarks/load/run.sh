@@ -12,15 +12,15 @@
 # the same round. Paths run interleaved, ROUNDS times; the table shows the median of the rounds.
 #
 # Usage: benchmarks/load/run.sh            (from anywhere; needs the .NET SDK and wrk: apt-get install -y wrk)
-# Environment: DURATION (s per measured run, default 10), WARMUP (s per warm-up slice, default 3: each path is driven
-#              in slices until a whole slice passes with the runtime's background JIT idle), ROUNDS (default 3),
+# Environment: DURATION (s per measured run, default 5), WARMUP (s per warm-up slice, default 3: each path is driven
+#              in slices until a whole slice passes with the runtime's background JIT idle), ROUNDS (default 5),
 #              CONNECTIONS (default 32), THREADS (wrk threads, default 1), KEYS (accept-path keys, default 64),
 #              LOGGING=1 (apps log to the console at Warning, as in production; default: no logging providers).
 set -euo pipefail
 
-DURATION=${DURATION:-10}
+DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-3}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
 KEYS=${KEYS:-64}

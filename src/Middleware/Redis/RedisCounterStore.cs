@@ -35,6 +35,8 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
 
     private const int MaxCachedKeys = 200_000;
 
+    private static readonly ReadOnlyMemory<RedisKeyOrValue> ScriptLoad = new RedisKeyOrValue[] { (RedisValue)"LOAD", (RedisValue)RedisBatchScript.Source };
+
     private readonly ConnectionMultiplexer _connection;
     private readonly IDatabase _database;
     private readonly RedisOptions _options;
@@ -147,16 +149,17 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         if (!reply.IsCompletedSuccessfully)
         {
             Exception ex = reply.Exception?.InnerException ?? new TaskCanceledException(reply);
-            if (ex is RedisServerException server && IsNoScript(server) && !arguments.Retried)
+            if (ex is RedisServerException { Kind: RedisErrorKind.NoScript } && !arguments.Retried)
             {
-                // Redis restarted and its script cache is empty: once more by source (the client loads it, then EVALSHA).
+                // Redis restarted and its script cache is empty: loaded again, then the same call once more.
                 arguments.Retried = true;
-                return Send(arguments, bySource: true);
+                return Reload(arguments);
             }
 
-            // The arrays are not returned: a command still queued may read them.
+            // The client copied the arguments when the call was made: the arrays can go back to the pool.
             batch.StoreState = null;
             RequeueFailed(arguments, MayHaveRun(ex));
+            arguments.Return();
             throw Unavailable(ex);
         }
 
@@ -221,7 +224,8 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             arguments.TakeReleases(_releases, _spareKey);
             try
             {
-                _database.ExecuteResp("EVAL", arguments.Command(bySource: true), CommandFlags.FireAndForget);
+                // Fire and forget: no reply to dispose. By source, as a restarted Redis may not hold the script.
+                _ = _database.ExecuteResp("EVAL", arguments.Command(bySource: true), CommandFlags.FireAndForget);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
             {
@@ -295,10 +299,24 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     }
 
     /// <summary>
-    /// EVALSHA found no script: Redis restarted (or its script cache was flushed). The call is repeated with the
-    /// source, which the client loads again (SCRIPT LOAD, then EVALSHA) for every instance.
+    /// EVALSHA found no script: Redis restarted (or its script cache was flushed). SCRIPT LOAD, then the same
+    /// EVALSHA: one connection runs them in order, so the call finds the script. Loaded rather than sent by source
+    /// with EVAL, whose scripts Redis may evict when other clients send many of their own.
     /// </summary>
-    private static bool IsNoScript(RedisServerException ex) => ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal);
+    private Task<RespResult> Reload(RedisArguments arguments)
+    {
+        try
+        {
+            _ = _database.ExecuteResp("SCRIPT", ScriptLoad, CommandFlags.FireAndForget);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            RequeueFailed(arguments, mayHaveRun: false);
+            throw Unavailable(ex);
+        }
+
+        return Send(arguments, bySource: false);
+    }
 
     /// <summary>Reads the reply (see <see cref="RedisBatchScript"/>) into the batch; true when admitted.</summary>
     private bool Read(RespResult reply, CounterBatch batch, DateTimeOffset now)
@@ -376,22 +394,23 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
                     {
                         (await call.ConfigureAwait(false)).Dispose();
                     }
-                    catch (RedisServerException ex) when (IsNoScript(ex))
+                    catch (RedisServerException ex) when (ex.Kind == RedisErrorKind.NoScript)
                     {
                         // After a Redis restart. A request sent meanwhile may overtake these releases: it may be
                         // refused once by a lease already ended, and the next one sees it gone.
-                        (await Send(arguments, bySource: true).ConfigureAwait(false)).Dispose();
+                        (await Reload(arguments).ConfigureAwait(false)).Dispose();
                     }
                 }
                 catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException or CounterStoreUnavailableException)
                 {
-                    // An outage: queued again for the next call or tick (the arguments are not returned, as in
-                    // Complete). A retry refused before it was written has been queued again by Send.
+                    // An outage: queued again for the next call or tick. A retry refused before it was written has
+                    // been queued again by Send. The client copied the arguments: the arrays go back to the pool.
                     if (ex is not CounterStoreUnavailableException)
                     {
                         RequeueFailed(arguments, MayHaveRun(ex));
                     }
 
+                    arguments.Return();
                     return;
                 }
 
