@@ -49,9 +49,10 @@ internal sealed class RedisArguments
     public int Carried { get; private set; }
 
     /// <summary>
-    /// EVALSHA's (or, after a NOSCRIPT, EVAL's) arguments: the script's SHA-1 in hex (or its source), the number of
-    /// keys, the keys, the blob. Sent through the client's raw command API, which copies them into a pooled buffer
-    /// and answers a pooled reply: no script message with its own iterator, no reply object tree, no byte array.
+    /// EVALSHA's arguments (EVAL's, by source, for the last releases at dispose): the script's SHA-1 in hex (or its
+    /// source), the number of keys, the keys, the blob. Sent through the client's raw command API, which copies them
+    /// into a pooled buffer and answers a pooled reply: no script message with its own iterator, no reply object
+    /// tree, no byte array.
     /// </summary>
     public ReadOnlyMemory<RedisKeyOrValue> Command(bool bySource)
     {

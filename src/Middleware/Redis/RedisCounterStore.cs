@@ -248,7 +248,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         if (arguments.Releases == 0 && Volatile.Read(ref _releasesInFlight) == 0)
         {
             arguments.TakeReleases(_releases, _spareKey);
-            return Send(arguments, bySource: false);
+            return Send(arguments);
         }
 
         Interlocked.Increment(ref _releasesInFlight);
@@ -257,7 +257,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             lock (_sendLock)
             {
                 arguments.TakeReleases(_releases, _spareKey);
-                return Send(arguments, bySource: false);
+                return Send(arguments);
             }
         }
         finally
@@ -274,12 +274,12 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         return arguments;
     }
 
-    /// <summary>EVALSHA (the script named by its SHA-1), or EVAL (its source) after a NOSCRIPT.</summary>
-    private Task<RespResult> Send(RedisArguments arguments, bool bySource)
+    /// <summary>EVALSHA: the script named by its SHA-1.</summary>
+    private Task<RespResult> Send(RedisArguments arguments)
     {
         try
         {
-            return _database.ExecuteRespAsync(bySource ? "EVAL" : "EVALSHA", arguments.Command(bySource));
+            return _database.ExecuteRespAsync("EVALSHA", arguments.Command(bySource: false));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
@@ -315,7 +315,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             throw Unavailable(ex);
         }
 
-        return Send(arguments, bySource: false);
+        return Send(arguments);
     }
 
     /// <summary>Reads the reply (see <see cref="RedisBatchScript"/>) into the batch; true when admitted.</summary>
