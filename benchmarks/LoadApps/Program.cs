@@ -56,29 +56,7 @@ switch (mode)
                     QueueLimit = 0,
                 });
             });
-            options.OnRejected = static async (rejected, cancellationToken) =>
-            {
-                var context = rejected.HttpContext;
-                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                {
-                    context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                }
-
-                var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-                await problems.WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context,
-                    ProblemDetails =
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Title = "Too many requests",
-                        Detail = "The minute limit is used up.",
-                        Type = "https://errorcatalog.dev/errors/rate-limits",
-                        Instance = context.Request.Path, // the framework's writer adds traceId (the request id) itself
-                    },
-                }).ConfigureAwait(false);
-            };
+            options.OnRejected = ErrorCatalog.Benchmarks.Shared.BuiltInRejection.WriteAsync;
         });
         break;
     case "catalog":
