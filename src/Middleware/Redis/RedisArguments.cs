@@ -68,6 +68,9 @@ internal sealed class RedisArguments
     /// <summary>The call's concurrency lease member (0: none).</summary>
     public long LeaseId { get; private set; }
 
+    /// <summary>When the call was sent (<see cref="Environment.TickCount64"/>): its reply is a sample of Redis's clock.</summary>
+    public long SentTick { get; set; }
+
     /// <summary>Whether the call was sent again after a NOSCRIPT.</summary>
     public bool Retried { get; set; }
 
@@ -91,15 +94,20 @@ internal sealed class RedisArguments
         }
     }
 
-    public void WriteHeader(long now, long expiry, long leaseId)
+    /// <summary>
+    /// The call's header. <paramref name="deadline"/> is in Redis's unix milliseconds (0: none): a call that Redis runs
+    /// later than that charges nothing, as its request has been answered without it.
+    /// </summary>
+    public void WriteHeader(long now, long expiry, long deadline, long leaseId)
     {
         var blob = Blob.AsSpan();
         BinaryPrimitives.WriteInt64LittleEndian(blob, now);
         BinaryPrimitives.WriteInt64LittleEndian(blob[8..], expiry);
-        BinaryPrimitives.WriteInt16LittleEndian(blob[16..], (short)Items);
-        BinaryPrimitives.WriteInt16LittleEndian(blob[18..], 0);
-        BinaryPrimitives.WriteInt16LittleEndian(blob[20..], (short)Releases);
-        BinaryPrimitives.WriteInt64LittleEndian(blob[22..], leaseId);
+        BinaryPrimitives.WriteInt64LittleEndian(blob[16..], deadline);
+        BinaryPrimitives.WriteInt16LittleEndian(blob[24..], (short)Items);
+        BinaryPrimitives.WriteInt16LittleEndian(blob[26..], 0);
+        BinaryPrimitives.WriteInt16LittleEndian(blob[28..], (short)Releases);
+        BinaryPrimitives.WriteInt64LittleEndian(blob[30..], leaseId);
         LeaseId = leaseId;
         Carried = 0;
         Retried = false;
@@ -124,7 +132,7 @@ internal sealed class RedisArguments
     {
         var offset = RedisBatchScript.HeaderSize + (Items * RedisBatchScript.ItemSize);
         Carried = Releases == 0 ? 0 : releases.Take(Releases, Keys, Items, Blob.AsSpan(offset));
-        BinaryPrimitives.WriteInt16LittleEndian(Blob.AsSpan(18), (short)Carried);
+        BinaryPrimitives.WriteInt16LittleEndian(Blob.AsSpan(26), (short)Carried);
         for (var i = Carried; i < Releases; i++)
         {
             Keys[Items + i] = spareKey;

@@ -13,38 +13,46 @@ namespace ErrorCatalog.Middleware;
 /// bulk string, and Redis turns each into a Lua string, so thirty numeric arguments cost the app about 10 µs and
 /// Redis about 4 µs per request more than one (measured with benchmarks/load/redis.sh's redis-floor mode); numbers
 /// formatted as text in the reply cost Redis about 3 µs more.</para>
-/// <para>ARGV[1], little-endian: now (unix ms, i8), lease expiry (unix ms, i8), item count n (i2), released lease
+/// <para>ARGV[1], little-endian: now (unix ms, i8), lease expiry (unix ms, i8), deadline (Redis's unix ms, i8; 0:
+/// none), item count n (i2), released lease
 /// count r (i2), release slots s (i2, r of them filled), this request's lease member (8 bytes); then per item:
 /// flags (i1: kind 0 fixed, 1 sliding, 2 concurrency; +4 when overage is allowed), permit (i8), cost (i8), ttl
 /// (ms, i8), weight of the previous window (double, sliding); then the released leases' members (8 bytes each).</para>
 /// <para>KEYS: the items' counters (n; a concurrency item's lease set), the release slots' sets (s), then the
 /// previous window's counter of each sliding item, in item order.</para>
-/// <para>Reply: admitted (i1), then per item its count before this request (i8), and for a sliding item the
-/// previous window's count (i8).</para>
+/// <para>Reply: admitted (i1: 1 admitted, 0 refused, 2 past its deadline), Redis's time (unix ms, i8), then per
+/// item its count before this request (i8), and for a sliding item the previous window's count (i8). A call past
+/// its deadline runs its releases and stops there: its request was answered without it (timed out, and refused or
+/// admitted by the outage policy), so it must charge nothing and take no lease; its reply is the first two fields.</para>
 /// <para>Window counters are charged first (INCRBY answers the count too, so an admitted request costs one call per
 /// limit, plus PEXPIRE when a window starts) and taken back if any limit refuses; the script runs atomically,
 /// so no other request ever sees the charge that was taken back. Released leases are removed before deciding.</para>
 /// </remarks>
 internal static class RedisBatchScript
 {
-    public const int HeaderSize = 30;
+    public const int HeaderSize = 38;
     public const int ItemSize = 33;
     public const int MemberSize = 8;
 
     public const string Source = """
         local blob = ARGV[1]
-        local now, expiry, n, r, s, member = struct.unpack('<i8i8i2i2i2c8', blob)
-        local pos = 31 + 33 * n
+        local now, expiry, deadline, n, r, s, member = struct.unpack('<i8i8i8i2i2i2c8', blob)
+        local pos = 39 + 33 * n
         for j = 1, r do
           local released
           released, pos = struct.unpack('c8', blob, pos)
           redis.call('ZREM', KEYS[n + j], released)
         end
+        local time = redis.call('TIME')
+        local clock = time[1] * 1000 + math.floor(time[2] / 1000)
+        if deadline > 0 and clock > deadline then
+          return struct.pack('<i1i8', 2, clock)
+        end
         local out = {}
         local admit = 1
         local second = false
         local p = n + s
-        pos = 31
+        pos = 39
         for i = 1, n do
           local flags, permit, cost, ttl, weight
           flags, permit, cost, ttl, weight, pos = struct.unpack('<i1i8i8i8d', blob, pos)
@@ -72,7 +80,7 @@ internal static class RedisBatchScript
           end
         end
         if second or admit == 0 then
-          pos = 31
+          pos = 39
           for i = 1, n do
             local flags, permit, cost, ttl, weight
             flags, permit, cost, ttl, weight, pos = struct.unpack('<i1i8i8i8d', blob, pos)
@@ -86,7 +94,7 @@ internal static class RedisBatchScript
             end
           end
         end
-        return struct.pack('<i1' .. string.rep('i8', #out), admit, unpack(out))
+        return struct.pack('<i1i8' .. string.rep('i8', #out), admit, clock, unpack(out))
         """;
 
     /// <summary>The script's SHA-1, as EVALSHA names it (computed here, so no round trip is needed to learn it).</summary>

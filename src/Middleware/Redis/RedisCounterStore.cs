@@ -20,7 +20,9 @@ namespace ErrorCatalog.Middleware;
 /// instances therefore see a lease end up to that much later; this instance's next request sees it at once.</para>
 /// <para>Outages: commands fail fast while disconnected (no backlog) and time out after <see cref="RedisOptions.Timeout"/>;
 /// either way the store throws <see cref="CounterStoreUnavailableException"/> and the middleware applies the
-/// outage policy. The multiplexer checks its connection on its heartbeat and reconnects on its own, so counting
+/// outage policy. A call that timed out may still reach Redis (a hung server, a network that heals): it carries a
+/// deadline in Redis's time (<see cref="RedisClock"/>), past which the script charges nothing, so a request refused
+/// or admitted by the outage policy is not counted later. The multiplexer checks its connection on its heartbeat and reconnects on its own, so counting
 /// resumes without a restart. Keys of one request live in different slots, so this store needs a single primary
 /// (not a cluster).</para>
 /// <para>Per request the store allocates only what the client itself needs for a command (its message, the task
@@ -35,6 +37,9 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
 
     private const int MaxCachedKeys = 200_000;
 
+    /// <summary>The script's answer for a call Redis ran after its deadline (it did nothing but its releases).</summary>
+    private const int PastDeadline = 2;
+
     private static readonly ReadOnlyMemory<RedisKeyOrValue> ScriptLoad = new RedisKeyOrValue[] { (RedisValue)"LOAD", (RedisValue)RedisBatchScript.Source };
 
     private readonly ConnectionMultiplexer _connection;
@@ -48,6 +53,8 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     private readonly Timer _releaseTimer;
     private readonly RedisKey _spareKey;
     private readonly Lock _sendLock = new();
+    private readonly RedisClock _clock = new();
+    private readonly long _deadlineBudget;
     private long _lastBegin;
     private long _leases;
     private int _failing;
@@ -72,6 +79,11 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         var heartbeat = Math.Clamp(timeout / 5, 10, 200);
         configuration.HeartbeatInterval = TimeSpan.FromMilliseconds(heartbeat);
         configuration.AsyncTimeout = (int)(timeout - heartbeat);
+
+        // A call's deadline, from when it is sent: the client gives up no sooner than AsyncTimeout after writing it,
+        // so a call Redis runs by the deadline is answered in time (a quarter of it is left for the reply and the
+        // clock estimate's error), and one it runs later charges nothing for a request already answered without it.
+        _deadlineBudget = configuration.AsyncTimeout - (configuration.AsyncTimeout / 4);
         configuration.SyncTimeout = (int)timeout;
         configuration.ConnectTimeout = (int)Math.Max(100, timeout * 4);
         _connection = ConnectionMultiplexer.Connect(configuration);
@@ -103,7 +115,11 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
 
         var arguments = RedisArguments.Rent(count, Math.Min(RedisArguments.MaxReleases, _releases.Count), sliding);
         var keys = arguments.Keys;
-        arguments.WriteHeader(now.ToUnixTimeMilliseconds(), (now + _options.LeaseTimeout).ToUnixTimeMilliseconds(), leaseId);
+        var sent = Environment.TickCount64;
+        var offset = _clock.Offset;
+        arguments.SentTick = sent;
+        arguments.WriteHeader(now.ToUnixTimeMilliseconds(), (now + _options.LeaseTimeout).ToUnixTimeMilliseconds(),
+            offset == RedisClock.Unknown ? 0 : sent + offset + _deadlineBudget, leaseId);
         var previous = count + arguments.Releases;
         for (var i = 0; i < count; i++)
         {
@@ -165,18 +181,29 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
 
         // Read before the arguments go back to the pool: another request may rent and refill them at once.
         var leaseId = arguments.LeaseId;
+        var sent = arguments.SentTick;
         batch.StoreState = null;
         arguments.Return();
+
+        int outcome;
+        using (var result = reply.Result)
+        {
+            outcome = Read(result, batch, batch.Now, sent);
+        }
+
+        if (outcome == PastDeadline)
+        {
+            // Redis ran the call too late to count (its clock moved, or the reply was slow): charged nothing, and
+            // this request gets the outage policy. The releases it carried have run.
+            throw Unavailable(new TimeoutException("Redis ran the counter script after its deadline."));
+        }
+
         if (Volatile.Read(ref _failing) == 1 && Interlocked.Exchange(ref _failing, 0) == 1)
         {
             Log.Recovered(_logger);
         }
 
-        bool admitted;
-        using (var result = reply.Result)
-        {
-            admitted = Read(result, batch, batch.Now);
-        }
+        var admitted = outcome == 1;
 
         LimitMath.Conclude(batch);
         if (admitted && leaseId != 0)
@@ -270,7 +297,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     private RedisArguments RentReleaseCall()
     {
         var arguments = RedisArguments.Rent(0, Math.Min(RedisArguments.MaxReleases, _releases.Count), 0);
-        arguments.WriteHeader(0, 0, 0);
+        arguments.WriteHeader(0, 0, 0, 0);
         return arguments;
     }
 
@@ -318,16 +345,25 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         return Send(arguments);
     }
 
-    /// <summary>Reads the reply (see <see cref="RedisBatchScript"/>) into the batch; true when admitted.</summary>
-    private bool Read(RespResult reply, CounterBatch batch, DateTimeOffset now)
+    /// <summary>
+    /// Reads the reply (see <see cref="RedisBatchScript"/>) into the batch and Redis's time into the clock: 1 admitted,
+    /// 0 refused, <see cref="PastDeadline"/> not run.
+    /// </summary>
+    private int Read(RespResult reply, CounterBatch batch, DateTimeOffset now, long sent)
     {
         var reader = reply.ReadScalar();
-        if (!reader.TryGetSpan(out var bytes))
+        if (!reader.TryGetSpan(out var bytes) || bytes.Length < 9)
         {
             throw new InvalidOperationException("The Redis counter script answered a reply that is not one string.");
         }
 
-        var expected = 1;
+        _clock.Observe(BinaryPrimitives.ReadInt64LittleEndian(bytes[1..]), sent, Environment.TickCount64);
+        if (bytes[0] == PastDeadline)
+        {
+            return PastDeadline;
+        }
+
+        var expected = 9;
         for (var i = 0; i < batch.Count; i++)
         {
             expected += batch[i].Entry.Limit is { Kind: not LimitKind.Concurrency, Sliding: true } ? 16 : 8;
@@ -338,7 +374,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             throw new InvalidOperationException($"The Redis counter script answered {bytes.Length} bytes where {expected} were expected.");
         }
 
-        var at = 1;
+        var at = 9;
         for (var i = 0; i < batch.Count; i++)
         {
             var current = BinaryPrimitives.ReadInt64LittleEndian(bytes[at..]);
@@ -353,7 +389,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             LimitMath.Evaluate(ref batch[i], now, current, previous, _concurrencyRetryAfter);
         }
 
-        return bytes[0] == 1;
+        return bytes[0];
     }
 
     /// <summary>
@@ -425,8 +461,9 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
 
     /// <summary>
     /// A script call failed. The releases it carried may not have run: they are queued again. And the call may still
-    /// run (a timeout leaves it written, and a hung Redis runs it once it answers again): its lease would then be
-    /// held by no request until <see cref="RedisOptions.LeaseTimeout"/>, so its removal is queued too. Both ride on a
+    /// run (a timeout leaves it written, and a hung Redis runs it once it answers again); past its deadline it takes
+    /// no lease, but before the first reply there is no deadline (the clock is not known yet), and its lease would
+    /// then be held by no request until <see cref="RedisOptions.LeaseTimeout"/>, so its removal is queued too. Both ride on a
     /// later call on the same connection, which Redis runs after this one; ZREM is idempotent and lease members are
     /// unique, so removing what was never added, or twice, is harmless.
     /// </summary>
