@@ -1,6 +1,7 @@
 using System.Net;
 using ErrorCatalog;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Logging;
 
 namespace ErrorCatalog.Middleware;
@@ -110,7 +111,11 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
                 }
 
                 state.Key = key;
-                PrincipalFeature.Set(context, key.Principal); // context.User, without a feature object per request
+                if (!AuthenticatedAs(context, key))
+                {
+                    PrincipalFeature.Set(context, key.Principal); // context.User, without a feature object per request
+                }
+
                 break;
             default:
                 var needed = policy.KeyExplicitlyRequired || (options.Keys.Required && !policy.KeyOptional)
@@ -176,6 +181,30 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
 
         runtime.Headers.Write(context.Response.Headers, batch, state.Key);
         return true;
+    }
+
+    /// <summary>
+    /// Whether authentication (the ApiKey scheme as the default) already made this request's principal for this key:
+    /// it is then the request's own copy, claims transformations applied, and it stays. Read from the feature, as the
+    /// <see cref="HttpContext.User"/> getter makes an empty principal when there is none.
+    /// </summary>
+    private static bool AuthenticatedAs(HttpContext context, ResolvedKey key)
+    {
+        if (context.Features.Get<IHttpAuthenticationFeature>()?.User is not { } user
+            || ReferenceEquals(user, key.Principal))
+        {
+            return false;
+        }
+
+        foreach (var identity in user.Identities)
+        {
+            if (identity.AuthenticationType == ApiKeyDefaults.AuthenticationScheme && identity.Name == key.Id)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private Refusal? CheckAccess(HttpContext context, ResolvedKey key, EndpointPolicy policy, out string? missingScope)

@@ -169,4 +169,51 @@ public sealed class AuthenticationTests
         Assert.Equal("key-8", body.GetProperty("keyId").GetString());
         Assert.Equal("acme", body.GetProperty("subscription").GetString());
     }
+
+    [Fact]
+    public async Task ClaimsTransformation_ThatAddsAnIdentity_SeesAFreshPrincipalEveryRequest()
+    {
+        // Arrange: the documented IClaimsTransformation pattern, which adds an identity to the principal it is given.
+        var key = NewKey();
+        await using var api = await TestApi.StartAsync(Config(Key("key-9", key)), app =>
+            {
+                Map(app);
+                app.MapGet("/identities", (HttpContext context) => Results.Json(new
+                {
+                    identities = context.User.Identities.Count(),
+                    tenant = context.User.FindFirst("tenant")?.Value,
+                    name = context.User.Identity?.Name,
+                }));
+            },
+            configure: builder =>
+            {
+                builder.Services.AddAuthorization().AddAuthentication(ApiKeyDefaults.AuthenticationScheme).AddApiKey();
+                builder.Services.AddTransient<IClaimsTransformation, AddTenantIdentity>();
+            });
+
+        // Act
+        var bodies = new List<System.Text.Json.JsonElement>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await api.GetAsync("/identities", key);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            bodies.Add(await ReadJsonAsync(response));
+        }
+
+        // Assert: the key's identity and the transformation's, every time; nothing piles up on a shared principal.
+        Assert.All(bodies, b => Assert.Equal(2, b.GetProperty("identities").GetInt32()));
+        Assert.All(bodies, b => Assert.Equal("acme-tenant", b.GetProperty("tenant").GetString()));
+        Assert.All(bodies, b => Assert.Equal("key-9", b.GetProperty("name").GetString()));
+    }
+
+    private sealed class AddTenantIdentity : IClaimsTransformation
+    {
+        public Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
+        {
+            var identity = new ClaimsIdentity();
+            identity.AddClaim(new Claim("tenant", "acme-tenant"));
+            principal.AddIdentity(identity);
+            return Task.FromResult(principal);
+        }
+    }
 }

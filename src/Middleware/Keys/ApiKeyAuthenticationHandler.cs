@@ -59,7 +59,9 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail($"The API key is {(key.State == ApiKeyState.Active ? "expired" : key.State.ToString())}.");
         }
 
-        return AuthenticateResult.Success(new AuthenticationTicket(key.Principal, Scheme.Name));
+        // A copy per request, as the framework's own handlers build one: claims transformations are documented to
+        // add identities to the principal they are given, and the key's principal is shared by all its requests.
+        return AuthenticateResult.Success(new AuthenticationTicket(key.Principal.Clone(), Scheme.Name));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
