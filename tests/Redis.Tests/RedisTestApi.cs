@@ -95,7 +95,12 @@ internal sealed class RedisTestApi : IAsyncDisposable
     }
 
     /// <summary>Whether this instance's Redis connection is up.</summary>
-    public bool CountersConnected => ((RedisCounterStore)App.Services.GetRequiredService<ApiErrorCatalogRuntime>().Counters).IsConnected;
+    public bool CountersConnected => Store.IsConnected;
+
+    /// <summary>The store's estimate of Redis's clock.</summary>
+    public RedisClock Clock => Store.Clock;
+
+    private RedisCounterStore Store => (RedisCounterStore)App.Services.GetRequiredService<ApiErrorCatalogRuntime>().Counters;
 
     /// <summary>Cuts this instance off from Redis, as if it died: nothing it holds is released.</summary>
     public void KillCounters() => ((IDisposable)App.Services.GetRequiredService<ApiErrorCatalogRuntime>().Counters).Dispose();

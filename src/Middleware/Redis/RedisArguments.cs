@@ -113,6 +113,9 @@ internal sealed class RedisArguments
         Retried = false;
     }
 
+    /// <summary>A new deadline for a call sent again (see <see cref="WriteHeader"/>).</summary>
+    public void SetDeadline(long deadline) => BinaryPrimitives.WriteInt64LittleEndian(Blob.AsSpan(16), deadline);
+
     public void WriteItem(int index, int flags, long permit, long cost, long ttlMilliseconds, double weight)
     {
         var item = Blob.AsSpan(RedisBatchScript.HeaderSize + (index * RedisBatchScript.ItemSize));

@@ -8,12 +8,14 @@ namespace ErrorCatalog.Middleware;
 /// <remarks>
 /// A sample (Redis's time when the script ran, minus the tick when the call was sent) is the true offset plus the
 /// call's transit and queueing, never less; the estimate is the smallest sample of this second and the last, so
-/// one slow call does not move it and a step of Redis's clock is taken within two seconds. An estimate that is
-/// too large moves a deadline later, the safe side (a late call may still charge, as without a deadline).
+/// one slow call does not move it. An estimate that is too large moves a deadline later, the safe side (a late call
+/// may still charge, as without a deadline). One that is too small (Redis's clock stepped ahead, or this host was
+/// suspended) is found by a reply that says "past its deadline" sooner than the deadline could have passed:
+/// <see cref="Reset"/> then takes that reply's sample alone.
 /// </remarks>
 internal sealed class RedisClock
 {
-    /// <summary>No sample yet (or none in the last two seconds): calls carry no deadline.</summary>
+    /// <summary>No sample yet: calls carry no deadline.</summary>
     public const long Unknown = long.MaxValue;
 
     private const long BucketMilliseconds = 1000;
@@ -25,6 +27,20 @@ internal sealed class RedisClock
 
     /// <summary>Redis's unix milliseconds minus <see cref="Environment.TickCount64"/>, or <see cref="Unknown"/>.</summary>
     public long Offset => Math.Min(Volatile.Read(ref _current), Volatile.Read(ref _previous));
+
+    /// <summary>
+    /// Forgets the estimate for one sample: a reply said its call ran past the deadline, yet came back before the
+    /// deadline could have passed, so the estimate was too small.
+    /// </summary>
+    public void Reset(long redisMilliseconds, long sentTick, long nowTick)
+    {
+        lock (_lock)
+        {
+            Volatile.Write(ref _previous, Unknown);
+            Volatile.Write(ref _current, redisMilliseconds - sentTick);
+            Volatile.Write(ref _bucket, nowTick / BucketMilliseconds);
+        }
+    }
 
     /// <summary>A reply: Redis's time when the script ran, the tick when the call was sent, and the tick now.</summary>
     public void Observe(long redisMilliseconds, long sentTick, long nowTick)

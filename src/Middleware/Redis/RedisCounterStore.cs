@@ -81,9 +81,11 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         configuration.AsyncTimeout = (int)(timeout - heartbeat);
 
         // A call's deadline, from when it is sent: the client gives up no sooner than AsyncTimeout after writing it,
-        // so a call Redis runs by the deadline is answered in time (a quarter of it is left for the reply and the
-        // clock estimate's error), and one it runs later charges nothing for a request already answered without it.
-        _deadlineBudget = configuration.AsyncTimeout - (configuration.AsyncTimeout / 4);
+        // so a call Redis runs by the deadline is answered in time (a quarter, at least 10 ms where the timeout
+        // allows, is left for the reply and the clock estimate's error), and one it runs later charges nothing for a
+        // request already answered without it.
+        var asyncTimeout = configuration.AsyncTimeout;
+        _deadlineBudget = asyncTimeout - Math.Max(asyncTimeout / 4, Math.Min(10, asyncTimeout / 2));
         configuration.SyncTimeout = (int)timeout;
         configuration.ConnectTimeout = (int)Math.Max(100, timeout * 4);
         _connection = ConnectionMultiplexer.Connect(configuration);
@@ -93,6 +95,9 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
 
     /// <summary>Whether the multiplexer is connected (tests wait on it after restarting Redis).</summary>
     internal bool IsConnected => _connection.IsConnected;
+
+    /// <summary>The estimate of Redis's clock that deadlines are written in (tests skew it).</summary>
+    internal RedisClock Clock => _clock;
 
     public Task? Begin(CounterBatch batch)
     {
@@ -179,22 +184,37 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             throw Unavailable(ex);
         }
 
-        // Read before the arguments go back to the pool: another request may rent and refill them at once.
-        var leaseId = arguments.LeaseId;
-        var sent = arguments.SentTick;
-        batch.StoreState = null;
-        arguments.Return();
-
         int outcome;
+        long redisTime;
         using (var result = reply.Result)
         {
-            outcome = Read(result, batch, batch.Now, sent);
+            outcome = Read(result, batch, batch.Now, out redisTime);
         }
 
+        var sent = arguments.SentTick;
+        var received = Environment.TickCount64;
+        if (outcome == PastDeadline && received - sent < _deadlineBudget && !arguments.Retried)
+        {
+            // "Past its deadline", yet answered before the deadline could pass: the clock estimate was too small
+            // (Redis's clock stepped ahead, or this host was suspended). Nothing was charged: learnt from this
+            // reply, the same call goes again with a deadline that holds.
+            _clock.Reset(redisTime, sent, received);
+            arguments.Retried = true;
+            arguments.SentTick = received;
+            arguments.SetDeadline(received + _clock.Offset + _deadlineBudget);
+            return Send(arguments);
+        }
+
+        _clock.Observe(redisTime, sent, received);
+
+        // Read before the arguments go back to the pool: another request may rent and refill them at once.
+        var leaseId = arguments.LeaseId;
+        batch.StoreState = null;
+        arguments.Return();
         if (outcome == PastDeadline)
         {
-            // Redis ran the call too late to count (its clock moved, or the reply was slow): charged nothing, and
-            // this request gets the outage policy. The releases it carried have run.
+            // Redis ran the call too late to count (it hung, or the reply was slow): charged nothing, and this
+            // request gets the outage policy. The releases it carried have run.
             throw Unavailable(new TimeoutException("Redis ran the counter script after its deadline."));
         }
 
@@ -346,32 +366,40 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     }
 
     /// <summary>
-    /// Reads the reply (see <see cref="RedisBatchScript"/>) into the batch and Redis's time into the clock: 1 admitted,
-    /// 0 refused, <see cref="PastDeadline"/> not run.
+    /// Reads the reply (see <see cref="RedisBatchScript"/>) into the batch: 1 admitted, 0 refused,
+    /// <see cref="PastDeadline"/> not run; and Redis's time when the script ran.
     /// </summary>
-    private int Read(RespResult reply, CounterBatch batch, DateTimeOffset now, long sent)
+    private int Read(RespResult reply, CounterBatch batch, DateTimeOffset now, out long redisTime)
     {
         var reader = reply.ReadScalar();
-        if (!reader.TryGetSpan(out var bytes) || bytes.Length < 9)
+        if (!reader.TryGetSpan(out var bytes))
         {
             throw new InvalidOperationException("The Redis counter script answered a reply that is not one string.");
         }
 
-        _clock.Observe(BinaryPrimitives.ReadInt64LittleEndian(bytes[1..]), sent, Environment.TickCount64);
-        if (bytes[0] == PastDeadline)
-        {
-            return PastDeadline;
-        }
-
+        var outcome = bytes.Length > 0 ? bytes[0] : -1;
         var expected = 9;
-        for (var i = 0; i < batch.Count; i++)
+        if (outcome == 0 || outcome == 1)
         {
-            expected += batch[i].Entry.Limit is { Kind: not LimitKind.Concurrency, Sliding: true } ? 16 : 8;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                expected += batch[i].Entry.Limit is { Kind: not LimitKind.Concurrency, Sliding: true } ? 16 : 8;
+            }
+        }
+        else if (outcome != PastDeadline)
+        {
+            throw new InvalidOperationException($"The Redis counter script answered outcome {outcome}, which this version does not know.");
         }
 
         if (bytes.Length != expected)
         {
             throw new InvalidOperationException($"The Redis counter script answered {bytes.Length} bytes where {expected} were expected.");
+        }
+
+        redisTime = BinaryPrimitives.ReadInt64LittleEndian(bytes[1..]);
+        if (outcome == PastDeadline)
+        {
+            return outcome;
         }
 
         var at = 9;
@@ -389,7 +417,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             LimitMath.Evaluate(ref batch[i], now, current, previous, _concurrencyRetryAfter);
         }
 
-        return bytes[0];
+        return outcome;
     }
 
     /// <summary>
