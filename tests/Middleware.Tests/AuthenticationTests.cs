@@ -171,9 +171,10 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
-    public async Task ClaimsTransformation_ThatAddsAnIdentity_SeesAFreshPrincipalEveryRequest()
+    public async Task ClaimsTransformation_ThatAddsAnIdentityOrAClaim_SeesAFreshPrincipalEveryRequest()
     {
-        // Arrange: the documented IClaimsTransformation pattern, which adds an identity to the principal it is given.
+        // Arrange: the two common IClaimsTransformation patterns: add an identity to the principal it is given, and
+        // add a claim to its primary identity.
         var key = NewKey();
         await using var api = await TestApi.StartAsync(Config(Key("key-9", key)), app =>
             {
@@ -182,6 +183,7 @@ public sealed class AuthenticationTests
                 {
                     identities = context.User.Identities.Count(),
                     tenant = context.User.FindFirst("tenant")?.Value,
+                    seen = context.User.FindAll("seen").Count(),
                     name = context.User.Identity?.Name,
                 }));
             },
@@ -203,6 +205,7 @@ public sealed class AuthenticationTests
         // Assert: the key's identity and the transformation's, every time; nothing piles up on a shared principal.
         Assert.All(bodies, b => Assert.Equal(2, b.GetProperty("identities").GetInt32()));
         Assert.All(bodies, b => Assert.Equal("acme-tenant", b.GetProperty("tenant").GetString()));
+        Assert.All(bodies, b => Assert.Equal(1, b.GetProperty("seen").GetInt32()));
         Assert.All(bodies, b => Assert.Equal("key-9", b.GetProperty("name").GetString()));
     }
 
@@ -213,6 +216,7 @@ public sealed class AuthenticationTests
             var identity = new ClaimsIdentity();
             identity.AddClaim(new Claim("tenant", "acme-tenant"));
             principal.AddIdentity(identity);
+            ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim("seen", "yes"));
             return Task.FromResult(principal);
         }
     }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Encodings.Web;
 using ErrorCatalog;
 using Microsoft.AspNetCore.Authentication;
@@ -59,9 +60,11 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail($"The API key is {(key.State == ApiKeyState.Active ? "expired" : key.State.ToString())}.");
         }
 
-        // A copy per request, as the framework's own handlers build one: claims transformations are documented to
-        // add identities to the principal they are given, and the key's principal is shared by all its requests.
-        return AuthenticateResult.Success(new AuthenticationTicket(key.Principal.Clone(), Scheme.Name));
+        // A copy per request, as the framework's own handlers build one: claims transformations add identities to
+        // the principal they are given, or claims to its identity, and the key's principal is shared by all its
+        // requests. Identities are copied too (ClaimsPrincipal.Clone shares them).
+        var principal = new ClaimsPrincipal(key.Principal.Identities.Select(static identity => identity.Clone()));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
