@@ -220,4 +220,49 @@ public sealed class AuthenticationTests
             return Task.FromResult(principal);
         }
     }
+
+    [Fact]
+    public async Task WithoutTheScheme_TheKeysSharedPrincipalIsReadOnly_AndSaysWhatToDoInstead()
+    {
+        // Arrange: the middleware alone; an endpoint tries to add to HttpContext.User, then to its identity.
+        var key = NewKey();
+        await using var api = await TestApi.StartAsync(Config(Key("key-10", key)), app => app.MapGet("/mutate", (HttpContext context) =>
+        {
+            var errors = new List<string>();
+            foreach (var mutate in new Action[]
+            {
+                () => context.User.AddIdentity(new ClaimsIdentity()),
+                () => ((ClaimsIdentity)context.User.Identity!).AddClaim(new Claim("seen", "yes")),
+            })
+            {
+                try
+                {
+                    mutate();
+                    errors.Add("none");
+                }
+                catch (InvalidOperationException ex)
+                {
+                    errors.Add(ex.Message);
+                }
+            }
+
+            return Results.Json(new { errors, identities = context.User.Identities.Count(), claims = context.User.Claims.Count() });
+        }));
+
+        // Act
+        using var first = await api.GetAsync("/mutate", key);
+        using var second = await api.GetAsync("/mutate", key);
+
+        // Assert: both refused with a message naming the key and the way to add claims; nothing piled up.
+        foreach (var response in new[] { first, second })
+        {
+            var body = await ReadJsonAsync(response);
+            var errors = body.GetProperty("errors").EnumerateArray().Select(e => e.GetString()!).ToList();
+            Assert.Equal(2, errors.Count);
+            Assert.All(errors, e => Assert.Contains("API key 'key-10' is shared by all of its requests and is read-only", e, StringComparison.Ordinal));
+            Assert.All(errors, e => Assert.Contains("IClaimsTransformation", e, StringComparison.Ordinal));
+            Assert.Equal(1, body.GetProperty("identities").GetInt32());
+            Assert.Equal(5, body.GetProperty("claims").GetInt32()); // key id, plan, subscription, two scopes
+        }
+    }
 }

@@ -213,7 +213,6 @@ internal sealed class PlanBook
         }
 
         claims.AddRange(record.Scopes.Select(s => new Claim(ApiKeyClaimTypes.Scope, s)));
-        var identity = new ClaimsIdentity(claims, ApiKeyDefaults.AuthenticationScheme, ApiKeyClaimTypes.KeyId, ClaimTypes.Role);
 
         return new ResolvedKey
         {
@@ -224,7 +223,7 @@ internal sealed class PlanBook
             Scopes = record.Scopes.ToFrozenSet(StringComparer.Ordinal),
             AllowedNetworks = [.. networks],
             Limits = [.. limits],
-            Principal = new ClaimsPrincipal(identity),
+            Principal = new SharedKeyPrincipal(new SharedKeyIdentity(claims)),
         };
     }
 
