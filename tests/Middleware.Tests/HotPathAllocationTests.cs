@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ErrorCatalog.Middleware.Tests;
 
@@ -19,9 +20,13 @@ public sealed class HotPathAllocationTests
     private const int Warmup = 2_000;
     private const int Measured = 5_000;
 
-    // Strings that change once per window (X-RateLimit-Reset) are built once per window, not per request:
-    // a run that crosses a minute boundary amortizes a few dozen bytes over thousands of requests.
+    // Strings that change once per window (X-RateLimit-Reset) are built once per window, not per request. The clock
+    // is fixed, so no window ends during a run; the tolerance covers GC bookkeeping.
     private const double MaxAmortizedBytes = 1.0;
+
+    // Attempts per path: a path passes when one of them allocates nothing. A true allocation shows in every attempt;
+    // a garbage collection started by the tests running beside this one can add a stray allocation quantum to one.
+    private const int Attempts = 3;
 
     private static readonly string Config = $$"""
         {
@@ -72,7 +77,8 @@ public sealed class HotPathAllocationTests
     private static double Measure(string key, int expectedStatus)
     {
         // Arrange: the middleware as UseApiErrorCatalog builds it, an endpoint with a credit cost.
-        var services = new ServiceCollection().AddLogging();
+        var time = new FakeTimeProvider(new DateTimeOffset(2025, 3, 14, 12, 0, 30, TimeSpan.Zero));
+        var services = new ServiceCollection().AddLogging().AddSingleton<TimeProvider>(time);
         var configuration = new ConfigurationBuilder()
             .AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Config)))
             .Build();
@@ -110,13 +116,27 @@ public sealed class HotPathAllocationTests
             failures += Run(middleware, fake, expectedStatus);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < Measured; i++)
+        var bytes = double.MaxValue;
+        for (var attempt = 0; attempt < Attempts && bytes >= MaxAmortizedBytes; attempt++)
         {
-            failures += Run(middleware, fake, expectedStatus);
-        }
+            if (attempt > 0)
+            {
+                // The minute and day windows start again (credits would run out); warm for the new windows.
+                time.Advance(TimeSpan.FromDays(1));
+                for (var i = 0; i < Warmup; i++)
+                {
+                    failures += Run(middleware, fake, expectedStatus);
+                }
+            }
 
-        var bytes = (double)(GC.GetAllocatedBytesForCurrentThread() - before) / Measured;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < Measured; i++)
+            {
+                failures += Run(middleware, fake, expectedStatus);
+            }
+
+            bytes = Math.Min(bytes, (double)(GC.GetAllocatedBytesForCurrentThread() - before) / Measured);
+        }
 
         // Assert (outside the measured loop: assertions allocate).
         Assert.Equal(0, failures);

@@ -1,6 +1,10 @@
 namespace ErrorCatalog.Middleware;
 
 /// <summary>The request's resolved key, for endpoints (<c>HttpContext.Features.Get&lt;IApiKeyFeature&gt;()</c>).</summary>
+/// <remarks>
+/// Valid while the request runs, like the <c>HttpContext</c> it comes from: the object is pooled and serves a later
+/// request once this one ends. Copy the values for work that outlives the request.
+/// </remarks>
 public interface IApiKeyFeature
 {
     /// <summary>The key's id, or null for a request without a key.</summary>
