@@ -184,8 +184,10 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
     }
 
     /// <summary>
-    /// Whether authentication (the ApiKey scheme as the default) already made this request's principal for this key:
-    /// it is then the request's own copy, claims transformations applied, and it stays. Read from the feature, as the
+    /// Whether authentication already made this request's principal for this key (the ApiKey scheme as the default,
+    /// or a policy naming it, ran before this middleware): it is then the request's own copy, claims transformations
+    /// applied, and it stays. An ApiKey identity carrying this key's id claim is the mark (not its name: a
+    /// transformation that rebuilds the identity may not keep the name claim type). Read from the feature, as the
     /// <see cref="HttpContext.User"/> getter makes an empty principal when there is none.
     /// </summary>
     private static bool AuthenticatedAs(HttpContext context, ResolvedKey key)
@@ -198,7 +200,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
 
         foreach (var identity in user.Identities)
         {
-            if (identity.AuthenticationType == ApiKeyDefaults.AuthenticationScheme && identity.Name == key.Id)
+            if (identity.AuthenticationType == ApiKeyDefaults.AuthenticationScheme && identity.HasClaim(ApiKeyClaimTypes.KeyId, key.Id))
             {
                 return true;
             }

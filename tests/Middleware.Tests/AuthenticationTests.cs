@@ -229,10 +229,15 @@ public sealed class AuthenticationTests
         await using var api = await TestApi.StartAsync(Config(Key("key-10", key)), app => app.MapGet("/mutate", (HttpContext context) =>
         {
             var errors = new List<string>();
+            var identity = (ClaimsIdentity)context.User.Identity!;
             foreach (var mutate in new Action[]
             {
                 () => context.User.AddIdentity(new ClaimsIdentity()),
-                () => ((ClaimsIdentity)context.User.Identity!).AddClaim(new Claim("seen", "yes")),
+                () => context.User.AddIdentities([new ClaimsIdentity()]),
+                () => identity.AddClaim(new Claim("seen", "yes")),
+                () => identity.AddClaims([new Claim("seen", "yes")]),
+                () => identity.RemoveClaim(identity.FindFirst(ApiKeyClaimTypes.Scope)),
+                () => identity.TryRemoveClaim(identity.FindFirst(ApiKeyClaimTypes.Scope)),
             })
             {
                 try
@@ -258,11 +263,82 @@ public sealed class AuthenticationTests
         {
             var body = await ReadJsonAsync(response);
             var errors = body.GetProperty("errors").EnumerateArray().Select(e => e.GetString()!).ToList();
-            Assert.Equal(2, errors.Count);
-            Assert.All(errors, e => Assert.Contains("API key 'key-10' is shared by all of its requests and is read-only", e, StringComparison.Ordinal));
+            Assert.Equal(6, errors.Count);
+            Assert.All(errors, e => Assert.Contains("API key 'key-10' is shared by all of its requests", e, StringComparison.Ordinal));
             Assert.All(errors, e => Assert.Contains("IClaimsTransformation", e, StringComparison.Ordinal));
             Assert.Equal(1, body.GetProperty("identities").GetInt32());
             Assert.Equal(5, body.GetProperty("claims").GetInt32()); // key id, plan, subscription, two scopes
         }
+    }
+
+    [Fact]
+    public async Task ClaimsTransformation_ThatRebuildsTheIdentity_IsKept()
+    {
+        // Arrange: a transformation that builds a new principal from the claims (the name claim type is not kept).
+        var key = NewKey();
+        await using var api = await TestApi.StartAsync(Config(Key("key-11", key)), MapWho, configure: builder =>
+        {
+            builder.Services.AddAuthorization().AddAuthentication(ApiKeyDefaults.AuthenticationScheme).AddApiKey();
+            builder.Services.AddTransient<IClaimsTransformation, RebuildWithTenant>();
+        });
+
+        // Act
+        using var response = await api.GetAsync("/who", key);
+
+        // Assert: the endpoint sees the transformed principal, not the key's shared one.
+        var body = await ReadJsonAsync(response);
+        Assert.Equal("acme-tenant", body.GetProperty("tenant").GetString());
+        Assert.Equal("key-11", body.GetProperty("keyId").GetString());
+    }
+
+    [Theory]
+    [InlineData("Users", "alice")] // another default scheme: a user's principal
+    [InlineData(ApiKeyDefaults.AuthenticationScheme, "other-key")] // an ApiKey-typed identity of another key
+    public async Task PrincipalOfAnotherSchemeOrKey_IsReplacedByThePresentedKeys(string authenticationType, string keyIdClaim)
+    {
+        // Arrange: the default scheme authenticates every request as someone else.
+        var key = NewKey();
+        await using var api = await TestApi.StartAsync(Config(Key("key-12", key)), MapWho, configure: builder =>
+        {
+            builder.Services.AddAuthorization().AddAuthentication("Fixed")
+                .AddScheme<FixedPrincipalOptions, FixedPrincipalHandler>("Fixed", o =>
+                    o.Principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ApiKeyClaimTypes.KeyId, keyIdClaim)], authenticationType, ApiKeyClaimTypes.KeyId, null)));
+        });
+
+        // Act
+        using var response = await api.GetAsync("/who", key);
+
+        // Assert
+        var body = await ReadJsonAsync(response);
+        Assert.Equal("key-12", body.GetProperty("keyId").GetString());
+        Assert.Equal(ApiKeyDefaults.AuthenticationScheme, body.GetProperty("authenticationType").GetString());
+    }
+
+    private static void MapWho(WebApplication app) => app.MapGet("/who", (HttpContext context) => Results.Json(new
+    {
+        keyId = context.User.FindFirst(ApiKeyClaimTypes.KeyId)?.Value,
+        authenticationType = context.User.Identity?.AuthenticationType,
+        tenant = context.User.FindFirst("tenant")?.Value,
+    }));
+
+    private sealed class RebuildWithTenant : IClaimsTransformation
+    {
+        public Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal) =>
+            Task.FromResult(new ClaimsPrincipal(new ClaimsIdentity(principal.Claims.Append(new Claim("tenant", "acme-tenant")), principal.Identity!.AuthenticationType)));
+    }
+
+    private sealed class FixedPrincipalOptions : AuthenticationSchemeOptions
+    {
+        public ClaimsPrincipal Principal { get; set; } = new();
+    }
+
+    private sealed class FixedPrincipalHandler(
+        Microsoft.Extensions.Options.IOptionsMonitor<FixedPrincipalOptions> options,
+        Microsoft.Extensions.Logging.ILoggerFactory logger,
+        System.Text.Encodings.Web.UrlEncoder encoder)
+        : AuthenticationHandler<FixedPrincipalOptions>(options, logger, encoder)
+    {
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
+            Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(Options.Principal, Scheme.Name)));
     }
 }

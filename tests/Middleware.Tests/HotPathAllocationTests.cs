@@ -14,7 +14,7 @@ namespace ErrorCatalog.Middleware.Tests;
 /// response whose own machinery allocates nothing. Bytes are counted, not timed. Release builds only: a Debug
 /// build compiles async state machines as classes, so every async method call allocates there.
 /// </summary>
-public sealed class HotPathAllocationTests
+public sealed class HotPathAllocationTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Key = "alloc_guard_key_0001";
     private const int Warmup = 2_000;
@@ -24,8 +24,10 @@ public sealed class HotPathAllocationTests
     // is fixed, so no window ends during a run; the tolerance covers GC bookkeeping.
     private const double MaxAmortizedBytes = 1.0;
 
-    // Attempts per path: a path passes when one of them allocates nothing. A true allocation shows in every attempt;
-    // a garbage collection started by the tests running beside this one can add a stray allocation quantum to one.
+    // Attempts per path: a path passes when one of them allocates nothing, and every attempt is written to the test
+    // output. An allocation on every request shows in every attempt. Twice, in full parallel runs, a measurement read
+    // 29 bytes per request on the accept path, and that never came back in twenty runs since (nor with tiered PGO
+    // off): its cause is not known. An allocation that only some runs make would pass here; the output shows it.
     private const int Attempts = 3;
 
     private static readonly string Config = $$"""
@@ -74,7 +76,7 @@ public sealed class HotPathAllocationTests
         Assert.True(bytes < MaxAmortizedBytes, $"The invalid-key path allocated {bytes:F2} bytes per request.");
     }
 
-    private static double Measure(string key, int expectedStatus)
+    private double Measure(string key, int expectedStatus)
     {
         // Arrange: the middleware as UseApiErrorCatalog builds it, an endpoint with a credit cost.
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 3, 14, 12, 0, 30, TimeSpan.Zero));
@@ -135,7 +137,9 @@ public sealed class HotPathAllocationTests
                 failures += Run(middleware, fake, expectedStatus);
             }
 
-            bytes = Math.Min(bytes, (double)(GC.GetAllocatedBytesForCurrentThread() - before) / Measured);
+            var attemptBytes = (double)(GC.GetAllocatedBytesForCurrentThread() - before) / Measured;
+            output.WriteLine($"attempt {attempt + 1}: {attemptBytes:F2} bytes per request");
+            bytes = Math.Min(bytes, attemptBytes);
         }
 
         // Assert (outside the measured loop: assertions allocate).

@@ -16,7 +16,9 @@ internal sealed class SharedKeyIdentity(IEnumerable<Claim> claims)
     public override bool TryRemoveClaim(Claim? claim) => throw ReadOnly(Name);
 
     internal static InvalidOperationException ReadOnly(string? keyId) => new(
-        $"The principal of API key '{keyId}' is shared by all of its requests and is read-only. For claims per request, "
-        + "add the ApiKey authentication scheme (AddAuthentication().AddApiKey()) with an IClaimsTransformation, which "
-        + "gets a copy, or set HttpContext.User to a copy (new ClaimsPrincipal(user.Identities.Select(i => i.Clone()))).");
+        $"The principal of API key '{keyId}' is shared by all of its requests: its claims and identities cannot be added "
+        + "or removed. For claims per request, authenticate with the ApiKey scheme (as the default scheme, "
+        + "AddAuthentication(ApiKeyDefaults.AuthenticationScheme).AddApiKey(), or named by an authorization policy) and add "
+        + "them in an IClaimsTransformation, which gets a copy; or set HttpContext.User to a copy "
+        + "(new ClaimsPrincipal(user.Identities.Select(i => i.Clone()))).");
 }
