@@ -14,8 +14,8 @@ namespace ErrorCatalog.Middleware;
 /// Redis about 4 µs per request more than one (measured with benchmarks/load/redis.sh's redis-floor mode); numbers
 /// formatted as text in the reply cost Redis about 3 µs more.</para>
 /// <para>ARGV[1], little-endian: now (unix ms, i8), lease expiry (unix ms, i8), deadline (Redis's unix ms, i8; 0:
-/// none), item count n (i2), released lease
-/// count r (i2), release slots s (i2, r of them filled), this request's lease member (8 bytes); then per item:
+/// none), item count n (i2), released lease count r (i2), release slots s (i2, r of them filled), this request's
+/// lease member (8 bytes); then per item:
 /// flags (i1: kind 0 fixed, 1 sliding, 2 concurrency; +4 when overage is allowed), permit (i8), cost (i8), ttl
 /// (ms, i8), weight of the previous window (double, sliding); then the released leases' members (8 bytes each).</para>
 /// <para>KEYS: the items' counters (n; a concurrency item's lease set), the release slots' sets (s), then the

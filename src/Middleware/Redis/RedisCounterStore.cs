@@ -22,8 +22,8 @@ namespace ErrorCatalog.Middleware;
 /// either way the store throws <see cref="CounterStoreUnavailableException"/> and the middleware applies the
 /// outage policy. A call that timed out may still reach Redis (a hung server, a network that heals): it carries a
 /// deadline in Redis's time (<see cref="RedisClock"/>), past which the script charges nothing, so a request refused
-/// or admitted by the outage policy is not counted later. The multiplexer checks its connection on its heartbeat and reconnects on its own, so counting
-/// resumes without a restart. Keys of one request live in different slots, so this store needs a single primary
+/// or admitted by the outage policy is not counted later. The multiplexer checks its connection on its heartbeat
+/// and reconnects on its own, so counting resumes without a restart. Keys of one request live in different slots, so this store needs a single primary
 /// (not a cluster).</para>
 /// <para>Per request the store allocates only what the client itself needs for a command (its message, the task
 /// and the reply): argument arrays are pooled, key names cached as bytes, the script is named by its SHA-1, its
