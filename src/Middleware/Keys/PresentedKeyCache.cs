@@ -58,10 +58,38 @@ internal sealed class PresentedKeyCache
         public int GetHashCode(string obj) => string.GetHashCode(obj.AsSpan());
 
         public bool Equals(ReadOnlySpan<char> alternate, string other) =>
-            CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(alternate), MemoryMarshal.AsBytes(other.AsSpan()));
+            FixedTimeEquals(MemoryMarshal.AsBytes(alternate), MemoryMarshal.AsBytes(other.AsSpan()));
 
         public int GetHashCode(ReadOnlySpan<char> alternate) => string.GetHashCode(alternate);
 
         public string Create(ReadOnlySpan<char> alternate) => alternate.ToString();
+    }
+
+    /// <summary>
+    /// Equality in time that depends on the length only: the XOR of each 8-byte word (then each byte left over) is
+    /// OR-ed into one value, with no branch on the contents. Written here rather than calling
+    /// <see cref="CryptographicOperations.FixedTimeEquals"/>, which is compiled without optimization on purpose and
+    /// so costs about 4 ns per byte: 170 ns, a tenth of an admitted request in process, for an 18-character key.
+    /// </summary>
+    internal static bool FixedTimeEquals(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
+    {
+        if (left.Length != right.Length)
+        {
+            return false;
+        }
+
+        ulong difference = 0;
+        var i = 0;
+        for (; i <= left.Length - sizeof(ulong); i += sizeof(ulong))
+        {
+            difference |= MemoryMarshal.Read<ulong>(left[i..]) ^ MemoryMarshal.Read<ulong>(right[i..]);
+        }
+
+        for (; i < left.Length; i++)
+        {
+            difference |= (uint)(left[i] ^ right[i]);
+        }
+
+        return difference == 0;
     }
 }
