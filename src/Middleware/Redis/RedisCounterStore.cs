@@ -23,8 +23,8 @@ namespace ErrorCatalog.Middleware;
 /// outage policy. A call that timed out may still reach Redis (a hung server, a network that heals): it carries a
 /// deadline in Redis's time (<see cref="RedisClock"/>), past which the script charges nothing, so a request refused
 /// or admitted by the outage policy is not counted later. The multiplexer checks its connection on its heartbeat
-/// and reconnects on its own, so counting resumes without a restart. Keys of one request live in different slots, so this store needs a single primary
-/// (not a cluster).</para>
+/// and reconnects on its own, so counting resumes without a restart. Keys of one request live in different slots,
+/// so this store needs a single primary (not a cluster).</para>
 /// <para>Per request the store allocates only what the client itself needs for a command (its message, the task
 /// and the reply): argument arrays are pooled, key names cached as bytes, the script is named by its SHA-1, its
 /// arguments are one binary string and its reply another, and the timeout is the client's own rather than a timer
@@ -154,10 +154,9 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         }
 
         batch.StoreState = arguments;
-        var tick = Environment.TickCount64;
-        if (Volatile.Read(ref _lastBegin) != tick)
+        if (Volatile.Read(ref _lastBegin) != sent)
         {
-            Volatile.Write(ref _lastBegin, tick);
+            Volatile.Write(ref _lastBegin, sent);
         }
 
         return TakeReleasesAndSend(arguments);
