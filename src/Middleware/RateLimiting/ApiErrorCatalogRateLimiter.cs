@@ -48,7 +48,7 @@ public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCont
             switch (runtime.Reader.Read(resource.Request, out var hash))
             {
                 case PresentedKey.Malformed:
-                    return ApiLimitLease.Refused(new ApiError(runtime.Refusals[Refusal.KeyInvalid]), TimeSpan.Zero);
+                    return ApiLimitLease.Refused(runtime.Responder.Error(runtime.Refusals[Refusal.KeyInvalid], null), TimeSpan.Zero);
                 case PresentedKey.Present:
                     var lookup = runtime.Resolver.FindAsync(hash, cancellationToken);
                     if (synchronousOnly && !lookup.IsCompletedSuccessfully)
@@ -60,7 +60,7 @@ public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCont
                     key = await lookup.ConfigureAwait(false);
                     if (key is null)
                     {
-                        return ApiLimitLease.Refused(new ApiError(runtime.Refusals[Refusal.KeyInvalid]), TimeSpan.Zero);
+                        return ApiLimitLease.Refused(runtime.Responder.Error(runtime.Refusals[Refusal.KeyInvalid], null), TimeSpan.Zero);
                     }
 
                     break;
@@ -93,9 +93,7 @@ public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCont
                 return ApiLimitLease.Admitted;
             }
 
-            var unavailable = new ApiError(runtime.Refusals[Refusal.StoreUnavailable]);
-            unavailable.TrySet("retryAfter", wait);
-            return ApiLimitLease.Refused(unavailable, wait);
+            return ApiLimitLease.Refused(runtime.Responder.Error(runtime.Refusals[Refusal.StoreUnavailable], key, retryAfter: wait), wait);
         }
 
         if (admitted)

@@ -20,8 +20,22 @@ internal sealed partial class RefusalResponder(
     /// <summary>Answers a key, access or store refusal; <paramref name="retryAfter"/> fills the placeholder and the header alike.</summary>
     public ValueTask RefuseAsync(HttpContext context, RequestState state, ErrorDescriptor descriptor, Refusal reason, string? scope = null, TimeSpan? retryAfter = null)
     {
+        var error = Error(descriptor, state.Key, scope, retryAfter);
+        if (retryAfter is { } wait)
+        {
+            context.Response.Headers.RetryAfter = HeaderValues.Integer(ApiError.ToWholeSeconds(wait));
+        }
+
+        return WriteAsync(context, state, ref error, reason);
+    }
+
+    /// <summary>
+    /// The catalog error of a key, access or store refusal, every placeholder the middleware knows filled. Shared
+    /// with the built-in rate limiter's refused lease, so both answer alike.
+    /// </summary>
+    public ApiError Error(ErrorDescriptor descriptor, ResolvedKey? key, string? scope = null, TimeSpan? retryAfter = null)
+    {
         var error = new ApiError(descriptor);
-        var key = state.Key;
         if (key is not null)
         {
             SetText(ref error, "plan", key.Plan.Name);
@@ -38,10 +52,9 @@ internal sealed partial class RefusalResponder(
         if (retryAfter is { } wait)
         {
             SetSeconds(ref error, "retryAfter", wait);
-            context.Response.Headers.RetryAfter = HeaderValues.Integer(ApiError.ToWholeSeconds(wait));
         }
 
-        return WriteAsync(context, state, ref error, reason);
+        return error;
     }
 
     public ValueTask RefuseLimitAsync(HttpContext context, RequestState state)
