@@ -32,7 +32,7 @@ public class HeaderFormattingBenchmarks
         _key = runtime.Resolver.FindAsync(ApiKeyHash.Compute(Apps.ProKey), default).Result!;
         _batch = new CounterBatch();
         var request = new BenchRequest("/v1/quotes/latest", Apps.ProKey).WithServices(_app.Services);
-        runtime.FillBatch(_batch, request.Context, _key, 5);
+        runtime.FillBatch(_batch, request.Context, _key, 5, runtime.Time.GetUtcNow());
         if (!runtime.Counters.AcquireAsync(_batch).Result)
         {
             throw new InvalidOperationException("The setup batch was refused.");

@@ -1,6 +1,7 @@
 using System.Net;
 using ErrorCatalog;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Logging;
 
@@ -16,11 +17,12 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
 {
     public Task InvokeAsync(HttpContext context)
     {
+        // Features through the collection's indexer, here and below: Get<T>/Set<T> are generic virtual methods, whose
+        // dispatch (a runtime lookup) and shared-generic cast cost about a tenth of an admitted request in process.
         var state = runtime.States.Get();
-        state.Policy = EndpointPolicy.For(context.GetEndpoint(), runtime.Catalog);
+        state.Policy = EndpointPolicy.For((context.Features[typeof(IEndpointFeature)] as IEndpointFeature)?.Endpoint, runtime.Catalog);
         state.StartTimestamp = runtime.Time.GetTimestamp();
-        context.Features.Set<IApiKeyFeature>(state);
-        context.Features.Set<IErrorContextFeature>(state);
+        state.Batch.Now = runtime.Time.GetUtcNow(); // the request's instant: key expiry and every window
         return RunAsync(context, state);
     }
 
@@ -84,10 +86,16 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
     {
         var policy = state.Policy;
         var options = runtime.Options;
-        var aborted = context.RequestAborted;
 
         ResolvedKey? key = null;
-        switch (runtime.Reader.Read(context.Request, out var hash))
+        var presented = runtime.Reader.Read(context.Request, out var hash);
+
+        // The request's features, set after the key header is read: setting one makes every feature the request
+        // has cached stale, and the read would fetch the request feature again.
+        var features = context.Features;
+        features[typeof(IApiKeyFeature)] = state;
+        features[typeof(IErrorContextFeature)] = state;
+        switch (presented)
         {
             case PresentedKey.Malformed:
                 await RefuseAsync(context, state, Refusal.KeyInvalid).ConfigureAwait(false);
@@ -95,9 +103,11 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
             case PresentedKey.Present:
                 try
                 {
-                    key = await runtime.Resolver.FindAsync(hash, aborted).ConfigureAwait(false);
+                    // The request's abort token only for a key store: configured keys are found at once, and reading
+                    // it fetches a feature.
+                    key = await runtime.Resolver.FindAsync(hash, runtime.Resolver.IsCustomStore ? context.RequestAborted : default).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (runtime.Resolver.IsCustomStore && !aborted.IsCancellationRequested)
+                catch (Exception ex) when (runtime.Resolver.IsCustomStore && !context.RequestAborted.IsCancellationRequested)
                 {
                     Log.StoreFailed(runtime.Logger, context.TraceIdentifier, ex);
                     await runtime.Responder.RefuseAsync(context, state, runtime.Refusals[Refusal.StoreUnavailable], Refusal.StoreUnavailable, retryAfter: TimeSpan.FromSeconds(1)).ConfigureAwait(false);
@@ -130,7 +140,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
                 break;
         }
 
-        if (key is not null && CheckAccess(context, key, policy, out var scope) is { } refusal)
+        if (key is not null && CheckAccess(context, key, policy, state.Batch.Now, out var scope) is { } refusal)
         {
             await RefuseAsync(context, state, refusal, scope).ConfigureAwait(false);
             return false;
@@ -147,7 +157,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
     private async ValueTask<bool> PrepareLimitsAsync(HttpContext context, RequestState state)
     {
         var credits = state.Key is { } key ? await GetCreditsAsync(context, key, state.Policy).ConfigureAwait(false) : 0;
-        runtime.FillBatch(state.Batch, context, state.Key, credits);
+        runtime.FillBatch(state.Batch, context, state.Key, credits, state.Batch.Now);
         state.CreditCount = credits;
         return state.Batch.Count > 0;
     }
@@ -192,7 +202,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
     /// </summary>
     private static bool AuthenticatedAs(HttpContext context, ResolvedKey key)
     {
-        if (context.Features.Get<IHttpAuthenticationFeature>()?.User is not { } user
+        if ((context.Features[typeof(IHttpAuthenticationFeature)] as IHttpAuthenticationFeature)?.User is not { } user
             || ReferenceEquals(user, key.Principal))
         {
             return false;
@@ -209,10 +219,10 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
         return false;
     }
 
-    private Refusal? CheckAccess(HttpContext context, ResolvedKey key, EndpointPolicy policy, out string? missingScope)
+    private static Refusal? CheckAccess(HttpContext context, ResolvedKey key, EndpointPolicy policy, DateTimeOffset now, out string? missingScope)
     {
         missingScope = null;
-        if (ApiKeyStates.Check(key, runtime.Time.GetUtcNow()) is { } refusal)
+        if (ApiKeyStates.Check(key, now) is { } refusal)
         {
             return refusal;
         }
@@ -265,7 +275,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
     private async ValueTask RefuseWithinIpLimitAsync(HttpContext context, RequestState state, Refusal refusal, string? scope)
     {
         var batch = state.Batch;
-        runtime.FillBatch(batch, context, key: null, credits: 0);
+        runtime.FillBatch(batch, context, key: null, credits: 0, batch.Now);
 
         // Counters that cannot answer (null): the refusal goes out without the IP limit's headers.
         if (await AcquireAsync(batch).ConfigureAwait(false) == false)
@@ -307,8 +317,9 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
             runtime.Counters.Release(state.Batch);
         }
 
-        context.Features.Set<IApiKeyFeature>(null);
-        context.Features.Set<IErrorContextFeature>(null);
+        var features = context.Features;
+        features[typeof(IApiKeyFeature)] = null;
+        features[typeof(IErrorContextFeature)] = null;
         runtime.States.Return(state);
     }
 

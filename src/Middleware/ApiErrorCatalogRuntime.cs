@@ -88,11 +88,12 @@ internal sealed class ApiErrorCatalogRuntime : IDisposable
 
     /// <summary>
     /// Puts a request's limits in its batch: the IP limit, then the key's (credits cost <paramref name="credits"/>,
-    /// overage where the key allows it). Partitions are namespaced by limit (see <see cref="LimitDefinition.CounterName"/>).
+    /// overage where the key allows it), decided for the instant <paramref name="now"/>. Partitions are namespaced by
+    /// limit (see <see cref="LimitDefinition.CounterName"/>).
     /// </summary>
-    public void FillBatch(CounterBatch batch, HttpContext context, ResolvedKey? key, long credits)
+    public void FillBatch(CounterBatch batch, HttpContext context, ResolvedKey? key, long credits, DateTimeOffset now)
     {
-        batch.Now = Time.GetUtcNow();
+        batch.Now = now;
         if (Book.IpLimit is { } ipLimit)
         {
             object partition = context.Connection.RemoteIpAddress is { } address ? address : UnknownAddress;

@@ -59,7 +59,7 @@ internal static class PrincipalFeature
         }
 
         feature.User = principal;
-        features.Set<IHttpAuthenticationFeature>(feature);
+        features[typeof(IHttpAuthenticationFeature)] = feature; // the indexer: no generic virtual dispatch
     }
 
     private sealed class Feature : IHttpAuthenticationFeature

@@ -140,7 +140,9 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
                     var offset = partition.Layout.Find(item.Entry.Limit.CounterName, ConcurrencyWidth);
                     partition.Values()[offset]--;
                     partition.InFlight--;
-                    partition.KeepUntil(_time.GetUtcNow().UtcTicks + _retention.Ticks);
+                    // Idle from the request's instant, not its end: no clock read per request, and a partition
+                    // reclaimed early loses nothing (nothing is in flight, its windows keep it till they end).
+                    partition.KeepUntil(batch.Now.UtcTicks + _retention.Ticks);
                 }
 
                 item.Leased = false;
@@ -193,7 +195,7 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
                 windowEnd = end.UtcTicks;
             }
 
-            LimitMath.Evaluate(ref item, now, values[offset + 1], limit.Sliding ? values[offset + 2] : 0, _concurrencyRetryAfter);
+            LimitMath.EvaluateWindow(ref item, now, start, end, values[offset + 1], limit.Sliding ? values[offset + 2] : 0);
 
             // A sliding window's use still counts through the next window: the partition is kept until that ends.
             partition.KeepUntil(Math.Max(idleUntil, (limit.Sliding ? limit.Window.Get(end).End : end).UtcTicks));

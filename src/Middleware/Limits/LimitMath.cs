@@ -23,6 +23,16 @@ internal static class LimitMath
         }
 
         var (_, start, end) = limit.Window.Get(now);
+        EvaluateWindow(ref item, now, start, end, current, previous);
+    }
+
+    /// <summary>
+    /// Judges one window limit whose window (<paramref name="start"/>, <paramref name="end"/>) the store already has
+    /// for <paramref name="now"/>: <see cref="Evaluate"/> without computing it again.
+    /// </summary>
+    public static void EvaluateWindow(ref CounterItem item, DateTimeOffset now, DateTimeOffset start, DateTimeOffset end, long current, long previous)
+    {
+        var limit = item.Entry.Limit;
         item.Used = current + (limit.Sliding ? SlidingWeight(previous, start, end, now) : 0);
         item.ResetAt = end;
         if (item.Used + item.Cost > limit.PermitLimit)

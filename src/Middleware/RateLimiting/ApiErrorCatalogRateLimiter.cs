@@ -68,7 +68,7 @@ public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCont
         }
 
         var batch = new CounterBatch();
-        runtime.FillBatch(batch, resource, key, policy.Credits ?? Math.Max(permitCount, runtime.Options.DefaultCredits));
+        runtime.FillBatch(batch, resource, key, policy.Credits ?? Math.Max(permitCount, runtime.Options.DefaultCredits), runtime.Time.GetUtcNow());
         if (batch.Count == 0)
         {
             return ApiLimitLease.Admitted;
