@@ -52,6 +52,8 @@ declare -A twin=(
     [plain_429]=plain_429 [builtin_refusal]=plain_429 [catalog_refusal]=plain_429
     [static_accept]=plain_accept [static_refusal]=plain_429
 )
+# The library's paths are also compared with the built-in's of the same round (the issue's "strictly below").
+declare -A versus=([catalog_accept]=builtin_accept [catalog_refusal]=builtin_refusal)
 order=(plain_accept builtin_accept catalog_accept static_accept plain_429 builtin_refusal catalog_refusal static_refusal)
 
 drive() { # path seconds -> wrk output
@@ -106,14 +108,19 @@ for round in $(seq "$ROUNDS"); do
     done
 done
 
-# Per round: bytes/req, CPU us/req, and both against the twin of the same round; then the median over rounds.
-awk -v hz="$hz" -v twins="$(for k in "${!twin[@]}"; do printf '%s=%s ' "$k" "${twin[$k]}"; done)" -v order="${order[*]}" '
+# Per round: bytes/req, CPU us/req, both against the twin of the same round, and the CPU of the library's paths against
+# the built-in's of the same round; then the median over rounds.
+awk -v hz="$hz" -v twins="$(for k in "${!twin[@]}"; do printf '%s=%s ' "$k" "${twin[$k]}"; done)" \
+    -v versus="$(for k in "${!versus[@]}"; do printf '%s=%s ' "$k" "${versus[$k]}"; done)" -v order="${order[*]}" '
 function median(list,   n, a, i, j, t) {
     n = split(list, a, " ")
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
-BEGIN { n = split(twins, pairs, " "); for (i = 1; i <= n; i++) { split(pairs[i], kv, "="); twin[kv[1]] = kv[2] } }
+BEGIN {
+    n = split(twins, pairs, " "); for (i = 1; i <= n; i++) { split(pairs[i], kv, "="); twin[kv[1]] = kv[2] }
+    n = split(versus, pairs, " "); for (i = 1; i <= n; i++) { split(pairs[i], kv, "="); vs[kv[1]] = kv[2] }
+}
 {
     round = $1; name = $2
     req[round, name] = $3; bpr[round, name] = $4 / $3; cpu[round, name] = $5 * 1e6 / hz / $3; rps[round, name] = $3 / $6
@@ -122,17 +129,19 @@ BEGIN { n = split(twins, pairs, " "); for (i = 1; i <= n; i++) { split(pairs[i],
 END {
     count = split(order, names, " ")
     for (i = 1; i <= count; i++) {
-        name = names[i]; t = twin[name]; lb = lc = lr = ld = lq = ""
+        name = names[i]; t = twin[name]; lb = lc = lr = ld = lq = lv = ""
         for (r in rounds) {
             lb = lb " " bpr[r, name]; lc = lc " " cpu[r, name]; lq = lq " " rps[r, name]
             ld = ld " " (bpr[r, name] - bpr[r, t]); lr = lr " " (cpu[r, name] / cpu[r, t])
+            if (name in vs) lv = lv " " (cpu[r, name] / cpu[r, vs[name]])
         }
         B[name] = median(lb); C[name] = median(lc); D[name] = median(ld); R[name] = median(lr); Q[name] = median(lq)
+        V[name] = name in vs ? sprintf("%.3fx", median(lv)) : ""
     }
-    printf "\n%-16s %-10s %9s %12s %14s %12s %10s\n", "path", "twin", "req/s", "bytes/req", "bytes vs twin", "cpu us/req", "cpu ratio"
+    printf "\n%-16s %-10s %9s %12s %14s %12s %10s %12s\n", "path", "twin", "req/s", "bytes/req", "bytes vs twin", "cpu us/req", "cpu ratio", "cpu vs built-in"
     for (i = 1; i <= count; i++) {
         name = names[i]
-        printf "%-16s %-10s %9.0f %12.1f %+14.1f %12.2f %9.3fx\n", name, twin[name], Q[name], B[name], D[name], C[name], R[name]
+        printf "%-16s %-10s %9.0f %12.1f %+14.1f %12.2f %9.3fx %12s\n", name, twin[name], Q[name], B[name], D[name], C[name], R[name], V[name]
     }
     print ""
     for (i = 1; i <= count; i++) {
