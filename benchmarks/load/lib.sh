@@ -17,6 +17,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
+stop_apps() { # stops every app started so far (the run goes on; cleanup does the same at exit)
+    local pid
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${pids[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    pids=()
+}
+
 require() { # tools...
     for tool in "$@"; do
         command -v "$tool" >/dev/null || { echo "$tool is not installed (apt-get install -y $*)" >&2; exit 1; }

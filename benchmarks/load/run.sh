@@ -15,7 +15,11 @@
 # Environment: DURATION (s per measured run, default 5), WARMUP (s per warm-up slice, default 3: each path is driven
 #              in slices until a whole slice passes with the runtime's background JIT idle), ROUNDS (default 5),
 #              CONNECTIONS (default 32), THREADS (wrk threads, default 1), KEYS (accept-path keys, default 64),
-#              LOGGING=1 (apps log to the console at Warning, as in production; default: no logging providers).
+#              LOGGING=1 (apps log to the console at Warning, as in production; default: no logging providers),
+#              FRESH (default 1: every round starts, checks and warms new app processes; 0: one process per app).
+# FRESH=1 because one process is one sample: the JIT's tiering and profile-guided choices differ from start to start,
+# and two processes of the same build, driven alike in the same rounds, read a median 4-7 % apart here, which rounds
+# of one process cannot average out.
 set -euo pipefail
 
 DURATION=${DURATION:-5}
@@ -25,16 +29,12 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
 KEYS=${KEYS:-64}
 LOGGING=${LOGGING:-0}
+FRESH=${FRESH:-1}
 
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require wrk
 build_apps
-for mode in plain builtin catalog; do
-    flags=()
-    [[ "$LOGGING" == 1 ]] && flags+=(--logging)
-    start_app "$mode" "${flags[@]}"
-done
 
 # path name -> "app path key-mode expected-status"; twins: the plain path each is compared with.
 declare -A spec=(
@@ -65,31 +65,42 @@ drive() { # path seconds -> wrk output
     fi
 }
 
-# Sanity: every path answers what it should (and the catalog's accept path carries its headers).
-for name in "${order[@]}"; do
-    read -r mode path keymode status <<<"${spec[$name]}"
-    key=load_key_0001; [[ "$keymode" == refuse ]] && key=load_refuse_key
-    curl -s -o /dev/null -H "X-API-Key: $key" "${url[$mode]}$path" # uses the built-in refuse key's one permit
-    got=$(curl -s -o "$work/body" -D "$work/headers" -w '%{http_code}' -H "X-API-Key: $key" "${url[$mode]}$path")
-    [[ "$got" == "$status" ]] || { echo "$name: expected $status, got $got" >&2; cat "$work/headers" "$work/body" >&2; exit 1; }
-    if [[ "$name" == catalog_* ]]; then
-        grep -qi '^X-RateLimit-Remaining:' "$work/headers" || { echo "$name: no X-RateLimit-Remaining" >&2; exit 1; }
-    fi
-    if [[ "$name" == catalog_refusal ]]; then
-        echo "# catalog refusal: $(tr -d '\r' <"$work/headers" | grep -iE '^(retry-after|x-ratelimit-remaining|content-length):' | tr '\n' ' ')" >&2
-        echo "#   body: $(cat "$work/body")" >&2
-    fi
-done
+# start_apps: (re)starts the three apps, checks that every path answers what it should (and the catalog's accept path
+# carries its headers; this also uses up the built-in refuse key's one permit), and warms every path.
+start_apps() {
+    stop_apps
+    for mode in plain builtin catalog; do
+        flags=()
+        [[ "$LOGGING" == 1 ]] && flags+=(--logging)
+        start_app "$mode" "${flags[@]}"
+    done
+    for name in "${order[@]}"; do
+        read -r mode path keymode status <<<"${spec[$name]}"
+        key=load_key_0001; [[ "$keymode" == refuse ]] && key=load_refuse_key
+        curl -s -o /dev/null -H "X-API-Key: $key" "${url[$mode]}$path" # uses the built-in refuse key's one permit
+        got=$(curl -s -o "$work/body" -D "$work/headers" -w '%{http_code}' -H "X-API-Key: $key" "${url[$mode]}$path")
+        [[ "$got" == "$status" ]] || { echo "$name: expected $status, got $got" >&2; cat "$work/headers" "$work/body" >&2; exit 1; }
+        if [[ "$name" == catalog_* ]]; then
+            grep -qi '^X-RateLimit-Remaining:' "$work/headers" || { echo "$name: no X-RateLimit-Remaining" >&2; exit 1; }
+        fi
+        if [[ "$name" == catalog_refusal && "${shown:-}" != 1 ]]; then
+            shown=1
+            echo "# catalog refusal: $(tr -d '\r' <"$work/headers" | grep -iE '^(retry-after|x-ratelimit-remaining|content-length):' | tr '\n' ' ')" >&2
+            echo "#   body: $(cat "$work/body")" >&2
+        fi
+    done
 
-echo "# warm-up: ${WARMUP}s slices per path until the runtime's background JIT is idle" >&2
-for name in "${order[@]}"; do
-    read -r mode _ <<<"${spec[$name]}"
-    warm "${pidof[$mode]}" "$WARMUP" drive "$name" "$WARMUP"
-done
+    echo "# warm-up: ${WARMUP}s slices per path until the runtime's background JIT is idle" >&2
+    for name in "${order[@]}"; do
+        read -r mode _ <<<"${spec[$name]}"
+        warm "${pidof[$mode]}" "$WARMUP" drive "$name" "$WARMUP"
+    done
+}
 
 results="$work/results" # round path requests bytes ticks seconds non2xx
 : >"$results"
 for round in $(seq "$ROUNDS"); do
+    [[ "$round" == 1 || "$FRESH" == 1 ]] && start_apps
     for name in "${order[@]}"; do
         read -r mode _ _ status <<<"${spec[$name]}"
         pid=${pidof[$mode]}
@@ -149,4 +160,4 @@ END {
         printf "path=%s bytes_per_req=%.1f cpu_us_per_req=%.2f cpu_ratio=%.3f\n", name, B[name], C[name], R[name]
     }
 }' "$results"
-echo "# $ROUNDS rounds x ${DURATION}s per path, wrk -t$THREADS -c$CONNECTIONS, $KEYS keys on the accept path, logging=$LOGGING, $(nproc) cores" >&2
+echo "# $ROUNDS rounds x ${DURATION}s per path, $([[ "$FRESH" == 1 ]] && echo "new processes each round" || echo "one process per app"), wrk -t$THREADS -c$CONNECTIONS, $KEYS keys on the accept path, logging=$LOGGING, $(nproc) cores" >&2
