@@ -111,7 +111,8 @@ for round in $(seq "$ROUNDS"); do
         read -r alloc1 count1 <<<"$(diag "$mode")"
         non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$out")
         echo "$round $name $((count1 - count0)) $((alloc1 - alloc0)) $((t1 - t0)) $DURATION ${non2xx:-0}" >>"$results"
-        echo "# round $round $name: $((count1 - count0)) requests, $(awk -v b=$((alloc1 - alloc0)) -v n=$((count1 - count0)) 'BEGIN { printf "%.1f", b / n }') B/req" >&2
+        echo "# round $round $name: $((count1 - count0)) requests, $(awk -v b=$((alloc1 - alloc0)) -v t=$((t1 - t0)) -v hz="$hz" -v n=$((count1 - count0)) \
+            'BEGIN { printf "%.1f B/req, %.2f us/req", b / n, t * 1e6 / hz / n }')" >&2
         if [[ "$status" == 200 && "${non2xx:-0}" != 0 ]] || [[ "$status" == 429 && "${non2xx:-0}" == 0 ]]; then
             echo "$name: unexpected statuses (non-2xx: ${non2xx:-0})" >&2
             exit 1
