@@ -27,7 +27,7 @@ internal static class AllocationProbe
             Invoke<GlobalSetupAttribute>(type, instance);
             foreach (var method in type.GetMethods().Where(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null))
             {
-                var call = method.CreateDelegate<Func<int>>(instance);
+                var call = Bind(method, instance);
                 for (var i = 0; i < Warmup; i++)
                 {
                     call();
@@ -48,6 +48,23 @@ internal static class AllocationProbe
         }
 
         return 0;
+    }
+
+    /// <summary>A benchmark as a call that allocates nothing of its own (the wrapper is made once, here).</summary>
+    private static Func<int> Bind(MethodInfo method, object instance)
+    {
+        if (method.ReturnType == typeof(int))
+        {
+            return method.CreateDelegate<Func<int>>(instance);
+        }
+
+        if (method.ReturnType == typeof(bool))
+        {
+            var call = method.CreateDelegate<Func<bool>>(instance);
+            return () => call() ? 1 : 0;
+        }
+
+        throw new NotSupportedException($"{method.DeclaringType?.Name}.{method.Name}: benchmarks return int or bool here, not {method.ReturnType.Name}.");
     }
 
     private static void Invoke<TAttribute>(Type type, object instance)
