@@ -22,7 +22,9 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
         var state = runtime.States.Get();
         state.Policy = EndpointPolicy.For((context.Features[typeof(IEndpointFeature)] as IEndpointFeature)?.Endpoint, runtime.Catalog);
         state.StartTimestamp = runtime.Time.GetTimestamp();
-        state.Batch.Now = runtime.Time.GetUtcNow(); // the request's instant: key expiry and every window
+        // The request's instant, read once: key expiry, every window, a lease's expiry. Read again after a step that
+        // waited (a key store, a JSON-RPC body), so a request counts in the window it is decided in.
+        state.Batch.Now = runtime.Time.GetUtcNow();
         return RunAsync(context, state);
     }
 
@@ -103,9 +105,18 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
             case PresentedKey.Present:
                 try
                 {
-                    // The request's abort token only for a key store: configured keys are found at once, and reading
+                    // The request's abort token only with a key store: configured keys are found at once, and reading
                     // it fetches a feature.
-                    key = await runtime.Resolver.FindAsync(hash, runtime.Resolver.IsCustomStore ? context.RequestAborted : default).ConfigureAwait(false);
+                    var lookup = runtime.Resolver.FindAsync(hash, runtime.Resolver.IsCustomStore ? context.RequestAborted : default);
+                    if (lookup.IsCompletedSuccessfully)
+                    {
+                        key = lookup.Result;
+                    }
+                    else
+                    {
+                        key = await lookup.ConfigureAwait(false);
+                        state.Batch.Now = runtime.Time.GetUtcNow(); // the store took its time: expiry and windows go by now
+                    }
                 }
                 catch (Exception ex) when (runtime.Resolver.IsCustomStore && !context.RequestAborted.IsCancellationRequested)
                 {
@@ -156,7 +167,22 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
     /// </summary>
     private async ValueTask<bool> PrepareLimitsAsync(HttpContext context, RequestState state)
     {
-        var credits = state.Key is { } key ? await GetCreditsAsync(context, key, state.Policy).ConfigureAwait(false) : 0;
+        var credits = 0L;
+        if (state.Key is { } key)
+        {
+            var cost = GetCreditsAsync(context, key, state.Policy);
+            if (cost.IsCompletedSuccessfully)
+            {
+                credits = cost.Result;
+            }
+            else
+            {
+                // A JSON-RPC body the client sends at its own pace: the request counts in the window it ends in.
+                credits = await cost.ConfigureAwait(false);
+                state.Batch.Now = runtime.Time.GetUtcNow();
+            }
+        }
+
         runtime.FillBatch(state.Batch, context, state.Key, credits, state.Batch.Now);
         state.CreditCount = credits;
         return state.Batch.Count > 0;

@@ -80,6 +80,28 @@ public sealed class InMemoryCounterStoreTests
     }
 
     [Fact]
+    public void ARequestStampedBeforeTheKeysWindow_CountsInIt_AndDropsNoUse()
+    {
+        // Two requests whose clock reads straddle a minute: the later one is decided first. The earlier one must not
+        // move the key's windows back, which would start them again from nothing.
+        var time = new FakeTimeProvider(Start);
+        using var store = new InMemoryCounterStore(time, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1));
+        var batch = new CounterBatch();
+        var beforeMinute = time.GetUtcNow();
+        time.Advance(TimeSpan.FromSeconds(40)); // 23:59:10: the next minute
+        Decide(store, batch, "late", time, release: true);
+        Decide(store, batch, "late", time, release: true);
+
+        Decide(store, batch, "late", beforeMinute, release: true);
+        Assert.Equal(3, batch[0].Used); // counted in the key's minute, after its two
+        Assert.Equal(new DateTimeOffset(2025, 4, 1, 0, 0, 0, TimeSpan.Zero), batch[0].ResetAt); // the minute of 23:59
+
+        Decide(store, batch, "late", time, release: true);
+        Assert.Equal(4, batch[0].Used);
+        Assert.Equal(4, batch[1].Used); // the month too
+    }
+
+    [Fact]
     public void ATrackedKeyWithFourLimits_AllocatesLessThan400Bytes()
     {
         // Everything allocated for 20,000 new keys on this thread, garbage included (as the map grows it allocates
@@ -104,10 +126,13 @@ public sealed class InMemoryCounterStoreTests
         Assert.Equal(Keys + 1, store.PartitionCount);
     }
 
-    private static void Decide(InMemoryCounterStore store, CounterBatch batch, string id, TimeProvider time, bool release)
+    private static void Decide(InMemoryCounterStore store, CounterBatch batch, string id, TimeProvider time, bool release) =>
+        Decide(store, batch, id, time.GetUtcNow(), release);
+
+    private static void Decide(InMemoryCounterStore store, CounterBatch batch, string id, DateTimeOffset now, bool release)
     {
         batch.Reset();
-        batch.Now = time.GetUtcNow();
+        batch.Now = now;
         foreach (var limit in Plan)
         {
             batch.Add(new LimitEntry(limit, id, id), limit.Kind == LimitKind.Credits ? 5 : 1, overageAllowed: false);

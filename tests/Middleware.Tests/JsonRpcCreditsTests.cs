@@ -154,4 +154,46 @@ public sealed class JsonRpcCreditsTests
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{what}: {(int)response.StatusCode}");
         Assert.Equal("7", Header(response, "X-UnitsLimit-Used"));
     }
+
+    [Fact]
+    public async Task ABodySentSlowly_CountsInTheWindowItEndsIn()
+    {
+        // The request starts at 23:59:30 and its body ends in the next day: its 20 credits count in that day, beside
+        // the next request's 5, not in the day it started in (which would start the next day again from nothing).
+        var key = NewKey();
+        await using var api = await StartAsync(Config(key));
+        using var slow = new HttpRequestMessage(HttpMethod.Post, "/rpc")
+        {
+            Content = new SlowContent("""{"jsonrpc":"2.0","method":"eth_call","id":1}""", () => api.Time.Advance(TimeSpan.FromSeconds(40))),
+        };
+        slow.Headers.Add(KeyHeader, key);
+
+        using var first = await api.Client.SendAsync(slow);
+        using var second = await api.PostJsonAsync("/rpc", key, """{"jsonrpc":"2.0","method":"eth_blockNumber","id":2}""");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("20", Header(first, "X-UnitsLimit-Used"));
+        Assert.Equal("25", Header(second, "X-UnitsLimit-Used"));
+    }
+
+    /// <summary>A body sent in two parts, the clock moved between them while the server waits for the second.</summary>
+    private sealed class SlowContent(string json, Action between) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            var bytes = Encoding.UTF8.GetBytes(json);
+            var half = bytes.Length / 2;
+            await stream.WriteAsync(bytes.AsMemory(0, half));
+            await stream.FlushAsync();
+            await Task.Delay(100); // the server is now waiting for the rest
+            between();
+            await stream.WriteAsync(bytes.AsMemory(half));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = -1;
+            return false;
+        }
+    }
 }

@@ -28,6 +28,9 @@ public sealed class KeyStoreTests
 
         public int Lookups => Volatile.Read(ref _lookups);
 
+        /// <summary>Run during a lookup, which then completes asynchronously (a database's round trip).</summary>
+        public Action? DuringLookup { get; set; }
+
         public ValueTask<ApiKeyRecord?> FindAsync(ApiKeyHash hash, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _lookups);
@@ -36,7 +39,14 @@ public sealed class KeyStoreTests
                 throw new InvalidOperationException("database down");
             }
 
-            return new(Records.GetValueOrDefault(hash));
+            return DuringLookup is { } during ? SlowAsync(hash, during) : new(Records.GetValueOrDefault(hash));
+        }
+
+        private async ValueTask<ApiKeyRecord?> SlowAsync(ApiKeyHash hash, Action during)
+        {
+            await Task.Yield();
+            during();
+            return Records.GetValueOrDefault(hash);
         }
     }
 
@@ -66,6 +76,28 @@ public sealed class KeyStoreTests
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal(HttpStatusCode.OK, third.StatusCode);
         Assert.Equal(2, store.Lookups);
+    }
+
+    [Fact]
+    public async Task ASlowLookup_CountsTheRequestInTheWindowItIsDecidedIn()
+    {
+        // The request arrives at 23:59:30; its key's lookup ends in the next minute. It counts there, beside the next
+        // request, not in the minute it arrived in (which would start the next minute again from nothing). No
+        // authentication here: its handler would look the key up before the middleware.
+        var key = NewKey();
+        var store = new TestStore();
+        store.Records[ApiKeyHash.Compute(key)] = new ApiKeyRecord { Id = "db-key", Plan = "free" };
+        await using var api = await TestApi.StartAsync(Json, configure: builder => builder.Services.AddSingleton<IApiKeyStore>(store));
+        store.DuringLookup = () => api.Time.Advance(TimeSpan.FromSeconds(40));
+
+        using var slow = await api.GetAsync("/whoami", key);
+        store.DuringLookup = null;
+        using var cached = await api.GetAsync("/whoami", key);
+
+        Assert.Equal(HttpStatusCode.OK, slow.StatusCode);
+        Assert.Equal("99", Header(slow, "X-RateLimit-Remaining"));
+        Assert.Equal("98", Header(cached, "X-RateLimit-Remaining"));
+        Assert.Equal(1, store.Lookups);
     }
 
     [Fact]

@@ -183,7 +183,15 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
 
             var (_, start, end) = limit.Window.Get(now);
             ref var windowEnd = ref values[offset];
-            if (windowEnd != end.UtcTicks)
+            var at = now;
+            if (windowEnd > end.UtcTicks)
+            {
+                // A request stamped before the partition's window began (its clock read raced another request's): it
+                // counts in the partition's window, judged as at its start. Moving the window back would drop its use.
+                (_, start, end) = limit.Window.Get(new DateTimeOffset(windowEnd - 1, TimeSpan.Zero));
+                at = start;
+            }
+            else if (windowEnd != end.UtcTicks)
             {
                 // A new window: the use of the one just before it still counts in a sliding window.
                 if (limit.Sliding)
@@ -195,7 +203,7 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
                 windowEnd = end.UtcTicks;
             }
 
-            LimitMath.EvaluateWindow(ref item, now, start, end, values[offset + 1], limit.Sliding ? values[offset + 2] : 0);
+            LimitMath.EvaluateWindow(ref item, at, start, end, values[offset + 1], limit.Sliding ? values[offset + 2] : 0);
 
             // A sliding window's use still counts through the next window: the partition is kept until that ends.
             partition.KeepUntil(Math.Max(idleUntil, (limit.Sliding ? limit.Window.Get(end).End : end).UtcTicks));
