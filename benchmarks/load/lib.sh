@@ -5,7 +5,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=$(mktemp -d)
 hz=$(getconf CLK_TCK)
-pids=()
+pids=() # every process cleanup stops
+apps=() # the LoadApps among them
 declare -A url pidof
 
 cleanup() {
@@ -17,15 +18,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-stop_apps() { # stops every app started so far (the run goes on; cleanup does the same at exit)
-    local pid
-    for pid in "${pids[@]}"; do
+stop_apps() { # stops the LoadApps started so far, not other servers a script started (redis.sh's Redis)
+    local pid kept=()
+    for pid in "${apps[@]}"; do
         kill "$pid" 2>/dev/null || true
     done
-    for pid in "${pids[@]}"; do
+    for pid in "${apps[@]}"; do
         wait "$pid" 2>/dev/null || true
     done
-    pids=()
+    for pid in "${pids[@]}"; do
+        [[ " ${apps[*]} " == *" $pid "* ]] || kept+=("$pid")
+    done
+    pids=("${kept[@]}")
+    apps=()
 }
 
 require() { # tools...
@@ -46,6 +51,7 @@ start_app() { # mode [app arguments...]: starts LoadApps in that mode; sets url[
     "$app" "$mode" "$@" >"$work/$mode.log" 2>&1 &
     pid=$!
     pids+=("$pid")
+    apps+=("$pid")
     for _ in $(seq 200); do
         grep -q '^LISTENING ' "$work/$mode.log" && break
         kill -0 "$pid" 2>/dev/null || { cat "$work/$mode.log" >&2; exit 1; }

@@ -140,9 +140,7 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
                     var offset = partition.Layout.Find(item.Entry.Limit.CounterName, ConcurrencyWidth);
                     partition.Values()[offset]--;
                     partition.InFlight--;
-                    // Idle from the request's instant, not its end: no clock read per request, and a partition
-                    // reclaimed early loses nothing (nothing is in flight, its windows keep it till they end).
-                    partition.KeepUntil(batch.Now.UtcTicks + _retention.Ticks);
+                    partition.KeepUntil(_time.GetUtcNow().UtcTicks + _retention.Ticks); // idle from the request's end
                 }
 
                 item.Leased = false;
