@@ -121,10 +121,8 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         var arguments = RedisArguments.Rent(count, Math.Min(RedisArguments.MaxReleases, _releases.Count), sliding);
         var keys = arguments.Keys;
         var sent = Environment.TickCount64;
-        var offset = _clock.Offset;
         arguments.SentTick = sent;
-        arguments.WriteHeader(now.ToUnixTimeMilliseconds(), (now + _options.LeaseTimeout).ToUnixTimeMilliseconds(),
-            offset == RedisClock.Unknown ? 0 : sent + offset + _deadlineBudget, leaseId);
+        arguments.WriteHeader(now.ToUnixTimeMilliseconds(), (now + _options.LeaseTimeout).ToUnixTimeMilliseconds(), Deadline(sent), leaseId);
         var previous = count + arguments.Releases;
         for (var i = 0; i < count; i++)
         {
@@ -200,7 +198,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             _clock.Reset(redisTime, sent, received);
             arguments.Retried = true;
             arguments.SentTick = received;
-            arguments.SetDeadline(received + _clock.Offset + _deadlineBudget);
+            arguments.SetDeadline(Deadline(received));
             return Send(arguments);
         }
 
@@ -319,6 +317,13 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         arguments.WriteHeader(0, 0, 0, 0);
         return arguments;
     }
+
+    /// <summary>
+    /// The deadline, in Redis's unix milliseconds, of a call sent at <paramref name="sentTick"/>; 0 (none) while
+    /// Redis's clock is not known.
+    /// </summary>
+    private long Deadline(long sentTick) =>
+        _clock.Offset is var offset && offset == RedisClock.Unknown ? 0 : sentTick + offset + _deadlineBudget;
 
     /// <summary>EVALSHA: the script named by its SHA-1.</summary>
     private Task<RespResult> Send(RedisArguments arguments)
