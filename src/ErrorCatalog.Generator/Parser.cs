@@ -22,6 +22,7 @@ internal sealed partial class Parser
         "KeyMissing", "KeyInvalid", "KeyRevoked", "KeyExpired", "KeyDisabled", "KeyInactive", "PaymentRequired",
         "PaymentExpired", "KeyRequired", "PlanNotAuthorized", "InsufficientScope", "IpNotAllowed", "MinuteLimit",
         "DailyLimit", "MonthlyLimit", "IpLimit", "ConcurrencyLimit", "CreditsLimit", "SubscriptionLimit", "StoreUnavailable",
+        "InvalidRequest",
     ];
 
     /// <summary>Kept in step with ErrorCatalog.SystemValue (a test compares them).</summary>

@@ -46,7 +46,13 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
             // 3. Limits: IP, key and subscription windows, credits, concurrency, decided and charged together.
             if (!state.Policy.Exempt)
             {
-                if (await PrepareLimitsAsync(context, state).ConfigureAwait(false))
+                var prepared = await PrepareLimitsAsync(context, state).ConfigureAwait(false);
+                if (prepared is null)
+                {
+                    return;
+                }
+
+                if (prepared.Value)
                 {
                     try
                     {
@@ -162,25 +168,36 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
 
     /// <summary>
     /// The request's batch: its limits and what it costs (a JSON-RPC body is read for its methods). True when
-    /// there is anything to ask the counters. Kept out of <see cref="RunAsync"/> so that state machine stays small:
-    /// it is the one object a request waiting for Redis allocates.
+    /// there is anything to ask the counters; null when the body cannot be costed (refused, answer written).
+    /// Kept out of <see cref="RunAsync"/> so that state machine stays small: it is the one object a request waiting
+    /// for Redis allocates.
     /// </summary>
-    private async ValueTask<bool> PrepareLimitsAsync(HttpContext context, RequestState state)
+    private async ValueTask<bool?> PrepareLimitsAsync(HttpContext context, RequestState state)
     {
         var credits = 0L;
         if (state.Key is { } key)
         {
             var cost = GetCreditsAsync(context, key, state.Policy);
+            JsonRpcCost read;
             if (cost.IsCompletedSuccessfully)
             {
-                credits = cost.Result;
+                read = cost.Result;
             }
             else
             {
                 // A JSON-RPC body the client sends at its own pace: the request counts in the window it ends in.
-                credits = await cost.ConfigureAwait(false);
+                read = await cost.ConfigureAwait(false);
                 state.Batch.Now = runtime.Time.GetUtcNow();
             }
+
+            if (read.Invalid is { } reason)
+            {
+                // What would run is not what can be charged: refused before the counters, so it costs nothing.
+                await RefuseAsync(context, state, Refusal.InvalidRequest, why: reason).ConfigureAwait(false);
+                return null;
+            }
+
+            credits = read.Credits;
         }
 
         runtime.FillBatch(state.Batch, context, state.Key, credits, state.Batch.Now);
@@ -275,30 +292,38 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
         return null;
     }
 
-    private ValueTask<long> GetCreditsAsync(HttpContext context, ResolvedKey key, EndpointPolicy policy)
+    private ValueTask<JsonRpcCost> GetCreditsAsync(HttpContext context, ResolvedKey key, EndpointPolicy policy)
     {
         if (policy.JsonRpc && HasCreditLimit(key))
         {
+            if (!runtime.Refusals.Answers(Refusal.InvalidRequest))
+            {
+                // Loud at the first call, as EndpointMiddleware is for missing authorization: without the answer, a body
+                // that cannot be costed could only be charged a guess.
+                throw new InvalidOperationException(
+                    $"Endpoint {context.GetEndpoint()?.DisplayName} is marked WithJsonRpcCredits, but the error catalog answers no refusal InvalidRequest; add 'refusal: InvalidRequest' to an entry of errors.yaml.");
+            }
+
             return runtime.JsonRpc.ReadCostAsync(context.Request, context.RequestAborted);
         }
 
-        return new(policy.Credits ?? runtime.Options.DefaultCredits);
+        return new(new JsonRpcCost(policy.Credits ?? runtime.Options.DefaultCredits));
     }
 
-    private ValueTask RefuseAsync(HttpContext context, RequestState state, Refusal refusal, string? scope = null)
+    private ValueTask RefuseAsync(HttpContext context, RequestState state, Refusal refusal, string? scope = null, string? why = null)
     {
         // A key or access refusal (401, 402, 403) still counts against the client's IP limit and carries its
         // rate-limit headers: every response has them, and a flood of bad keys is throttled like any other traffic.
         if (runtime.Book.IpLimit is not null && !state.Policy.Exempt)
         {
-            return RefuseWithinIpLimitAsync(context, state, refusal, scope);
+            return RefuseWithinIpLimitAsync(context, state, refusal, scope, why);
         }
 
-        return runtime.Responder.RefuseAsync(context, state, runtime.Refusals[refusal], refusal, scope);
+        return runtime.Responder.RefuseAsync(context, state, runtime.Refusals[refusal], refusal, scope, why: why);
     }
 
     /// <summary>Charges the IP limit alone, then refuses: over that limit, the IP limit's refusal answers instead.</summary>
-    private async ValueTask RefuseWithinIpLimitAsync(HttpContext context, RequestState state, Refusal refusal, string? scope)
+    private async ValueTask RefuseWithinIpLimitAsync(HttpContext context, RequestState state, Refusal refusal, string? scope, string? why)
     {
         var batch = state.Batch;
         runtime.FillBatch(batch, context, key: null, credits: 0, batch.Now);
@@ -310,7 +335,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
             return;
         }
 
-        await runtime.Responder.RefuseAsync(context, state, runtime.Refusals[refusal], refusal, scope).ConfigureAwait(false);
+        await runtime.Responder.RefuseAsync(context, state, runtime.Refusals[refusal], refusal, scope, why: why).ConfigureAwait(false);
     }
 
     /// <summary>Decides the batch: true admitted, false refused, null when the counters cannot answer.</summary>

@@ -77,10 +77,11 @@ public sealed class Chain
     }
 
     /// <summary>
-    /// Waits until a block is mined, then returns it; after <paramref name="timeout"/> (if any) returns the current
-    /// tip, as bitcoind's <c>waitfornewblock</c> does.
+    /// Waits until a block is mined, then returns it; after <paramref name="timeout"/> (if any), or as soon as
+    /// <paramref name="stopping"/> fires (the node shuts down), returns the current tip, as bitcoind's
+    /// <c>waitfornewblock</c> does when its timeout passes or its RPC server stops.
     /// </summary>
-    public async Task<Block> WaitForNewBlockAsync(TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken)
+    public async Task<Block> WaitForNewBlockAsync(TimeSpan? timeout, TimeProvider time, CancellationToken stopping, CancellationToken cancellationToken)
     {
         Task<Block> next;
         lock (_lock)
@@ -89,14 +90,21 @@ public sealed class Chain
         }
 
         Interlocked.Increment(ref _waiting);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
         try
         {
             return timeout is { } limit
-                ? await next.WaitAsync(limit, time, cancellationToken).ConfigureAwait(false)
-                : await next.WaitAsync(cancellationToken).ConfigureAwait(false);
+                ? await next.WaitAsync(limit, time, either.Token).ConfigureAwait(false)
+                : await next.WaitAsync(either.Token).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
+            return Tip;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Answered, not dropped: the host waits for requests in flight before it stops (30 s by default), and a
+            // client whose connection is reset cannot tell a shutdown from a failure.
             return Tip;
         }
         finally

@@ -16,7 +16,10 @@ internal static class JsonRpcEndpoint
         "generatetoaddress", "generateblock", "waitfornewblock", "help", "eth_blockNumber", "eth_chainId", "eth_call",
     ];
 
-    public static async Task<IResult> HandleAsync(HttpRequest request, Chain chain, TimeProvider time, CancellationToken aborted)
+    /// <summary>The members JSON-RPC defines: each may appear once (the middleware refuses the same before it charges).</summary>
+    private static readonly string[] Members = ["jsonrpc", "method", "params", "id"];
+
+    public static async Task<IResult> HandleAsync(HttpRequest request, Chain chain, TimeProvider time, IHostApplicationLifetime lifetime, CancellationToken aborted)
     {
         JsonDocument document;
         try
@@ -39,6 +42,13 @@ internal static class JsonRpcEndpoint
             if (call.ValueKind != JsonValueKind.Object)
             {
                 return ApiErrors.InvalidRequest("The body must be a JSON-RPC 2.0 request object.");
+            }
+
+            // JsonDocument keeps the last of two "method" members, a streaming reader the first: a request naming two
+            // is refused, by the middleware's cost reader and here alike, so what is charged is what runs.
+            if (Duplicate(call) is { } member)
+            {
+                return ApiErrors.InvalidRequest($"\"{member}\" appears more than once.");
             }
 
             if (!call.TryGetProperty("jsonrpc", out var version) || version.ValueKind != JsonValueKind.String || version.GetString() != "2.0")
@@ -68,7 +78,16 @@ internal static class JsonRpcEndpoint
                 return ApiErrors.InvalidRequest("\"params\" must be an array or an object.");
             }
 
-            var method = methodElement.GetString()!;
+            string method;
+            try
+            {
+                method = methodElement.GetString()!;
+            }
+            catch (InvalidOperationException)
+            {
+                return ApiErrors.InvalidRequest("\"method\" is not valid UTF-8 or UTF-16 text.");
+            }
+
             if (Array.IndexOf(Methods, method) < 0)
             {
                 return ApiErrors.MethodNotFound(method);
@@ -76,7 +95,7 @@ internal static class JsonRpcEndpoint
 
             try
             {
-                return Results.Json(new RpcResponse("2.0", await CallAsync(method, parameters, chain, time, aborted), id));
+                return Results.Json(new RpcResponse("2.0", await CallAsync(method, parameters, chain, time, lifetime.ApplicationStopping, aborted), id));
             }
             catch (InvalidParamsException ex)
             {
@@ -85,7 +104,7 @@ internal static class JsonRpcEndpoint
         }
     }
 
-    private static async Task<object?> CallAsync(string method, JsonElement parameters, Chain chain, TimeProvider time, CancellationToken aborted) => method switch
+    private static async Task<object?> CallAsync(string method, JsonElement parameters, Chain chain, TimeProvider time, CancellationToken stopping, CancellationToken aborted) => method switch
     {
         "getblockcount" => chain.Tip.Height,
         "getbestblockhash" => chain.Tip.Hash,
@@ -95,7 +114,7 @@ internal static class JsonRpcEndpoint
         "getconnectioncount" => 10,
         "generatetoaddress" => chain.Mine(Count(parameters)).Select(static b => b.Hash).ToArray(),
         "generateblock" => new { hash = chain.Mine(1)[0].Hash },
-        "waitfornewblock" => await WaitAsync(parameters, chain, time, aborted),
+        "waitfornewblock" => await WaitAsync(parameters, chain, time, stopping, aborted),
         "help" => string.Join('\n', Methods),
         "eth_blockNumber" => "0x" + chain.Tip.Height.ToString("x", CultureInfo.InvariantCulture),
         "eth_chainId" => "0x1",
@@ -105,8 +124,11 @@ internal static class JsonRpcEndpoint
 
     private static object ChainInfo(Block tip) => new { chain = "main", blocks = tip.Height, headers = tip.Height, bestblockhash = tip.Hash };
 
-    /// <summary>waitfornewblock [timeout in ms, 0 = none]: the new block, or the tip when the timeout passes first.</summary>
-    private static async Task<object> WaitAsync(JsonElement parameters, Chain chain, TimeProvider time, CancellationToken aborted)
+    /// <summary>
+    /// waitfornewblock [timeout in ms, 0 = none]: the new block, or the tip when the timeout passes or the node stops
+    /// first (a long poll must not hold the host's shutdown).
+    /// </summary>
+    private static async Task<object> WaitAsync(JsonElement parameters, Chain chain, TimeProvider time, CancellationToken stopping, CancellationToken aborted)
     {
         var timeout = Length(parameters) > 0 ? Integer(parameters, 0, "timeout") : 0;
         if (timeout < 0)
@@ -114,8 +136,26 @@ internal static class JsonRpcEndpoint
             throw new InvalidParamsException("timeout must be zero (none) or a number of milliseconds");
         }
 
-        var block = await chain.WaitForNewBlockAsync(timeout == 0 ? null : TimeSpan.FromMilliseconds(timeout), time, aborted);
+        var block = await chain.WaitForNewBlockAsync(timeout == 0 ? null : TimeSpan.FromMilliseconds(timeout), time, stopping, aborted);
         return new { hash = block.Hash, height = block.Height };
+    }
+
+    /// <summary>The first JSON-RPC member given twice, compared unescaped (<c>"m\u0065thod"</c> is <c>"method"</c>).</summary>
+    private static string? Duplicate(JsonElement call)
+    {
+        Span<int> seen = stackalloc int[Members.Length];
+        foreach (var property in call.EnumerateObject())
+        {
+            for (var i = 0; i < Members.Length; i++)
+            {
+                if (property.NameEquals(Members[i]) && ++seen[i] > 1)
+                {
+                    return Members[i];
+                }
+            }
+        }
+
+        return null;
     }
 
     private static int Count(JsonElement parameters)

@@ -49,4 +49,6 @@ public enum Refusal
     SubscriptionLimit,
     /// <summary>The key or counter store cannot answer.</summary>
     StoreUnavailable,
+    /// <summary>The body cannot be costed as the endpoint would run it (a JSON-RPC call with no string method, a member twice, not JSON).</summary>
+    InvalidRequest,
 }

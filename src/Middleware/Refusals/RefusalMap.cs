@@ -51,7 +51,13 @@ internal sealed class RefusalMap
                 errors.Add($"{path}:Catalog answers no refusal StoreUnavailable, needed when the key store cannot answer.");
             }
         }
+
+        // Needed only by endpoints marked WithJsonRpcCredits, which fail at their first request without it.
+        _answers[(int)Refusal.InvalidRequest] = catalog.Find(Refusal.InvalidRequest)!;
     }
 
     public ErrorDescriptor this[Refusal refusal] => _answers[(int)refusal];
+
+    /// <summary>Whether the catalog answers <paramref name="refusal"/> (the optional ones may be missing).</summary>
+    public bool Answers(Refusal refusal) => _answers[(int)refusal] is not null;
 }

@@ -7,7 +7,7 @@ namespace ErrorCatalog.Middleware;
 /// <summary>
 /// Answers a refusal from the catalog: fills the entry's placeholders the middleware knows by name
 /// (retryAfter, limit, used, remaining, cost, resetAt, tierLimit, upgradeUrl, plan, tier, scope, header,
-/// expiredAt, window), logs one line with the request id the body carries, counts it, and writes it.
+/// expiredAt, window, reason), logs one line with the request id the body carries, counts it, and writes it.
 /// </summary>
 internal sealed partial class RefusalResponder(
     RateLimitHeaderWriter headers,
@@ -17,10 +17,14 @@ internal sealed partial class RefusalResponder(
     string? upgradeUrl,
     string keyHeaderName)
 {
-    /// <summary>Answers a key, access or store refusal; <paramref name="retryAfter"/> fills the placeholder and the header alike.</summary>
-    public ValueTask RefuseAsync(HttpContext context, RequestState state, ErrorDescriptor descriptor, Refusal reason, string? scope = null, TimeSpan? retryAfter = null)
+    /// <summary>
+    /// Answers a key, access, store or request refusal; <paramref name="retryAfter"/> fills the placeholder and the
+    /// header alike, <paramref name="why"/> the <c>{reason}</c> placeholder.
+    /// </summary>
+    public ValueTask RefuseAsync(HttpContext context, RequestState state, ErrorDescriptor descriptor, Refusal reason, string? scope = null, TimeSpan? retryAfter = null, string? why = null)
     {
         var error = Error(descriptor, state.Key, scope, retryAfter);
+        SetText(ref error, "reason", why);
         if (retryAfter is { } wait)
         {
             context.Response.Headers.RetryAfter = HeaderValues.Integer(ApiError.ToWholeSeconds(wait));
