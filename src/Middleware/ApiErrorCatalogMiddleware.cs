@@ -193,7 +193,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
             if (read.Invalid is { } reason)
             {
                 // What would run is not what can be charged: refused before the counters, so it costs nothing.
-                await RefuseAsync(context, state, Refusal.InvalidRequest, why: reason).ConfigureAwait(false);
+                await RefuseAsync(context, state, Refusal.InvalidRequest, why: reason, answer: read.Answer).ConfigureAwait(false);
                 return null;
             }
 
@@ -310,20 +310,20 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
         return new(new JsonRpcCost(policy.Credits ?? runtime.Options.DefaultCredits));
     }
 
-    private ValueTask RefuseAsync(HttpContext context, RequestState state, Refusal refusal, string? scope = null, string? why = null)
+    private ValueTask RefuseAsync(HttpContext context, RequestState state, Refusal refusal, string? scope = null, string? why = null, ErrorDescriptor? answer = null)
     {
         // A key or access refusal (401, 402, 403) still counts against the client's IP limit and carries its
         // rate-limit headers: every response has them, and a flood of bad keys is throttled like any other traffic.
         if (runtime.Book.IpLimit is not null && !state.Policy.Exempt)
         {
-            return RefuseWithinIpLimitAsync(context, state, refusal, scope, why);
+            return RefuseWithinIpLimitAsync(context, state, refusal, scope, why, answer);
         }
 
-        return runtime.Responder.RefuseAsync(context, state, runtime.Refusals[refusal], refusal, scope, why: why);
+        return runtime.Responder.RefuseAsync(context, state, answer ?? runtime.Refusals[refusal], refusal, scope, why: why);
     }
 
     /// <summary>Charges the IP limit alone, then refuses: over that limit, the IP limit's refusal answers instead.</summary>
-    private async ValueTask RefuseWithinIpLimitAsync(HttpContext context, RequestState state, Refusal refusal, string? scope, string? why)
+    private async ValueTask RefuseWithinIpLimitAsync(HttpContext context, RequestState state, Refusal refusal, string? scope, string? why, ErrorDescriptor? answer)
     {
         var batch = state.Batch;
         runtime.FillBatch(batch, context, key: null, credits: 0, batch.Now);
@@ -335,7 +335,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
             return;
         }
 
-        await runtime.Responder.RefuseAsync(context, state, runtime.Refusals[refusal], refusal, scope, why: why).ConfigureAwait(false);
+        await runtime.Responder.RefuseAsync(context, state, answer ?? runtime.Refusals[refusal], refusal, scope, why: why).ConfigureAwait(false);
     }
 
     /// <summary>Decides the batch: true admitted, false refused, null when the counters cannot answer.</summary>

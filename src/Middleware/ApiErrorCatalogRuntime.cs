@@ -42,7 +42,7 @@ internal sealed class ApiErrorCatalogRuntime : IDisposable
             ? new RedisCounterStore(redis, value.ConcurrencyRetryAfter, loggers.CreateLogger<RedisCounterStore>())
             : new InMemoryCounterStore(time, value.IdleCounterRetention, value.ConcurrencyRetryAfter);
         Headers = new RateLimitHeaderWriter(value.Headers);
-        JsonRpc = new JsonRpcCostReader(value.JsonRpc);
+        JsonRpc = new JsonRpcCostReader(value.JsonRpc, value.Catalog);
         Responder = new RefusalResponder(Headers, metrics, loggers.CreateLogger<RefusalResponder>(), time, value.UpgradeUrl, value.Keys.EffectiveHeaders[0]);
         States = new DefaultObjectPool<RequestState>(new DefaultPooledObjectPolicy<RequestState>(), Environment.ProcessorCount * 64);
         Logger = loggers.CreateLogger<ApiErrorCatalogMiddleware>();

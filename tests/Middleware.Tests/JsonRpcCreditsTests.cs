@@ -189,7 +189,7 @@ public sealed class JsonRpcCreditsTests
     [MemberData(nameof(Uncostable))]
     public void Reader_RefusesTheBody_HoweverThePipeSplitsIt(string what, byte[] body, string reason)
     {
-        var reader = new JsonRpcCostReader(Options());
+        var reader = new JsonRpcCostReader(Options(), ApiErrors.Catalog);
 
         for (var split = 0; split <= body.Length; split++)
         {
@@ -213,7 +213,7 @@ public sealed class JsonRpcCreditsTests
     [MemberData(nameof(Costable))]
     public void Reader_CostsTheMethods_HoweverThePipeSplitsIt(string json, long cost)
     {
-        var reader = new JsonRpcCostReader(Options());
+        var reader = new JsonRpcCostReader(Options(), ApiErrors.Catalog);
         var body = Utf8(json);
 
         for (var split = 0; split <= body.Length; split++)
@@ -225,7 +225,7 @@ public sealed class JsonRpcCreditsTests
     [Fact]
     public void Reader_AllocatesNothing()
     {
-        var reader = new JsonRpcCostReader(Options());
+        var reader = new JsonRpcCostReader(Options(), ApiErrors.Catalog);
         var single = new ReadOnlySequence<byte>(Utf8("""{"jsonrpc":"2.0","method":"eth\u005fcall","params":[{"to":"0x0"},"latest"],"id":1}"""));
         var batch = new ReadOnlySequence<byte>(Utf8("""[{"method":"eth_call","id":1},{"method":"eth_blockNumber","id":2}]"""));
         var duplicate = new ReadOnlySequence<byte>(Utf8("""{"method":"eth_blockNumber","method":"eth_call"}"""));
@@ -324,6 +324,28 @@ public sealed class JsonRpcCreditsTests
         var problem = await AssertProblemAsync(refused, HttpStatusCode.BadRequest, "BAD_REQUEST");
         Assert.Equal("The server could not process the request: Batch requests are not supported: send one request object per call.", problem.GetProperty("detail").GetString());
         Assert.Equal("20", Header(single, "X-UnitsLimit-Used"));
+    }
+
+    [Fact]
+    public async Task NotJson_IsAnsweredWithTheParseErrorCode_WhenOneIsSet()
+    {
+        var key = NewKey();
+        await using var api = await StartAsync(Config(key, extra: "\"ParseError\": \"VALIDATION_ERROR\","));
+
+        using var notJson = await api.PostJsonAsync("/rpc", key, """{"jsonrpc":"2.0","method":""");
+        using var noMethod = await api.PostJsonAsync("/rpc", key, """{"jsonrpc":"2.0","id":1}""");
+
+        var problem = await AssertProblemAsync(notJson, HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        Assert.Equal(JsonRpcCostReader.NotJson, problem.GetProperty("detail").GetString());
+        await AssertProblemAsync(noMethod, HttpStatusCode.BadRequest, "BAD_REQUEST");
+    }
+
+    [Fact]
+    public async Task ParseErrorNotInTheCatalog_FailsStartUp_NamingTheSetting()
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(Config(NewKey(), extra: "\"ParseError\": \"NO_SUCH_CODE\",")));
+
+        Assert.Contains("ApiErrorCatalog:JsonRpc:ParseError 'NO_SUCH_CODE' is not a code of the error catalog.", failure.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public sealed class JsonRpcTests
     [InlineData("""{"jsonrpc":"2.0","id":1}""", "\"method\" must be a string.")]
     [InlineData("""{"jsonrpc":"2.0","method":"getblockcount","id":{}}""", "\"id\" must be a string, a number or null.")]
     [InlineData("""[{"jsonrpc":"2.0","method":"getblockcount","id":1}]""", "Batch requests are not supported: send one request object per call.")]
-    [InlineData("42", "The body must be a JSON-RPC 2.0 request object.")]
+    [InlineData("42", "The body must be a JSON-RPC request object or a batch (array) of them.")]
     public async Task NotARequestObject_Returns400InvalidRequest(string body, string reason)
     {
         await using var node = new NodeFactory();

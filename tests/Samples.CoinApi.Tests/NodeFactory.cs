@@ -6,14 +6,18 @@ using CoinApi.Node;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Samples.CoinApi.Tests;
 
-/// <summary>The CoinAPI-style node sample as its appsettings.json configures it, on a fake clock; one per test.</summary>
-internal sealed class NodeFactory(DateTimeOffset? start = null) : WebApplicationFactory<NodeApi>
+/// <summary>
+/// The CoinAPI-style node sample as its appsettings.json configures it (plus <paramref name="settings"/>, if any), on a
+/// fake clock; one per test.
+/// </summary>
+internal sealed class NodeFactory(DateTimeOffset? start = null, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<NodeApi>
 {
     /// <summary>18:00 UTC: six hours (21600 s) before the 24-hour window resets at midnight.</summary>
     public static readonly DateTimeOffset DefaultStart = new(2026, 3, 10, 18, 0, 0, TimeSpan.Zero);
@@ -28,12 +32,19 @@ internal sealed class NodeFactory(DateTimeOffset? start = null) : WebApplication
 
     public Chain Chain => Services.GetRequiredService<Chain>();
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        if (settings is not null)
+        {
+            builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
+        }
+
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
         });
+    }
 
     /// <summary>A JSON-RPC request body.</summary>
     public static string Call(string method, object? parameters = null, object? id = null) =>

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace ErrorCatalog.Middleware;
 
@@ -49,9 +50,18 @@ internal sealed class JsonRpcCostReader
     private readonly bool _allowBatches;
     private readonly long _longestEscapedName;
     private readonly string _batchTooLong;
+    private readonly ErrorDescriptor? _parseError;
 
-    public JsonRpcCostReader(JsonRpcOptions options)
+    public JsonRpcCostReader(JsonRpcOptions options, ApiErrorCatalog catalog)
     {
+        if (options.ParseError is { } code)
+        {
+            _parseError = catalog.Find(code) ?? throw new OptionsValidationException(
+                Microsoft.Extensions.Options.Options.DefaultName,
+                typeof(ApiErrorCatalogOptions),
+                [$"ApiErrorCatalog:JsonRpc:ParseError '{code}' is not a code of the error catalog."]);
+        }
+
         _costs = options.Methods.ToFrozenDictionary(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         _defaultCost = options.DefaultCost;
         _maxCost = options.DefaultCost;
@@ -160,7 +170,7 @@ internal sealed class JsonRpcCostReader
         catch (JsonException)
         {
             // Malformed, truncated, trailing data, too deep: JsonDocument fails on the same bytes.
-            return new(0, NotJson);
+            return new(0, NotJson, _parseError);
         }
 
         if (final)

@@ -25,4 +25,10 @@ public sealed class JsonRpcOptions
     /// answers batches with an error anyway, so they are refused before they are charged.
     /// </summary>
     public bool AllowBatches { get; set; } = true;
+
+    /// <summary>
+    /// The catalog code answering a body that is not JSON (JSON-RPC's -32700 Parse error). Default null: the entry
+    /// answering <c>refusal: InvalidRequest</c>.
+    /// </summary>
+    public string? ParseError { get; set; }
 }
