@@ -64,11 +64,16 @@ public sealed class UncostableCallTests
         using var refused = await node.PostAsync(key, TwoMethods);
         using var escaped = await node.PostAsync(key, """{"jsonrpc":"2.0","method":"getblockcount","m\u0065thod":"eth_call","id":1}""");
 
+        using var surrogate = await node.PostAsync(key, """{"jsonrpc":"2.0","method":"eth\ud800call","id":1}""");
+
         foreach (var response in new[] { refused, escaped })
         {
             var data = await AssertErrorAsync(response, HttpStatusCode.BadRequest, -32600, "Invalid Request", "INVALID_REQUEST");
             Assert.Equal("\"method\" appears more than once.", data.GetProperty("detail").GetString());
         }
+
+        var text = await AssertErrorAsync(surrogate, HttpStatusCode.BadRequest, -32600, "Invalid Request", "INVALID_REQUEST");
+        Assert.Equal("\"method\" is not valid UTF-8 or UTF-16 text.", text.GetProperty("detail").GetString());
     }
 
     [Fact]
