@@ -74,7 +74,7 @@ public sealed class OptionsValidationTests
         {
             "key whose plan is not configured",
             Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "gold" } ]"""),
-            "ApiErrorCatalog:ApiKeys:0: key 'a' has no configured subscription or plan"
+            "ApiErrorCatalog:ApiKeys:0:Plan 'gold' is not a configured plan (free)"
         },
         {
             "key with neither subscription nor plan",
@@ -104,7 +104,7 @@ public sealed class OptionsValidationTests
         {
             "bad allowed IP",
             Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free", "AllowedIps": [ "10.0.0.0/99" ] } ]"""),
-            "ApiErrorCatalog:ApiKeys:0:AllowedIps: '10.0.0.0/99'"
+            "ApiErrorCatalog:ApiKeys:0:AllowedIps:0 '10.0.0.0/99'"
         },
         {
             "bad IP limit window",
@@ -220,37 +220,37 @@ public sealed class OptionsValidationTests
         {
             "misspelt limit kind (the binder would drop the limit: the plan unlimited)",
             Config(plans: """{ "free": { "Limits": { "minute": { "Kind": "Bogus", "PermitLimit": 10, "Window": "minute" } } } }"""),
-            "'ApiErrorCatalog:Plans:free:Limits:minute:Kind'"
+            "ApiErrorCatalog:Plans:free:Limits:minute:Kind '"
         },
         {
             "PermitLimit that is not a number",
             Config(plans: """{ "free": { "Limits": { "minute": { "PermitLimit": "ten", "Window": "minute" } } } }"""),
-            "'ApiErrorCatalog:Plans:free:Limits:minute:PermitLimit'"
+            "ApiErrorCatalog:Plans:free:Limits:minute:PermitLimit '"
         },
         {
             "misspelt key state (the binder would drop the key)",
             Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free", "State": "Revokd" } ]"""),
-            "'ApiErrorCatalog:ApiKeys:0:State'"
+            "ApiErrorCatalog:ApiKeys:0:State '"
         },
         {
             "key expiry that is not a time",
             Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free", "ExpiresAt": "next week" } ]"""),
-            "'ApiErrorCatalog:ApiKeys:0:ExpiresAt'"
+            "ApiErrorCatalog:ApiKeys:0:ExpiresAt '"
         },
         {
             "misspelt subscription state",
             Config(subscriptions: """{ "acme": { "Plan": "free", "State": "PaymentRequird" } }"""),
-            "'ApiErrorCatalog:Subscriptions:acme:State'"
+            "ApiErrorCatalog:Subscriptions:acme:State '"
         },
         {
             "key limit that is not a number",
             Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free", "Limits": { "minute": "lots" } } ]"""),
-            "'ApiErrorCatalog:ApiKeys:0:Limits:minute'"
+            "ApiErrorCatalog:ApiKeys:0:Limits:minute '"
         },
         {
             "JSON-RPC cost that is not a number",
             Config(extra: """ "JsonRpc": { "Methods": { "eth_call": "twenty" } }, """),
-            "'ApiErrorCatalog:JsonRpc:Methods:eth_call'"
+            "ApiErrorCatalog:JsonRpc:Methods:eth_call '"
         },
     };
 
@@ -264,12 +264,18 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
-    public async Task UnconvertibleTopLevelValue_FailsAtStartUp_NamingItsPath()
+    public async Task UnconvertibleTopLevelValue_FailsAtStartUp_AsAnOptionsError_NamingItsPath()
     {
-        var json = Config(extra: """ "Headers": "XRateLimit, Bogus", """);
+        // The binder throws on it (outside a collection); it is reported with the section's other problems.
+        var json = Config(extra: """ "Headers": "XRateLimit, Bogus", "DefaultCredits": "one", """);
 
-        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(json));
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(json));
 
-        Assert.Contains("'ApiErrorCatalog:Headers'", exception.Message);
+        Assert.Equal(
+            [
+                "ApiErrorCatalog:DefaultCredits 'one' is not a whole number.",
+                "ApiErrorCatalog:Headers 'XRateLimit, Bogus' is not names among None, XRateLimit, Ietf, UnitsLimit, separated by commas (numbers are not accepted).",
+            ],
+            exception.Message.Split(Environment.NewLine));
     }
 }
