@@ -72,6 +72,8 @@ public sealed class BadConfigurationCorpusTests(ITestOutputHelper output)
         Set("QuickStart", "ConcurrencyRetryAfter", "\"-00:00:01\""),
         Set("QuickStart", "ConcurrencyRetryAfter", "\"00:00:00\""),
         Set("QuickStart", "IdleCounterRetention", "\"10675199.00:00:00\""),
+        Set("QuickStart", "ConcurrencyRetryAfter", "\"10675199.00:00:00\""),
+        Set("QuickStart", "Keys:CacheDuration", "\"10675199.00:00:00\""),
         Set("QuickStart", "Keys:CacheDuration", "\"-00:00:05\""),
         Set("QuickStart", "Keys:HashCacheSize", "-1"),
         Set("QuickStart", "Keys:MaxLength", "4"),
@@ -173,6 +175,11 @@ public sealed class BadConfigurationCorpusTests(ITestOutputHelper output)
         Set("QuickStart", "Plans:free:Limits:minute:Window", "\"fortnight\""),
         Add("QuickStart", "Plans:pro:Limits:concurrency:Window", "\"minute\""),
         Remove("QuickStart", "Plans:free:Limits:minute:Window"),
+        Set("FxRates", "Plans:free:Limits:minute:Window", "\"36600.00:00:00\""),
+        Set("FxRates", "Plans:free:Limits:month:Window", "\"3000000.00:00:00\""),
+        Set("FxRates", "Plans:free:Limits:minute:Window", "\"60\""),
+        Set("CoinMarketCap", "Plans:free:Limits:day:Window", "\"10675199.00:00:00\""),
+        Set("CoinApi", "Plans:naas:Limits:credits:Window", "\"1\""),
 
         // Other settings that would start and behave wrongly.
         Add("CoinMarketCap", "StatusErrors:200", "\"NOT_FOUND\""),
