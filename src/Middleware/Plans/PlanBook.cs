@@ -303,6 +303,7 @@ internal sealed class PlanBook
         }
 
         var window = default(WindowSpec);
+        var windowOk = true;
         if (limit.Kind == LimitKind.Concurrency)
         {
             // A window or sliding flag on a concurrency limit would read as "N per window" but count requests in flight.
@@ -321,12 +322,12 @@ internal sealed class PlanBook
         else if (!WindowSpec.TryParse(limit.Window, out window))
         {
             errors.Add($"{path}:Window '{limit.Window}' is not minute, hour, day, month or a time span (such as 00:00:10 or 7.00:00:00) of at least 1 second.");
-            ok = false;
+            ok = windowOk = false;
         }
         else if (!window.CalendarMonth && window.PeriodTicks > WindowSpec.Longest.Ticks)
         {
             errors.Add($"{path}:Window '{limit.Window}' is longer than the longest window, {WindowSpec.Longest.Days} days (100 years): its end would fall past the calendar's (year 9999).");
-            ok = false;
+            ok = windowOk = false;
         }
 
         ErrorDescriptor? error = null;
@@ -344,7 +345,12 @@ internal sealed class PlanBook
             var refusal = limit.Refusal ?? DefaultRefusal(limit, window);
             if (refusal is null)
             {
-                errors.Add($"{path}: a {window.Name} window has no default refusal; set Refusal or Error.");
+                // A wrong window has no default refusal either: that is its consequence, not another problem.
+                if (windowOk)
+                {
+                    errors.Add($"{path}: a {window.Name} window has no default refusal; set Refusal or Error.");
+                }
+
                 ok = false;
             }
             else if ((error = _catalog.Find(refusal.Value)) is null)
