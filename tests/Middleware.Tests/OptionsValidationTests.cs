@@ -167,6 +167,11 @@ public sealed class OptionsValidationTests
             "ApiErrorCatalog:ApiKeys:0:State '99' is not one of Active, Revoked"
         },
         {
+            "key added by an override at item 100 (paths keep its number)",
+            Config(keys: $$"""{ "0": { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free" }, "100": { "Id": "b", "Hash": "{{Hash("b")}}", "Plan": "gold" } }"""),
+            "ApiErrorCatalog:ApiKeys:100:Plan 'gold' is not a configured plan (free)"
+        },
+        {
             "state as a numeric string",
             Config(subscriptions: """{ "acme": { "Plan": "free", "State": "5" } }"""),
             "ApiErrorCatalog:Subscriptions:acme:State '5' is not one of Active, Revoked"

@@ -96,18 +96,16 @@ internal static class ConfigurationShape
             return;
         }
 
-        var index = 0;
         foreach (var child in node.GetChildren())
         {
             var childPath = $"{path}:{child.Key}";
-            if (keyType is null && child.Key != index.ToString(CultureInfo.InvariantCulture))
+
+            // Item numbers may leave gaps (an override adding ApiKeys:100), but a name means an object was given.
+            if (keyType is null && !uint.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
-                // The binder would append it at another index than its name, so paths in messages would lie.
-                problems.Add(childPath, $"{path} must be an array ([ ... ]); '{child.Key}' is not the item number {index}.");
+                problems.Add(childPath, $"{path} must be an array ([ ... ]); '{child.Key}' is not an item number.");
                 return;
             }
-
-            index++;
             if (keyType is not null && keyType != typeof(string) && !IsConvertible(child.Key, keyType))
             {
                 problems.Add(childPath, $"{childPath}: '{child.Key}' is not {Describe(keyType)}.");
