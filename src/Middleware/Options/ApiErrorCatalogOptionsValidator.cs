@@ -8,8 +8,8 @@ namespace ErrorCatalog.Middleware;
 /// <summary>
 /// Validates the options at start-up (<c>ValidateOnStart</c>): the configuration section's shape first (unknown
 /// names, values where objects or arrays belong, enum numbers, nulls; see <see cref="ConfigurationShape"/>), then,
-/// once the shape is right, the bound values by compiling them (every unknown plan, bad window, out-of-range number, missing catalog answer,
-/// malformed key hash or duplicate key). Each problem is one line naming the setting's configuration path.
+/// once the shape is right, the bound values by compiling them (every unknown plan, bad window, out-of-range number,
+/// missing catalog answer, malformed key hash or duplicate key). Each problem is one line naming its setting's path.
 /// Hand-written because the checks cross-reference settings, the catalog and the configuration itself, which data
 /// annotations and the [OptionsValidator] generator cannot.
 /// </summary>
@@ -69,7 +69,7 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
     /// The exception for <paramref name="errors"/>: one problem per line (the framework joins several failures with
     /// "; ", which runs long messages together).
     /// </summary>
-    public static OptionsValidationException Exception(IReadOnlyList<string> errors) =>
+    public static OptionsValidationException ValidationException(IReadOnlyList<string> errors) =>
         new(Microsoft.Extensions.Options.Options.DefaultName, typeof(ApiErrorCatalogOptions), [string.Join(Environment.NewLine, errors)]);
 
     private static ValidateOptionsResult Fail(List<string> errors) => ValidateOptionsResult.Fail(string.Join(Environment.NewLine, errors));
