@@ -27,7 +27,7 @@ internal sealed class ApiErrorCatalogRuntime : IDisposable
         var compiled = validator.Compile(value, errors, customStore: store is not null);
         if (errors.Count > 0)
         {
-            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(ApiErrorCatalogOptions), errors);
+            throw ApiErrorCatalogOptionsValidator.ValidationException(errors);
         }
 
         Options = value;

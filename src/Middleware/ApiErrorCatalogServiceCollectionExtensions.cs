@@ -11,20 +11,27 @@ public static class ApiErrorCatalogServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="ApiErrorCatalogOptions"/> to <paramref name="section"/> (usually <c>ApiErrorCatalog</c>),
-    /// validated at start-up: a bad setting stops the app with the setting's path.
+    /// validated at start-up: a bad setting stops the app with the setting's path, and so does a missing or empty
+    /// section (to configure in code only, use the overload without one). Unknown setting names, values of the
+    /// wrong shape (text where an object or array belongs), enum numbers and nulls are errors too, where the binder
+    /// alone would drop or reset them.
     /// </summary>
     public static IServiceCollection AddApiErrorCatalog(this IServiceCollection services, IConfiguration section, Action<ApiErrorCatalogOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
         var path = section is IConfigurationSection s ? s.Path : "ApiErrorCatalog";
-        var builder = services.AddOptions<ApiErrorCatalogOptions>().Bind(section);
+        var validator = new ApiErrorCatalogOptionsValidator(path, section);
+
+        // Bound by the validator, which reports what the binder throws on with every other problem at start-up.
+        var builder = services.AddOptions<ApiErrorCatalogOptions>().Configure(validator.Bind);
+        services.AddSingleton<IOptionsChangeTokenSource<ApiErrorCatalogOptions>>(new ConfigurationChangeTokenSource<ApiErrorCatalogOptions>(section));
         if (configure is not null)
         {
             builder.Configure(configure);
         }
 
-        return services.AddCore(path, section);
+        return services.AddCore(validator);
     }
 
     /// <summary>Configures <see cref="ApiErrorCatalogOptions"/> in code, validated at start-up.</summary>
@@ -33,12 +40,11 @@ public static class ApiErrorCatalogServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<ApiErrorCatalogOptions>().Configure(configure);
-        return services.AddCore("ApiErrorCatalog");
+        return services.AddCore(new ApiErrorCatalogOptionsValidator("ApiErrorCatalog"));
     }
 
-    private static IServiceCollection AddCore(this IServiceCollection services, string path, IConfiguration? section = null)
+    private static IServiceCollection AddCore(this IServiceCollection services, ApiErrorCatalogOptionsValidator validator)
     {
-        var validator = new ApiErrorCatalogOptionsValidator(path, section);
         services.AddSingleton(validator);
         services.AddSingleton<IValidateOptions<ApiErrorCatalogOptions>>(validator);
         services.AddOptions<ApiErrorCatalogOptions>().ValidateOnStart();

@@ -74,7 +74,7 @@ public sealed class OptionsValidationTests
         {
             "key whose plan is not configured",
             Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "gold" } ]"""),
-            "ApiErrorCatalog:ApiKeys:0: key 'a' has no configured subscription or plan"
+            "ApiErrorCatalog:ApiKeys:0:Plan 'gold' is not a configured plan (free)"
         },
         {
             "key with neither subscription nor plan",
@@ -104,7 +104,7 @@ public sealed class OptionsValidationTests
         {
             "bad allowed IP",
             Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free", "AllowedIps": [ "10.0.0.0/99" ] } ]"""),
-            "ApiErrorCatalog:ApiKeys:0:AllowedIps: '10.0.0.0/99'"
+            "ApiErrorCatalog:ApiKeys:0:AllowedIps:0 '10.0.0.0/99'"
         },
         {
             "bad IP limit window",
@@ -125,6 +125,56 @@ public sealed class OptionsValidationTests
             "negative JSON-RPC cost",
             Config(extra: """ "JsonRpc": { "Methods": { "eth_call": -5 } }, """),
             "ApiErrorCatalog:JsonRpc:Methods:eth_call must be zero or more (was -5)"
+        },
+        {
+            "negative JSON-RPC default cost (it would refund credits)",
+            Config(extra: """ "JsonRpc": { "DefaultCost": -200 }, """),
+            "ApiErrorCatalog:JsonRpc:DefaultCost must be zero or more (was -200)"
+        },
+        {
+            "negative key limit (the plan-level one is rejected)",
+            Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free", "Limits": { "minute": -1 } } ]"""),
+            "ApiErrorCatalog:ApiKeys:0:Limits:minute must be zero or more (was -1)"
+        },
+        {
+            "plan without limits, not declared unlimited",
+            Config(plans: """{ "free": { "Features": [ "x" ] } }"""),
+            "ApiErrorCatalog:Plans:free declares no limits; give it Limits, or declare \"Unlimited\": true"
+        },
+        {
+            "window longer than the calendar allows",
+            Config(plans: """{ "free": { "Limits": { "minute": { "PermitLimit": 10, "Window": "36526.00:00:00", "Error": "RATE_LIMITED" } } } }"""),
+            "ApiErrorCatalog:Plans:free:Limits:minute:Window '36526.00:00:00' is longer than the longest window, 36525 days"
+        },
+        {
+            "unknown setting name",
+            Config(plans: """{ "free": { "Limits": { "minute": { "PermitLimt": 10, "Window": "minute" } } } }"""),
+            "ApiErrorCatalog:Plans:free:Limits:minute:PermitLimt is not a setting (did you mean PermitLimit?)"
+        },
+        {
+            "allowed IPs as a string",
+            Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free", "AllowedIps": "10.0.0.1" } ]"""),
+            "ApiErrorCatalog:ApiKeys:0:AllowedIps must be an array ([ ... ]), not the value '10.0.0.1'"
+        },
+        {
+            "IP limit as a string",
+            Config(extra: """ "IpLimit": "600/minute", """),
+            "ApiErrorCatalog:IpLimit must be an object ({ \"Kind\": ... }), not the value '600/minute'"
+        },
+        {
+            "state out of range",
+            Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free", "State": 99 } ]"""),
+            "ApiErrorCatalog:ApiKeys:0:State '99' is not one of Active, Revoked"
+        },
+        {
+            "key added by an override at item 100 (paths keep its number)",
+            Config(keys: $$"""{ "0": { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free" }, "100": { "Id": "b", "Hash": "{{Hash("b")}}", "Plan": "gold" } }"""),
+            "ApiErrorCatalog:ApiKeys:100:Plan 'gold' is not a configured plan (free)"
+        },
+        {
+            "state as a numeric string",
+            Config(subscriptions: """{ "acme": { "Plan": "free", "State": "5" } }"""),
+            "ApiErrorCatalog:Subscriptions:acme:State '5' is not one of Active, Revoked"
         },
     };
 
@@ -149,7 +199,7 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
-    public async Task SeveralBadSettings_AreAllReported()
+    public async Task SeveralBadSettings_AreAllReported_OnePerLine()
     {
         var json = Config(
             plans: """{ "free": { "Limits": { "minute": { "PermitLimit": -3, "Window": "fortnight" } } } }""",
@@ -157,9 +207,94 @@ public sealed class OptionsValidationTests
 
         var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(json));
 
-        Assert.Contains("ApiErrorCatalog:Plans:free:Limits:minute:PermitLimit", exception.Message);
-        Assert.Contains("ApiErrorCatalog:Plans:free:Limits:minute:Window", exception.Message);
-        Assert.Contains("ApiErrorCatalog:ApiKeys:0:Hash", exception.Message);
+        Assert.Equal(
+            [
+                "ApiErrorCatalog:Plans:free:Limits:minute:PermitLimit must be zero or more (was -3).",
+                "ApiErrorCatalog:Plans:free:Limits:minute:Window 'fortnight' is not minute, hour, day, month or a time span (such as 00:00:10 or 7.00:00:00) of at least 1 second.",
+                "ApiErrorCatalog:ApiKeys:0:Hash must be the SHA-256 of the key as 64 hex digits (see ApiKeyHash.Compute); the key itself never goes in configuration.",
+            ],
+            exception.Message.Split(Environment.NewLine));
+    }
+
+    [Theory]
+    [InlineData("ApiErrorCatlog", """{ "ApiErrorCatalog": { "Plans": { "free": { "Unlimited": true } } } }""")]
+    [InlineData("ApiErrorCatalog", """{ "ApiErrorCatalog": { } }""")]
+    [InlineData("ApiErrorCatalog", """{ "ApiErrorCatalog": null }""")]
+    public async Task MissingOrEmptySection_FailsAtStartUp_NamingTheSection(string section, string json)
+    {
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(json, section: section));
+
+        Assert.StartsWith($"{section}: the configuration section is missing or empty", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfigureOnlyOverload_WithoutASection_Starts()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddApiErrorCatalog(options => options.Keys.Required = false);
+        await using var app = builder.Build();
+        app.UseApiErrorCatalog();
+        app.MapGet("/", () => "ok");
+
+        await app.StartAsync();
+        using var response = await app.GetTestClient().GetAsync("/");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task UnlimitedPlan_DeclaredExplicitly_StartsAndIsNeverCounted()
+    {
+        await using var api = await StartAsync(Config(plans: """{ "free": { "Unlimited": true } }"""));
+
+        for (var i = 0; i < 30; i++)
+        {
+            using var response = await api.GetAsync("/ok", "a-key-for-validation");
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            Assert.False(response.Headers.Contains("X-RateLimit-Limit"));
+        }
+    }
+
+    [Fact]
+    public async Task LongestWindow_StartsAndAnswers_EvenNearTheCalendarsEnd()
+    {
+        // Sliding: the window math reaches two windows past now, the farthest any limit reaches.
+        var json = Config(plans: """{ "free": { "Limits": { "lifetime": { "PermitLimit": 2, "Window": "36525.00:00:00", "Sliding": true, "Error": "RATE_LIMITED" } } } }""");
+        await using var api = await StartAsync(json, start: new DateTimeOffset(9700, 6, 1, 0, 0, 0, TimeSpan.Zero));
+
+        using var first = await api.GetAsync("/ok", "a-key-for-validation");
+        using var second = await api.GetAsync("/ok", "a-key-for-validation");
+        using var refused = await api.GetAsync("/ok", "a-key-for-validation");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("RATE_LIMITED", (await ReadJsonAsync(refused)).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task EnumOutOfRange_ConfiguredInCode_FailsAtStartUp()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddApiErrorCatalog(options =>
+        {
+            options.Plans["free"] = new PlanOptions { Limits = { ["minute"] = new LimitOptions { PermitLimit = 10, Window = "minute", Kind = (LimitKind)7 } } };
+            options.ApiKeys.Add(new ApiKeyOptions { Id = "a", Hash = GoodHash, Plan = "free", State = (ApiKeyState)99 });
+        });
+
+        await using var app = builder.Build();
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Equal(
+            [
+                "ApiErrorCatalog:Plans:free:Limits:minute:Kind 7 is not one of Requests, Credits, Concurrency.",
+                "ApiErrorCatalog:ApiKeys:0:State 99 is not a key state (Active, Revoked, Disabled, Inactive, PaymentRequired, PaymentExpired).",
+            ],
+            exception.Message.Split(Environment.NewLine));
     }
 
     [Fact]
@@ -220,37 +355,37 @@ public sealed class OptionsValidationTests
         {
             "misspelt limit kind (the binder would drop the limit: the plan unlimited)",
             Config(plans: """{ "free": { "Limits": { "minute": { "Kind": "Bogus", "PermitLimit": 10, "Window": "minute" } } } }"""),
-            "'ApiErrorCatalog:Plans:free:Limits:minute:Kind'"
+            "ApiErrorCatalog:Plans:free:Limits:minute:Kind '"
         },
         {
             "PermitLimit that is not a number",
             Config(plans: """{ "free": { "Limits": { "minute": { "PermitLimit": "ten", "Window": "minute" } } } }"""),
-            "'ApiErrorCatalog:Plans:free:Limits:minute:PermitLimit'"
+            "ApiErrorCatalog:Plans:free:Limits:minute:PermitLimit '"
         },
         {
             "misspelt key state (the binder would drop the key)",
             Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free", "State": "Revokd" } ]"""),
-            "'ApiErrorCatalog:ApiKeys:0:State'"
+            "ApiErrorCatalog:ApiKeys:0:State '"
         },
         {
             "key expiry that is not a time",
             Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free", "ExpiresAt": "next week" } ]"""),
-            "'ApiErrorCatalog:ApiKeys:0:ExpiresAt'"
+            "ApiErrorCatalog:ApiKeys:0:ExpiresAt '"
         },
         {
             "misspelt subscription state",
             Config(subscriptions: """{ "acme": { "Plan": "free", "State": "PaymentRequird" } }"""),
-            "'ApiErrorCatalog:Subscriptions:acme:State'"
+            "ApiErrorCatalog:Subscriptions:acme:State '"
         },
         {
             "key limit that is not a number",
             Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free", "Limits": { "minute": "lots" } } ]"""),
-            "'ApiErrorCatalog:ApiKeys:0:Limits:minute'"
+            "ApiErrorCatalog:ApiKeys:0:Limits:minute '"
         },
         {
             "JSON-RPC cost that is not a number",
             Config(extra: """ "JsonRpc": { "Methods": { "eth_call": "twenty" } }, """),
-            "'ApiErrorCatalog:JsonRpc:Methods:eth_call'"
+            "ApiErrorCatalog:JsonRpc:Methods:eth_call '"
         },
     };
 
@@ -264,12 +399,18 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
-    public async Task UnconvertibleTopLevelValue_FailsAtStartUp_NamingItsPath()
+    public async Task UnconvertibleTopLevelValue_FailsAtStartUp_AsAnOptionsError_NamingItsPath()
     {
-        var json = Config(extra: """ "Headers": "XRateLimit, Bogus", """);
+        // The binder throws on it (outside a collection); it is reported with the section's other problems.
+        var json = Config(extra: """ "Headers": "XRateLimit, Bogus", "DefaultCredits": "one", """);
 
-        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(json));
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(json));
 
-        Assert.Contains("'ApiErrorCatalog:Headers'", exception.Message);
+        Assert.Equal(
+            [
+                "ApiErrorCatalog:DefaultCredits 'one' is not a whole number.",
+                "ApiErrorCatalog:Headers 'XRateLimit, Bogus' is not names among None, XRateLimit, Ietf, UnitsLimit, separated by commas (numbers are not accepted).",
+            ],
+            exception.Message.Split(Environment.NewLine));
     }
 }

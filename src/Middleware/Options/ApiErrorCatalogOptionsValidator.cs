@@ -1,30 +1,78 @@
 using System.Collections.Frozen;
-using System.Reflection;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace ErrorCatalog.Middleware;
 
 /// <summary>
-/// Validates the options at start-up (<c>ValidateOnStart</c>) by compiling them: every unknown plan, bad window,
-/// missing catalog answer, malformed key hash or duplicate key fails with the setting's configuration path.
-/// Hand-written because the checks cross-reference settings and the catalog, which data annotations cannot.
+/// Validates the options at start-up (<c>ValidateOnStart</c>): the configuration section's shape first (unknown
+/// names, values where objects or arrays belong, enum numbers, nulls; see <see cref="ConfigurationShape"/>), then,
+/// once the shape is right, the bound values by compiling them (every unknown plan, bad window, out-of-range number,
+/// missing catalog answer, malformed key hash or duplicate key). Each problem is one line naming its setting's path.
+/// Hand-written because the checks cross-reference settings, the catalog and the configuration itself, which data
+/// annotations and the [OptionsValidator] generator cannot.
 /// </summary>
 internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguration? section = null) : IValidateOptions<ApiErrorCatalogOptions>
 {
+    /// <summary>Options whose binding threw (a value the binder cannot convert outside a collection), with its message.</summary>
+    private readonly ConditionalWeakTable<ApiErrorCatalogOptions, string> _bindFailures = [];
+
     public string Path { get; } = path;
+
+    /// <summary>
+    /// Binds the section, keeping a binder exception for <see cref="Validate"/>: reported there with every other
+    /// problem, as an options validation error, instead of stopping at the first one.
+    /// </summary>
+    public void Bind(ApiErrorCatalogOptions options)
+    {
+        try
+        {
+            section?.Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            _bindFailures.AddOrUpdate(options, ex.Message);
+        }
+    }
 
     public ValidateOptionsResult Validate(string? name, ApiErrorCatalogOptions options)
     {
         var errors = new List<string>();
         if (section is not null)
         {
-            FindUnconvertible(section, typeof(ApiErrorCatalogOptions), errors);
+            if (!(section is IConfigurationSection s ? s.Exists() : section.GetChildren().Any()))
+            {
+                errors.Add($"{Path}: the configuration section is missing or empty, so no plan or key is configured and every key would be refused. Check the section's name; to configure in code only, call AddApiErrorCatalog(options => ...).");
+                return Fail(errors);
+            }
+
+            // The values are judged only once the section has the options' shape: the binder drops what does not fit
+            // (a limit, a subscription), and judging what is left would report its consequences, not its cause.
+            ConfigurationShape.Check(section, Path, errors);
+            if (errors.Count == 0 && _bindFailures.TryGetValue(options, out var failure))
+            {
+                errors.Add(failure);
+            }
+
+            if (errors.Count > 0)
+            {
+                return Fail(errors);
+            }
         }
 
         Compile(options, errors, customStore: false);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : Fail(errors);
     }
+
+    /// <summary>
+    /// The exception for <paramref name="errors"/>: one problem per line (the framework joins several failures with
+    /// "; ", which runs long messages together).
+    /// </summary>
+    public static OptionsValidationException ValidationException(IReadOnlyList<string> errors) =>
+        new(Microsoft.Extensions.Options.Options.DefaultName, typeof(ApiErrorCatalogOptions), [string.Join(Environment.NewLine, errors)]);
+
+    private static ValidateOptionsResult Fail(List<string> errors) => ValidateOptionsResult.Fail(string.Join(Environment.NewLine, errors));
 
     public CompiledOptions Compile(ApiErrorCatalogOptions options, List<string> errors, bool customStore)
     {
@@ -33,10 +81,13 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
         ValidateRedis(options.Redis, errors);
         var keys = new Dictionary<ApiKeyHash, ResolvedKey>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
+
+        // Items keep their configuration names (ApiKeys:100 added by an override), which the bound list has lost.
+        var names = section?.GetSection(nameof(ApiErrorCatalogOptions.ApiKeys)).GetChildren().Select(static c => c.Key).ToArray();
         for (var i = 0; i < options.ApiKeys.Count; i++)
         {
             var key = options.ApiKeys[i];
-            var keyPath = $"{Path}:ApiKeys:{i}";
+            var keyPath = $"{Path}:ApiKeys:{(names?.Length == options.ApiKeys.Count ? names[i] : i)}";
             if (string.IsNullOrWhiteSpace(key.Id))
             {
                 errors.Add($"{keyPath}:Id must be set.");
@@ -66,6 +117,31 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
                 continue;
             }
 
+            if (key.Subscription is not null && key.Plan is not null)
+            {
+                // The subscription's plan would apply and this one be ignored.
+                errors.Add($"{keyPath}: set Subscription or Plan, not both (the subscription gives the plan).");
+            }
+
+            if (!Enum.IsDefined(key.State))
+            {
+                errors.Add($"{keyPath}:State {(int)key.State} is not a key state ({string.Join(", ", Enum.GetNames<ApiKeyState>())}).");
+            }
+
+            for (var s = 0; s < key.Scopes.Count; s++)
+            {
+                if (string.IsNullOrWhiteSpace(key.Scopes[s]))
+                {
+                    errors.Add($"{keyPath}:Scopes:{s} is empty; give the scope's name.");
+                }
+            }
+
+            if (key.Subscription is null && key.Plan is not null && !options.Plans.ContainsKey(key.Plan))
+            {
+                errors.Add($"{keyPath}:Plan '{key.Plan}' is not a configured plan ({string.Join(", ", options.Plans.Keys)}).");
+                continue;
+            }
+
             var record = new ApiKeyRecord
             {
                 Id = key.Id,
@@ -85,39 +161,6 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
         }
 
         return new CompiledOptions(book, refusals, keys.ToFrozenDictionary());
-    }
-
-    /// <summary>
-    /// The configuration binder silently skips a dictionary or list element holding a value it cannot convert (a
-    /// misspelt enum, a number that is not one): a plan would lose that limit, or a key vanish. Converting every
-    /// value again reports each one with its path.
-    /// </summary>
-    private static void FindUnconvertible(IConfiguration configuration, Type type, List<string> errors)
-    {
-        if (configuration is IConfigurationSection { Value: not null } value)
-        {
-            try
-            {
-                value.Get(type);
-            }
-            catch (InvalidOperationException ex)
-            {
-                errors.Add(ex.Message);
-            }
-
-            return;
-        }
-
-        var element = type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Dictionary<,>) || type.GetGenericTypeDefinition() == typeof(List<>))
-            ? type.GetGenericArguments()[^1]
-            : null;
-        foreach (var child in configuration.GetChildren())
-        {
-            if ((element ?? type.GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)?.PropertyType) is { } childType)
-            {
-                FindUnconvertible(child, childType, errors);
-            }
-        }
     }
 
     private void ValidateRedis(RedisOptions? redis, List<string> errors)
@@ -145,9 +188,19 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
             errors.Add($"{Path}:Redis:Timeout must be between 0 and 30 seconds (was {redis.Timeout}).");
         }
 
-        if (redis.LeaseTimeout < TimeSpan.FromSeconds(1))
+        if (redis.LeaseTimeout < TimeSpan.FromSeconds(1) || redis.LeaseTimeout > SettingBounds.MaxDelay)
         {
-            errors.Add($"{Path}:Redis:LeaseTimeout must be at least 1 second (was {redis.LeaseTimeout}).");
+            errors.Add($"{Path}:Redis:LeaseTimeout must be between 1 second and 1 day (was {redis.LeaseTimeout}).");
+        }
+
+        if (redis.RetryAfter <= TimeSpan.Zero || redis.RetryAfter > SettingBounds.MaxDelay)
+        {
+            errors.Add($"{Path}:Redis:RetryAfter must be more than 0 and at most 1 day (was {redis.RetryAfter}).");
+        }
+
+        if (!Enum.IsDefined(redis.FailurePolicy))
+        {
+            errors.Add($"{Path}:Redis:FailurePolicy {(int)redis.FailurePolicy} is not one of {string.Join(", ", Enum.GetNames<RedisFailurePolicy>())}.");
         }
     }
 }

@@ -8,12 +8,17 @@ public sealed class LimitOptions
     /// <summary>What is counted. Default <see cref="LimitKind.Requests"/>.</summary>
     public LimitKind Kind { get; set; } = LimitKind.Requests;
 
-    /// <summary>The most requests, credits or in-flight requests the window allows.</summary>
+    /// <summary>
+    /// The most requests, credits or in-flight requests the window allows; required in configuration (0 refuses
+    /// every request, so it is never assumed), at most 10^15.
+    /// </summary>
     public long PermitLimit { get; set; }
 
     /// <summary>
     /// The window: <c>minute</c>, <c>hour</c>, <c>day</c>, <c>month</c> (calendar month, resets 00:00 UTC on the 1st),
-    /// or a time span such as <c>00:00:10</c>. Fixed windows are aligned to the UTC clock. Not used by concurrency.
+    /// or a time span written with its colons, such as <c>00:00:10</c> or <c>7.00:00:00</c> (a bare <c>60</c> would
+    /// read as 60 days, so it is refused), from 1 second to 36525 days (100 years). Fixed windows are aligned to the
+    /// UTC clock. Required, except for concurrency, which has none.
     /// </summary>
     public string? Window { get; set; }
 

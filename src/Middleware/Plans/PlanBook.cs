@@ -34,9 +34,18 @@ internal sealed class PlanBook
             return book;
         }
 
-        if (options.DefaultCredits < 0)
+        CheckRange(options.DefaultCredits, 0, SettingBounds.MaxCost, $"{path}:DefaultCredits", errors);
+        CheckDelay(options.ConcurrencyRetryAfter, TimeSpan.FromTicks(1), $"{path}:ConcurrencyRetryAfter", errors);
+        CheckDelay(options.IdleCounterRetention, TimeSpan.FromTicks(1), $"{path}:IdleCounterRetention", errors);
+        CheckDelay(options.Keys.CacheDuration, TimeSpan.Zero, $"{path}:Keys:CacheDuration", errors);
+        if (options.Keys.QueryParameter is { } query && (query.Length == 0 || query.Any(char.IsWhiteSpace)))
         {
-            errors.Add($"{path}:DefaultCredits must be zero or more (was {options.DefaultCredits}).");
+            errors.Add($"{path}:Keys:QueryParameter '{query}' is not a query parameter name (leave it out to accept keys in headers only).");
+        }
+
+        if ((options.Headers & ~(RateLimitHeaderProfiles.XRateLimit | RateLimitHeaderProfiles.Ietf | RateLimitHeaderProfiles.UnitsLimit)) != 0)
+        {
+            errors.Add($"{path}:Headers {(int)options.Headers} is not a combination of {string.Join(", ", Enum.GetNames<RateLimitHeaderProfiles>())}.");
         }
 
         if (options.Keys.MaxLength is < 8 or > 4096)
@@ -49,16 +58,42 @@ internal sealed class PlanBook
             errors.Add($"{path}:Keys:HashCacheSize must be between 0 (off) and 10000000 (was {options.Keys.HashCacheSize}).");
         }
 
-        foreach (var header in options.Keys.EffectiveHeaders)
+        for (var i = 0; i < options.Keys.Headers.Count; i++)
         {
+            var header = options.Keys.Headers[i];
             if (string.IsNullOrWhiteSpace(header) || header.Any(c => c <= ' ' || c >= 127 || c == ':'))
             {
-                errors.Add($"{path}:Keys:Headers contains '{header}', which is not a header name.");
+                errors.Add($"{path}:Keys:Headers:{i} '{header}' is not a header name.");
             }
         }
 
         foreach (var (name, plan) in options.Plans)
         {
+            var planPath = $"{path}:Plans:{name}";
+            if (plan is null)
+            {
+                errors.Add($"{planPath} is empty; give the plan its Limits, or declare \"Unlimited\": true for a plan without limits.");
+                continue;
+            }
+
+            if (plan.Limits.Count == 0 && !plan.Unlimited)
+            {
+                // A missing or null Limits is a typo or a lost line more often than a decision: never unlimited by accident.
+                errors.Add($"{planPath} declares no limits; give it Limits, or declare \"Unlimited\": true for a plan without limits.");
+            }
+            else if (plan.Limits.Count > 0 && plan.Unlimited)
+            {
+                errors.Add($"{planPath}:Unlimited is true but the plan declares Limits; keep one of the two.");
+            }
+
+            for (var i = 0; i < plan.Features.Count; i++)
+            {
+                if (string.IsNullOrWhiteSpace(plan.Features[i]))
+                {
+                    errors.Add($"{planPath}:Features:{i} is empty; give the feature's name.");
+                }
+            }
+
             var limits = new List<LimitDefinition>();
             foreach (var (limitName, limit) in plan.Limits)
             {
@@ -85,15 +120,20 @@ internal sealed class PlanBook
                 continue;
             }
 
+            if (!Enum.IsDefined(subscription.State))
+            {
+                errors.Add($"{path}:Subscriptions:{id}:State {(int)subscription.State} is not a key state ({string.Join(", ", Enum.GetNames<ApiKeyState>())}).");
+            }
+
             foreach (var (limitName, permit) in subscription.Limits)
             {
                 if (!plan.Limits.Any(l => l.Name == limitName && l.Scope == LimitScope.Subscription))
                 {
                     errors.Add($"{path}:Subscriptions:{id}:Limits:{limitName} names no subscription-scoped limit of plan '{plan.Name}'.");
                 }
-                else if (permit < 0)
+                else
                 {
-                    errors.Add($"{path}:Subscriptions:{id}:Limits:{limitName} must be zero or more (was {permit}).");
+                    CheckRange(permit, 0, SettingBounds.MaxPermit, $"{path}:Subscriptions:{id}:Limits:{limitName}", errors);
                 }
             }
 
@@ -108,7 +148,11 @@ internal sealed class PlanBook
 
         foreach (var (status, code) in options.StatusErrors)
         {
-            if (options.Catalog.Find(code) is null)
+            if (status is < 400 or > 599)
+            {
+                errors.Add($"{path}:StatusErrors:{status} is not an error status (400 to 599).");
+            }
+            else if (options.Catalog.Find(code) is null)
             {
                 errors.Add($"{path}:StatusErrors:{status} '{code}' is not a code of the error catalog.");
             }
@@ -119,12 +163,11 @@ internal sealed class PlanBook
             errors.Add($"{path}:UnhandledExceptionError '{options.UnhandledExceptionError}' is not a code of the error catalog.");
         }
 
+        // A negative cost would refund credits (480 used of 500 -> 680 left); a huge one overflow a batch's sum.
+        CheckRange(options.JsonRpc.DefaultCost, 0, SettingBounds.MaxCost, $"{path}:JsonRpc:DefaultCost", errors);
         foreach (var (method, cost) in options.JsonRpc.Methods)
         {
-            if (cost < 0)
-            {
-                errors.Add($"{path}:JsonRpc:Methods:{method} must be zero or more (was {cost}).");
-            }
+            CheckRange(cost, 0, SettingBounds.MaxCost, $"{path}:JsonRpc:Methods:{method}", errors);
         }
 
         return book;
@@ -157,19 +200,24 @@ internal sealed class PlanBook
         }
 
         var networks = new List<IPNetwork>();
-        foreach (var allowed in record.AllowedIps)
+        for (var i = 0; i < record.AllowedIps.Count; i++)
         {
-            if (IPNetwork.TryParse(allowed, out var network))
+            var allowed = record.AllowedIps[i];
+            if (ParseNetwork(allowed, out var network) is { } problem)
             {
-                networks.Add(network);
-            }
-            else if (IPAddress.TryParse(allowed, out var address))
-            {
-                networks.Add(new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+                errors?.Add($"{path}:AllowedIps:{i} '{allowed}' {problem}.");
             }
             else
             {
-                errors?.Add($"{path}:AllowedIps: '{allowed}' is neither an IP address nor a CIDR range.");
+                networks.Add(network);
+            }
+        }
+
+        foreach (var (name, permit) in record.Limits)
+        {
+            if (errors is not null)
+            {
+                CheckRange(permit, 0, SettingBounds.MaxPermit, $"{path}:Limits:{name}", errors);
             }
         }
 
@@ -229,18 +277,57 @@ internal sealed class PlanBook
 
     private LimitDefinition? Compile(string name, LimitOptions limit, string path, List<string> errors)
     {
-        var ok = true;
-        if (limit.PermitLimit < 0)
+        var ok = CheckRange(limit.PermitLimit, 0, SettingBounds.MaxPermit, $"{path}:PermitLimit", errors);
+        if (!Enum.IsDefined(limit.Kind))
         {
-            errors.Add($"{path}:PermitLimit must be zero or more (was {limit.PermitLimit}).");
+            errors.Add($"{path}:Kind {(int)limit.Kind} is not one of {string.Join(", ", Enum.GetNames<LimitKind>())}.");
+            return null;
+        }
+
+        if (!Enum.IsDefined(limit.Scope))
+        {
+            errors.Add($"{path}:Scope {(int)limit.Scope} is not one of {string.Join(", ", Enum.GetNames<LimitScope>())}.");
+            return null;
+        }
+
+        if (limit.Refusal is { } configured && !Enum.IsDefined(configured))
+        {
+            errors.Add($"{path}:Refusal {(int)configured} is not a refusal ({string.Join(", ", Enum.GetNames<Refusal>())}).");
+            return null;
+        }
+
+        if (limit.Description is { } description && string.IsNullOrWhiteSpace(description))
+        {
+            errors.Add($"{path}:Description is empty; leave it out for the default text.");
             ok = false;
         }
 
         var window = default(WindowSpec);
-        if (limit.Kind != LimitKind.Concurrency && !WindowSpec.TryParse(limit.Window, out window))
+        var windowOk = true;
+        if (limit.Kind == LimitKind.Concurrency)
         {
-            errors.Add($"{path}:Window '{limit.Window}' is not minute, hour, day, month or a time span of at least 1 second.");
-            ok = false;
+            // A window or sliding flag on a concurrency limit would read as "N per window" but count requests in flight.
+            if (limit.Window is not null)
+            {
+                errors.Add($"{path}:Window '{limit.Window}' does not apply: a Concurrency limit counts requests in flight; remove Window, or use Kind Requests for a rate.");
+                ok = false;
+            }
+
+            if (limit.Sliding)
+            {
+                errors.Add($"{path}:Sliding does not apply: a Concurrency limit counts requests in flight; remove Sliding.");
+                ok = false;
+            }
+        }
+        else if (!WindowSpec.TryParse(limit.Window, out window))
+        {
+            errors.Add($"{path}:Window '{limit.Window}' is not minute, hour, day, month or a time span (such as 00:00:10 or 7.00:00:00) of at least 1 second.");
+            ok = windowOk = false;
+        }
+        else if (!window.CalendarMonth && window.PeriodTicks > WindowSpec.Longest.Ticks)
+        {
+            errors.Add($"{path}:Window '{limit.Window}' is longer than the longest window, {WindowSpec.Longest.Days} days (100 years): its end would fall past the calendar's (year 9999).");
+            ok = windowOk = false;
         }
 
         ErrorDescriptor? error = null;
@@ -258,7 +345,12 @@ internal sealed class PlanBook
             var refusal = limit.Refusal ?? DefaultRefusal(limit, window);
             if (refusal is null)
             {
-                errors.Add($"{path}: a {window.Name} window has no default refusal; set Refusal or Error.");
+                // A wrong window has no default refusal either: that is its consequence, not another problem.
+                if (windowOk)
+                {
+                    errors.Add($"{path}: a {window.Name} window has no default refusal; set Refusal or Error.");
+                }
+
                 ok = false;
             }
             else if ((error = _catalog.Find(refusal.Value)) is null)
@@ -274,6 +366,70 @@ internal sealed class PlanBook
                 ? _catalog.Find(keyRefusal)
                 : null;
         return ok ? new LimitDefinition(name, limit.Scope, limit.Kind, limit.PermitLimit, window, limit.Sliding, error!, limit.Description, keyError) : null;
+    }
+
+    /// <summary>Adds an error unless <paramref name="min"/> &lt;= <paramref name="value"/> &lt;= <paramref name="max"/>.</summary>
+    private static bool CheckRange(long value, long min, long max, string path, List<string> errors)
+    {
+        if (value >= min && value <= max)
+        {
+            return true;
+        }
+
+        errors.Add(min == 0 && value < 0
+            ? $"{path} must be zero or more (was {value})."
+            : $"{path} must be between {min} and {max} (was {value}).");
+        return false;
+    }
+
+    /// <summary>A delay setting: at least <paramref name="min"/>, at most a day (past that, date arithmetic could overflow).</summary>
+    private static void CheckDelay(TimeSpan value, TimeSpan min, string path, List<string> errors)
+    {
+        if (value < min || value > SettingBounds.MaxDelay)
+        {
+            errors.Add(min == TimeSpan.Zero
+                ? $"{path} must be between 00:00:00 (off) and 1.00:00:00 (was {value})."
+                : $"{path} must be more than 00:00:00 and at most 1.00:00:00 (was {value}).");
+        }
+    }
+
+    /// <summary>
+    /// An address (a network of one) or CIDR range; null, or what is wrong with it. IPv4 must be written in canonical
+    /// dotted decimal: the parser also takes the inet_aton forms, where <c>10</c> is 0.0.0.10, <c>10.1</c> is 10.0.0.1
+    /// and <c>010.0.0.1</c> octal 8.0.0.1. A range with bits set past its prefix (<c>10.0.0.1/8</c>) is ambiguous:
+    /// one host was meant, or the whole range.
+    /// </summary>
+    private static string? ParseNetwork(string? text, out IPNetwork network)
+    {
+        const string NotAnAddress = "is neither an IP address nor a CIDR range (IPv4 written as four decimal numbers, such as 10.0.0.0/8)";
+        network = default;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return NotAnAddress;
+        }
+
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        var addressText = slash < 0 ? text : text[..slash];
+        if (!IPAddress.TryParse(addressText, out var address)
+            || (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && address.ToString() != addressText))
+        {
+            return NotAnAddress;
+        }
+
+        if (slash < 0)
+        {
+            network = new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+            return null;
+        }
+
+        if (!IPNetwork.TryParse(text, out network))
+        {
+            return NotAnAddress;
+        }
+
+        return network.BaseAddress.Equals(address)
+            ? null
+            : $"has bits set past its /{network.PrefixLength} prefix; write the range as {network} or the address alone";
     }
 
     private static Refusal? DefaultRefusal(LimitOptions limit, WindowSpec window) => limit switch

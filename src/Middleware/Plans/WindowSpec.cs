@@ -8,7 +8,19 @@ internal readonly record struct WindowSpec(long PeriodTicks, bool CalendarMonth)
 {
     public static WindowSpec Month => new(0, true);
 
-    /// <summary>Parses <c>minute</c>, <c>hour</c>, <c>day</c>, <c>month</c> or a positive time span.</summary>
+    /// <summary>
+    /// The longest window, 100 years. <see cref="Get"/> computes a window's end, and a sliding window (its Retry-After,
+    /// how long its counters are kept) the end of the window after it: two windows past now must stay inside the
+    /// calendar (<see cref="DateTimeOffset.MaxValue"/>, the end of year 9999), or every request would fail. 100 years
+    /// leaves that true until the year 9799 and still allows a "lifetime" quota.
+    /// </summary>
+    public static TimeSpan Longest { get; } = TimeSpan.FromDays(36_525);
+
+    /// <summary>
+    /// Parses <c>minute</c>, <c>hour</c>, <c>day</c>, <c>month</c> or a time span of at least 1 second written with
+    /// its colons (<c>00:00:10</c>, <c>7.00:00:00</c>): a bare number would be read as days (<c>"60"</c>: 60 days).
+    /// Longer than <see cref="Longest"/> parses; the caller reports that with its own message.
+    /// </summary>
     public static bool TryParse(string? text, out WindowSpec window)
     {
         window = text?.Trim().ToLowerInvariant() switch
@@ -18,9 +30,10 @@ internal readonly record struct WindowSpec(long PeriodTicks, bool CalendarMonth)
             "hour" => new(TimeSpan.TicksPerHour, false),
             "day" => new(TimeSpan.TicksPerDay, false),
             "month" => Month,
-            _ => TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.FromSeconds(1)
-                ? new(span.Ticks, false)
-                : default,
+            _ when text is not null && text.Contains(':', StringComparison.Ordinal)
+                && TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span)
+                && span >= TimeSpan.FromSeconds(1) => new(span.Ticks, false),
+            _ => default,
         };
         return window != default;
     }
