@@ -4,7 +4,9 @@ using ErrorCatalog.Middleware;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Proceeds;
 using Proceeds.Health;
+using Proceeds.Keys;
 using Proceeds.Paywalls;
+using Proceeds.Services;
 
 // `dotnet run --project samples/Proceeds -- hash-key <key>` prints the hash to put in appsettings.json.
 if (args is ["hash-key", var newKey])
@@ -19,12 +21,16 @@ var builder = WebApplication.CreateBuilder(args);
 // meta.requestId carry the same id.
 builder.Services.AddRequestIds("req_");
 
-// Keys, scopes, IP allow-lists and 1000 requests per 60 s per key from appsettings.json, answered from this
-// API's own errors.yaml; StatusErrors sends the framework's validation 400 and 404s through the same catalog.
+// Scopes, IP allow-lists and 1000 requests per 60 s per key from appsettings.json, answered from this API's own
+// errors.yaml; StatusErrors sends the framework's validation 400 and 404s through the same catalog. Keys are
+// looked up in the database (AccountKeys, seeded from the configured ones), where /v1/keys creates and revokes them.
 builder.Services.AddApiErrorCatalog(builder.Configuration.GetSection("ApiErrorCatalog"), o => o.Catalog = ApiErrors.Catalog);
 builder.Services.AddValidation();
 builder.Services.AddSingleton<Database>();
+builder.Services.AddSingleton<AccountKeys>();
+builder.Services.AddSingleton<IApiKeyStore>(static services => services.GetRequiredService<AccountKeys>());
 builder.Services.AddSingleton<PaywallStore>();
+builder.Services.AddSingleton<ServiceStore>();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
 var app = builder.Build();
@@ -32,12 +38,9 @@ app.UseExceptionHandler();   // an unhandled exception: 500 INTERNAL_ERROR
 app.UseStatusCodePages();    // a bare 404 (no route): NOT_FOUND
 app.UseApiErrorCatalog();
 
-// Every success is {data, meta}; every error {error, code, details, meta}.
+// Every success is {data, meta}; every error {error, code, details, meta}. While the database does not answer,
+// every request with a key is answered DATABASE_ERROR (500) by the key lookup (errors.yaml: refusal StoreUnavailable).
 var v1 = app.MapGroup("/v1").WithSuccessShape(ApiErrors.Shapes.Success);
-v1.AddEndpointFilter(static (context, next) =>
-    context.HttpContext.RequestServices.GetRequiredService<Database>().IsAvailable
-        ? next(context)
-        : ValueTask.FromResult<object?>(ApiErrors.DatabaseError()));
 
 v1.MapGet("/paywalls", (ClaimsPrincipal user, PaywallStore store) => store.List(Owner(user)))
     .RequireScope("paywalls:read");
@@ -51,8 +54,13 @@ v1.MapGet("/paywalls/{id}", IResult (string id, ClaimsPrincipal user, PaywallSto
     })
     .RequireScope("paywalls:read");
 
-v1.MapPost("/paywalls", IResult (CreatePaywallRequest request, ClaimsPrincipal user, PaywallStore store) =>
+v1.MapPost("/paywalls", IResult (CreatePaywallRequest request, ClaimsPrincipal user, PaywallStore store, ServiceStore services) =>
 {
+    if (request.ServiceId is { } serviceId && !services.IsOwnedBy(serviceId, Owner(user)))
+    {
+        return ApiErrors.InvalidService(serviceId);
+    }
+
     if (!PaywallRules.IsWallet(request.Wallet!))
     {
         return ApiErrors.InvalidWallet(request.Wallet!);
@@ -71,6 +79,40 @@ v1.MapPost("/paywalls", IResult (CreatePaywallRequest request, ClaimsPrincipal u
     };
 })
     .RequireScope("paywalls:write");
+
+v1.MapPost("/services", IResult (CreateServiceRequest request, ClaimsPrincipal user, ServiceStore services) =>
+    services.TryCreate(Owner(user), request) is { } created
+        ? Results.Created($"/v1/services/{created.Id}", created)
+        : ApiErrors.BetaLimitServices(ServiceStore.BetaLimit))
+    .RequireScope("services:write");
+
+// Keys, as far as the page's codes need: create (up to KEY_LIMIT_REACHED) and revoke (ALREADY_REVOKED the second time).
+v1.MapPost("/keys", IResult (CreateKeyRequest request, ClaimsPrincipal user, AccountKeys keys) =>
+{
+    // A key creates keys with its own scopes at most.
+    foreach (var scope in request.Scopes!)
+    {
+        if (!user.HasClaim(ApiKeyClaimTypes.Scope, scope))
+        {
+            return ApiErrors.InsufficientScope(scope);
+        }
+    }
+
+    return keys.TryCreate(Owner(user), request.Scopes!, out var created) == CreateKeyOutcome.KeyLimitReached
+        ? ApiErrors.KeyLimitReached(AccountKeys.MaxKeysPerAccount)
+        : Results.Created($"/v1/keys/{created!.Id}", created);
+})
+    .RequireScope("keys:write");
+
+v1.MapDelete("/keys/{id}", IResult (string id, ClaimsPrincipal user, AccountKeys keys) =>
+    keys.Revoke(Owner(user), id) switch
+    {
+        RevokeKeyOutcome.NotFound => ApiErrors.NotFound($"key {id}"),
+        RevokeKeyOutcome.NotOwner => ApiErrors.Forbidden(),
+        RevokeKeyOutcome.AlreadyRevoked => ApiErrors.AlreadyRevoked(id),
+        _ => Results.Ok(new { id, state = "revoked" }),
+    })
+    .RequireScope("keys:write");
 
 // 503 SERVICE_UNAVAILABLE from the catalog when a dependency check fails; public and unmetered.
 app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync })

@@ -13,7 +13,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddApiErrorCatalog(builder.Configuration.GetSection("ApiErrorCatalog"));
 var app = builder.Build();
 
-// Keys, plans and limits from appsettings.json; every refusal is a catalog error with rate-limit headers.
+// Keys, plans and limits from appsettings.json; every refusal is a catalog error with rate-limit headers. It needs
+// the endpoint known: WebApplication routes first here; an app calling UseRouting() calls it before this line.
 app.UseApiErrorCatalog();
 
 // A tiny FX-style API: every failure is a catalog error from errors.yaml, written as problem+json.

@@ -52,6 +52,7 @@ public static class ApiErrorCatalogServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<ApiErrorCatalogMetrics>();
         services.TryAddSingleton<ApiErrorCatalogRuntime>();
+        services.AddHostedService<QueryKeyLoggingCheck>(); // warns when the framework logs query-string keys
 
         // The framework's own problems (validation, status codes, exceptions) answer from the same catalog.
         services.AddApiErrorProblemDetails(static _ => { });

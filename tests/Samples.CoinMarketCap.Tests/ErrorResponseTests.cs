@@ -47,7 +47,7 @@ public sealed class ErrorResponseTests
 
         var answer = await api.GetAsync("/v1/cryptocurrency/nothing-here", FreeKey);
 
-        answer.AssertError(HttpStatusCode.NotFound, 404, "The requested endpoint was not found.", api.Now, creditCount: 1);
+        answer.AssertError(HttpStatusCode.NotFound, 404, "The requested endpoint was not found.", api.Now, creditCount: 0);
     }
 
     [Fact]

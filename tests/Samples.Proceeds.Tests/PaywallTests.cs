@@ -28,7 +28,7 @@ public sealed class PaywallTests
 
         var data = await AssertDataAsync(response);
         var paywall = Assert.Single(data.EnumerateArray());
-        Assert.Equal(["id", "slug", "name", "priceUsd", "wallet", "targetUrl", "createdAt"], Names(paywall));
+        Assert.Equal(["id", "slug", "name", "priceUsd", "wallet", "targetUrl", "createdAt", "serviceId"], Names(paywall));
         Assert.Equal("premium-report", paywall.GetProperty("slug").GetString());
         Assert.Equal(2.50m, paywall.GetProperty("priceUsd").GetDecimal());
         var body = await ReadJsonAsync(response);
@@ -152,9 +152,9 @@ public sealed class PaywallTests
     {
         await using var api = new ProceedsFactory();
 
-        using var response = await api.GetAsync("/v1/services", OwnerKey);
+        using var response = await api.GetAsync("/v1/nothing-here", OwnerKey);
 
-        await AssertPlainErrorAsync(response, HttpStatusCode.NotFound, "NOT_FOUND", "Resource not found: /v1/services");
+        await AssertPlainErrorAsync(response, HttpStatusCode.NotFound, "NOT_FOUND", "Resource not found: /v1/nothing-here");
     }
 
     [Fact]

@@ -17,9 +17,10 @@ namespace Samples.Proceeds.Tests;
 
 /// <summary>
 /// The Proceeds sample as configured by its appsettings.json, on a fake clock, with its logs captured. One per test,
-/// so each test has its own counters and paywalls. A test header sets the client's address (TestServer has none).
+/// so each test has its own counters, keys and paywalls. A test header sets the client's address (TestServer has none);
+/// <c>services</c> replaces the app's services where a test needs a failure.
 /// </summary>
-internal sealed class ProceedsFactory(DateTimeOffset? start = null) : WebApplicationFactory<ProceedsApi>
+internal sealed class ProceedsFactory(DateTimeOffset? start = null, Action<IServiceCollection>? services = null) : WebApplicationFactory<ProceedsApi>
 {
     /// <summary>The page's example timestamp, 2026-01-01T00:00:00.000Z.</summary>
     public static readonly DateTimeOffset PageExampleTime = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -48,12 +49,16 @@ internal sealed class ProceedsFactory(DateTimeOffset? start = null) : WebApplica
             // "Request starting/finished" lines too, to compare every log line's RequestId with the body's.
             logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Information);
         });
-        builder.ConfigureTestServices(services =>
+        builder.ConfigureTestServices(collection =>
         {
-            services.RemoveAll<TimeProvider>();
-            services.AddSingleton<TimeProvider>(Time);
-            services.AddSingleton<IStartupFilter, RemoteIpStartupFilter>();
+            collection.RemoveAll<TimeProvider>();
+            collection.AddSingleton<TimeProvider>(Time);
+            collection.AddSingleton<IStartupFilter, RemoteIpStartupFilter>();
         });
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
+        }
     }
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key = null, string? json = null, string keyHeader = "X-API-Key", string? ip = null)

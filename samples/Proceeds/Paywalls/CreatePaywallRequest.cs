@@ -29,4 +29,7 @@ public sealed record CreatePaywallRequest
     /// <summary>The upstream URL the paywall protects (optional).</summary>
     [Url]
     public string? TargetUrl { get; init; }
+
+    /// <summary>The account's service the paywall belongs to (optional); another id answers 400 INVALID_SERVICE.</summary>
+    public string? ServiceId { get; init; }
 }

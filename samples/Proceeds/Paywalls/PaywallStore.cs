@@ -52,7 +52,8 @@ public sealed class PaywallStore
                 request.PriceUsd,
                 request.Wallet!,
                 request.TargetUrl,
-                _time.GetUtcNow()) { Owner = owner };
+                _time.GetUtcNow(),
+                request.ServiceId) { Owner = owner };
             Add(created);
             return CreateOutcome.Created;
         }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using ErrorCatalog;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace ErrorCatalog.Middleware;
 
@@ -26,11 +27,25 @@ internal sealed class EndpointPolicy
 
     public BodyShape? Shape { get; private init; }
 
-    /// <summary>The policy of a request without an endpoint (a 404): the application's defaults.</summary>
-    public static EndpointPolicy Default { get; } = new();
+    /// <summary>
+    /// The policy of a request no endpoint of the application answers (an unknown route's 404, routing's 405): the
+    /// application's defaults for keys and request limits, and no credits, as nothing was served.
+    /// </summary>
+    public static EndpointPolicy Default { get; } = new() { Credits = 0 };
 
     public static EndpointPolicy For(Endpoint? endpoint, ApiErrorCatalog catalog) =>
-        endpoint is null ? Default : Cache.GetOrAdd(endpoint, static (e, c) => Create(e.Metadata, c), catalog);
+        endpoint is null ? Default : Cache.GetOrAdd(endpoint, static (e, c) => Create(e, c), catalog);
+
+    /// <summary>
+    /// Whether <paramref name="endpoint"/> is one of routing's own rejections rather than an application's: the 405
+    /// of HttpMethodMatcherPolicy and the 415 of AcceptsMatcherPolicy are plain <see cref="Endpoint"/>s without
+    /// metadata, while every endpoint an application maps (minimal APIs, controllers, pages) is a
+    /// <see cref="RouteEndpoint"/>.
+    /// </summary>
+    internal static bool IsRoutingRejection(Endpoint endpoint) => endpoint is not RouteEndpoint && endpoint.Metadata.Count == 0;
+
+    private static EndpointPolicy Create(Endpoint endpoint, ApiErrorCatalog catalog) =>
+        IsRoutingRejection(endpoint) ? Default : Create(endpoint.Metadata, catalog);
 
     private static EndpointPolicy Create(EndpointMetadataCollection metadata, ApiErrorCatalog catalog) => new()
     {
