@@ -48,6 +48,7 @@ public sealed class FrameworkStatusTests : IAsyncLifetime
         });
         _app.MapPost("/items", (Item item) => item.Name);
         _app.MapGet("/broken", IResult () => throw new InvalidOperationException("secret detail"));
+        _app.MapGet("/broken-flat", IResult () => throw new InvalidOperationException("secret detail")).WithErrorShape("flat");
         _app.MapGet("/things/{id}", (string id) => ApiErrors.NotFound($"thing {id}"));
         await _app.StartAsync();
         _address = new Uri(_app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
@@ -125,6 +126,21 @@ public sealed class FrameworkStatusTests : IAsyncLifetime
         var line = AssertOneLine(LogLevel.Error, $"Request {body.GetProperty("requestId").GetString()} failed with an unhandled exception; answered 500 INTERNAL_SERVER_ERROR");
         Assert.Equal("secret detail", Assert.IsType<InvalidOperationException>(line.Exception).Message);
         Assert.Equal(body.GetProperty("requestId").GetString(), line.StructuredState!.Single(p => p.Key == "RequestId").Value);
+    }
+
+    [Fact]
+    public async Task UnhandledException_AtAnEndpointWithAnErrorShape_AnswersInThatShape()
+    {
+        using var client = new HttpClient { BaseAddress = _address };
+
+        using var response = await client.GetAsync("/broken-flat");
+
+        // The exception handler removes the endpoint from the request before answering; its shape still applies.
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var body = await ReadAsync(response);
+        Assert.Equal(["error", "detail"], body.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("INTERNAL_SERVER_ERROR", body.GetProperty("error").GetString());
     }
 
     [Fact]
