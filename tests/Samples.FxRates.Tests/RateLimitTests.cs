@@ -185,6 +185,25 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task KeysOwnPermit_TierLimitFollowsIt()
+    {
+        // demo-free (ApiKeys:0) with its own minute limit of 5 beside the plan's 10.
+        await using var api = new FxRatesHost(new Dictionary<string, string?>
+        {
+            ["ApiErrorCatalog:ApiKeys:0:Limits:minute"] = "5",
+        });
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(Live, FreeKey)).Status);
+        }
+
+        var refused = await api.GetAsync(Live, FreeKey);
+
+        Assert.Equal("You have used 5/5 requests this minute", refused.Body.GetProperty("detail").GetString());
+        Assert.Equal("5 req/min", refused.Body.GetProperty("tier_limit").GetString());
+    }
+
+    [Fact]
     public async Task DescriptionThatStatesAnotherNumber_FailsAtStartUp_NamingTheSetting()
     {
         await using var api = new FxRatesHost(new Dictionary<string, string?>
