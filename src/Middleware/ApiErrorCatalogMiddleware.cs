@@ -80,7 +80,14 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
             runtime.Metrics.Admitted(state.Key?.Plan.Name, state.IsOverage);
 
             // 5. The endpoint.
-            await next(context).ConfigureAwait(false);
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (Exception) when (KeepHeaders(context, state))
+            {
+                throw; // never entered: the filter keeps the headers and lets the exception go on
+            }
         }
         finally
         {
@@ -358,6 +365,23 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
         batch.Reset();
         batch.Unavailable = true;
         return null;
+    }
+
+    /// <summary>
+    /// An exception leaves the endpoint: an exception handler outside this middleware clears the response, headers
+    /// included, after the state went back to the pool, so a copy of the decision's headers stays for it to write
+    /// again (<see cref="IRateLimitHeadersFeature"/>). Allocates on this path only. Always false.
+    /// </summary>
+    private bool KeepHeaders(HttpContext context, RequestState state)
+    {
+        if (state.Batch.Count > 0 && !context.Response.HasStarted)
+        {
+            var kept = new HeaderDictionary();
+            runtime.Headers.Write(kept, state.Batch, state.Key);
+            context.Features[typeof(IRateLimitHeadersFeature)] = new KeptRateLimitHeaders(kept);
+        }
+
+        return false;
     }
 
     /// <summary>Releases leases, detaches the state from the request and returns it to the pool.</summary>

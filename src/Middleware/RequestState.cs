@@ -1,13 +1,15 @@
 using ErrorCatalog;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.ObjectPool;
 
 namespace ErrorCatalog.Middleware;
 
 /// <summary>
 /// Everything one request needs on its way through <see cref="ApiErrorCatalogMiddleware"/>, pooled so the hot
-/// path allocates nothing. It is also the request's <see cref="IApiKeyFeature"/> and <see cref="IErrorContextFeature"/>.
+/// path allocates nothing. It is also the request's <see cref="IApiKeyFeature"/>, <see cref="IErrorContextFeature"/> and
+/// (through the latter) <see cref="IRateLimitHeadersFeature"/>.
 /// </summary>
-internal sealed class RequestState : IApiKeyFeature, IErrorContextFeature, IResettable
+internal sealed class RequestState(RateLimitHeaderWriter headers) : IApiKeyFeature, IErrorContextFeature, IRateLimitHeadersFeature, IResettable
 {
     public CounterBatch Batch { get; } = new();
 
@@ -26,6 +28,9 @@ internal sealed class RequestState : IApiKeyFeature, IErrorContextFeature, IRese
     public string? SubscriptionId => Key?.SubscriptionId;
 
     public string? Plan => Key?.Plan.Name;
+
+    /// <summary>The decision's headers again, on a response the exception handler cleared.</summary>
+    public void WriteRateLimitHeaders(IHeaderDictionary responseHeaders) => headers.Write(responseHeaders, Batch, Key);
 
     public bool TryReset()
     {

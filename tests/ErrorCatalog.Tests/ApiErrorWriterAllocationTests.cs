@@ -1,4 +1,7 @@
 using ErrorCatalog.Tests.Fakes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using static ErrorCatalog.Tests.Fakes.TestContexts;
 
 namespace ErrorCatalog.Tests;
@@ -72,6 +75,27 @@ public sealed class ApiErrorWriterAllocationTests
             _ = ApiErrorWriter.WriteAsync(fake.Response, error, Fixed).IsCompletedSuccessfully;
         });
 
+        Assert.Equal(0, bytes);
+    }
+
+    [Fact]
+    public void WriteAsyncWithTheLogLineOff_AllocatesNothing()
+    {
+        // The request's services hold a logger whose Information level is off: the line costs nothing.
+        using var services = new ServiceCollection()
+            .AddLogging(logging => logging.AddFakeLogging().SetMinimumLevel(LogLevel.Warning))
+            .BuildServiceProvider();
+        using var scope = services.CreateScope();
+        var fake = new FakeResponse();
+        fake.Context.RequestServices = scope.ServiceProvider;
+
+        var bytes = Measure(fake, static fake =>
+        {
+            var error = ApiErrors.ApiKeyPlanMinuteRateLimitReached(10, 10, TimeSpan.FromSeconds(42));
+            _ = ApiErrorWriter.WriteAsync(fake.Response, error, Fixed).IsCompletedSuccessfully;
+        });
+
+        Assert.Empty(services.GetFakeLogCollector().GetSnapshot());
         Assert.Equal(0, bytes);
     }
 

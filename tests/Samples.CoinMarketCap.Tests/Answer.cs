@@ -3,9 +3,11 @@ using System.Text.Json;
 
 namespace Samples.CoinMarketCap.Tests;
 
-/// <summary>A response: status, JSON body, Retry-After and media type.</summary>
-internal sealed record Answer(HttpStatusCode Status, JsonElement Body, TimeSpan? RetryAfter, string? MediaType)
+/// <summary>A response: status, JSON body, Retry-After, media type and every header.</summary>
+internal sealed record Answer(HttpStatusCode Status, JsonElement Body, TimeSpan? RetryAfter, string? MediaType, IReadOnlyDictionary<string, string>? Headers = null)
 {
+    public string? Header(string name) => Headers is not null && Headers.TryGetValue(name, out var value) ? value : null;
+
     /// <summary>The body's <c>status</c> object.</summary>
     public JsonElement StatusObject => Body.GetProperty("status");
 

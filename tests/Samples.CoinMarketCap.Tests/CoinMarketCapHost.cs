@@ -41,9 +41,12 @@ internal sealed class CoinMarketCapHost(DateTimeOffset start, IReadOnlyDictionar
     private HttpClient Http => _client ??= CreateClient();
 
     /// <summary>GET <paramref name="path"/> with the key in <c>X-CMC_PRO_API_KEY</c> (none when null).</summary>
-    public async Task<Answer> GetAsync(string path, string? key = null)
+    public Task<Answer> GetAsync(string path, string? key = null) => SendAsync(HttpMethod.Get, path, key);
+
+    /// <summary>Sends <paramref name="method"/> to <paramref name="path"/> with the key in <c>X-CMC_PRO_API_KEY</c> (none when null).</summary>
+    public async Task<Answer> SendAsync(HttpMethod method, string path, string? key = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var request = new HttpRequestMessage(method, path);
         if (key is not null)
         {
             request.Headers.TryAddWithoutValidation(KeyHeader, key);
@@ -52,7 +55,9 @@ internal sealed class CoinMarketCapHost(DateTimeOffset start, IReadOnlyDictionar
         using var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         var body = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-        return new Answer(response.StatusCode, body, response.Headers.RetryAfter?.Delta, response.Content.Headers.ContentType?.MediaType);
+        var headers = response.Headers.Concat(response.Content.Headers)
+            .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
+        return new Answer(response.StatusCode, body, response.Headers.RetryAfter?.Delta, response.Content.Headers.ContentType?.MediaType, headers);
     }
 
     /// <summary>The <c>timestamp</c> the API writes for the fake clock's current time.</summary>

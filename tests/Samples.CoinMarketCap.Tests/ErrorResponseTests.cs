@@ -41,6 +41,37 @@ public sealed class ErrorResponseTests
     }
 
     [Fact]
+    public async Task UnhandledException_CarriesTheRateLimitHeadersTheExceptionHandlerCleared()
+    {
+        await using var api = new CoinMarketCapHost(DefaultStart, new Dictionary<string, string?> { ["ApiErrorCatalog:Headers"] = "XRateLimit" });
+
+        var answer = await api.GetAsync("/v1/tools/broken", FreeKey);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, answer.Status);
+        Assert.Equal("30", answer.Header("X-RateLimit-Limit"));
+        Assert.Equal("29", answer.Header("X-RateLimit-Remaining"));
+    }
+
+    [Theory]
+    [InlineData("POST", "/v1/cryptocurrency/listings/latest", 405, "Method Not Allowed")]
+    [InlineData("DELETE", "/v1/cryptocurrency/quotes/latest?symbol=BTC", 405, "Method Not Allowed")]
+    public async Task FrameworkStatus_AnswersTheStatusObject_WithTheHttpStatusAsErrorCode(string method, string path, int status, string message)
+    {
+        await using var api = new CoinMarketCapHost();
+
+        var answer = await api.SendAsync(new HttpMethod(method), path, FreeKey);
+
+        // "otherwise the HTTP status code for the general error type is returned", in the status object as always.
+        Assert.Equal((HttpStatusCode)status, answer.Status);
+        Assert.Equal("application/json", answer.MediaType);
+        Assert.Equal(["status"], answer.Body.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["timestamp", "error_code", "error_message", "elapsed", "credit_count"], answer.StatusObject.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(status, answer.StatusObject.GetProperty("error_code").GetInt32());
+        Assert.Equal(message, answer.StatusObject.GetProperty("error_message").GetString());
+        Assert.Equal(api.Now, answer.StatusObject.GetProperty("timestamp").GetString());
+    }
+
+    [Fact]
     public async Task UnknownPath_WithAKey_Returns404_ErrorCode404()
     {
         await using var api = new CoinMarketCapHost();

@@ -112,6 +112,59 @@ public sealed class ErrorBodyTests
     }
 
     [Fact]
+    public async Task PostToAGetRoute_Returns405_InTheFlatBody_WithAllowAndRateLimitHeaders()
+    {
+        await using var api = new FxRatesHost();
+
+        var answer = await api.SendAsync(HttpMethod.Post, "/v1/rates/live?pair=EURUSD", FreeKey);
+
+        // No entry of its own: the generic client error (StatusErrors 400) with the real status, never problem+json.
+        answer.AssertError(
+            HttpStatusCode.MethodNotAllowed,
+            ("error", "invalid_parameter"),
+            ("detail", "Method Not Allowed"),
+            ("tier", "free"),
+            ("upgrade_url", UpgradeUrl));
+        Assert.Equal("GET", answer.Header("Allow"));
+        answer.AssertRateLimit(limit: 10, remaining: 9, reset: DefaultStart.AddMinutes(1));
+    }
+
+    public static TheoryData<string, string, string?> EveryError => new()
+    {
+        { "GET", "/v1/rates/live?pair=EURUSD", null },
+        { "GET", "/v1/rates/live?pair=EURUSD", "fx_not_a_key" },
+        { "GET", "/v1/rates/live?pair=eur", FreeKey },
+        { "GET", "/v1/rates/spread?pair=EURUSD", FreeKey },
+        { "GET", "/v1/rates/historical?pair=EURUSD&date=2025-01-11", FreeKey },
+        { "GET", "/v1/nothing", FreeKey },
+        { "POST", "/v1/pairs", FreeKey },
+        { "GET", "/v1/rates/live?pair=USDTRY", FreeKey },
+    };
+
+    /// <summary>
+    /// "All errors return a consistent JSON body": the same fields in the same order, each present when it has a value
+    /// and omitted, never null, when it does not apply (README.md says why).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(EveryError))]
+    public async Task EveryError_HasThePagesFieldsInOrder_NoneNull(string method, string path, string? key)
+    {
+        string[] order = ["error", "detail", "retry_after_seconds", "tier", "tier_limit", "upgrade_url"];
+        await using var api = new FxRatesHost();
+
+        var answer = await api.SendAsync(new HttpMethod(method), path, key);
+
+        Assert.True((int)answer.Status >= 400, $"{answer.Status}");
+        Assert.Equal("application/json", answer.MediaType);
+        var names = answer.Body.EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Equal(order.Where(names.Contains), names);
+        Assert.Equal(["error", "detail"], names.Take(2));
+        Assert.Equal("upgrade_url", names[^1]);
+        Assert.DoesNotContain(answer.Body.EnumerateObject(), p => p.Value.ValueKind == System.Text.Json.JsonValueKind.Null);
+        Assert.Equal(key is not null && key != "fx_not_a_key", names.Contains("tier"));
+    }
+
+    [Fact]
     public async Task Historical_ADayWithData_Returns200_DailyOrHourly()
     {
         await using var api = new FxRatesHost();

@@ -47,9 +47,12 @@ internal sealed class FxRatesHost(FakeTimeProvider? time, IReadOnlyDictionary<st
     public static string Unix(DateTimeOffset instant) => instant.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
     /// <summary>GET <paramref name="path"/> with the key in <c>X-API-Key</c> (none when null).</summary>
-    public async Task<Answer> GetAsync(string path, string? key = null)
+    public Task<Answer> GetAsync(string path, string? key = null) => SendAsync(HttpMethod.Get, path, key);
+
+    /// <summary>Sends <paramref name="method"/> to <paramref name="path"/> with the key in <c>X-API-Key</c> (none when null).</summary>
+    public async Task<Answer> SendAsync(HttpMethod method, string path, string? key = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var request = new HttpRequestMessage(method, path);
         if (key is not null)
         {
             request.Headers.TryAddWithoutValidation("X-API-Key", key);

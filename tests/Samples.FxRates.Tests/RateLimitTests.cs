@@ -166,6 +166,57 @@ public sealed class RateLimitTests
         Assert.Equal("You have used 15/15 requests this month", quota.Body.GetProperty("detail").GetString());
     }
 
+    [Fact]
+    public async Task OverriddenPermit_TierLimitFollowsTheNumber()
+    {
+        await using var api = new FxRatesHost(new Dictionary<string, string?>
+        {
+            ["ApiErrorCatalog:Plans:free:Limits:minute:PermitLimit"] = "15",
+        });
+        for (var i = 0; i < 15; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(Live, FreeKey)).Status);
+        }
+
+        var refused = await api.GetAsync(Live, FreeKey);
+
+        Assert.Equal("You have used 15/15 requests this minute", refused.Body.GetProperty("detail").GetString());
+        Assert.Equal("15 req/min", refused.Body.GetProperty("tier_limit").GetString());
+    }
+
+    [Fact]
+    public async Task KeysOwnPermit_TierLimitFollowsIt()
+    {
+        // demo-free (ApiKeys:0) with its own minute limit of 5 beside the plan's 10.
+        await using var api = new FxRatesHost(new Dictionary<string, string?>
+        {
+            ["ApiErrorCatalog:ApiKeys:0:Limits:minute"] = "5",
+        });
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(Live, FreeKey)).Status);
+        }
+
+        var refused = await api.GetAsync(Live, FreeKey);
+
+        Assert.Equal("You have used 5/5 requests this minute", refused.Body.GetProperty("detail").GetString());
+        Assert.Equal("5 req/min", refused.Body.GetProperty("tier_limit").GetString());
+    }
+
+    [Fact]
+    public async Task DescriptionThatStatesAnotherNumber_FailsAtStartUp_NamingTheSetting()
+    {
+        await using var api = new FxRatesHost(new Dictionary<string, string?>
+        {
+            ["ApiErrorCatalog:Plans:free:Limits:minute:PermitLimit"] = "15",
+            ["ApiErrorCatalog:Plans:free:Limits:minute:Description"] = "10 req/min",
+        });
+
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => api.GetAsync(Live, FreeKey));
+
+        Assert.Contains("ApiErrorCatalog:Plans:free:Limits:minute:Description '10 req/min' does not state PermitLimit 15", failure.Message, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, string?, HttpStatusCode> EveryStatus => new()
     {
         { Live, FreeKey, HttpStatusCode.OK },

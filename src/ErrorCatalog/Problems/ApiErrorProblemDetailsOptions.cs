@@ -9,7 +9,11 @@ public sealed class ApiErrorProblemDetailsOptions
     /// <summary>The catalog the entries come from.</summary>
     public ApiErrorCatalog? Catalog { get; set; }
 
-    /// <summary>Catalog code by HTTP status (<c>400: VALIDATION_ERROR</c>, <c>404: NOT_FOUND</c>).</summary>
+    /// <summary>
+    /// Catalog code by HTTP status (<c>400: VALIDATION_ERROR</c>, <c>404: NOT_FOUND</c>). A status not listed is
+    /// answered by the entry of <c>400</c> (a 4xx) or <c>500</c>/<see cref="UnhandledExceptionError"/> (a 5xx) with its
+    /// own status, so the framework's 405, 413 and 415 share the API's body too.
+    /// </summary>
     public Dictionary<int, string> StatusErrors { get; set; } = [];
 
     /// <summary>The code answering an unhandled exception (a 5xx entry). Default <c>INTERNAL_SERVER_ERROR</c>.</summary>

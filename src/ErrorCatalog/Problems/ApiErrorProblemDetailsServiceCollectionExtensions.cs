@@ -9,7 +9,10 @@ public static class ApiErrorProblemDetailsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the framework's problem details with the catalog's writer first, and an exception handler that answers
-    /// from the catalog. Use with <c>app.UseExceptionHandler()</c> and, for bare status codes, <c>app.UseStatusCodePages()</c>.
+    /// from the catalog. Use with <c>app.UseExceptionHandler()</c> and, for bare status codes (an unknown path's 404,
+    /// 405, 413, 415), <c>app.UseStatusCodePages()</c>: a status without an entry of its own in
+    /// <see cref="ApiErrorProblemDetailsOptions.StatusErrors"/> is answered by the generic entry of its class
+    /// (<c>StatusErrors[400]</c>, or for a 5xx <c>StatusErrors[500]</c> or the unhandled-exception entry) with its real status.
     /// </summary>
     public static IServiceCollection AddApiErrorProblemDetails(this IServiceCollection services, Action<ApiErrorProblemDetailsOptions> configure)
     {
@@ -24,6 +27,7 @@ public static class ApiErrorProblemDetailsServiceCollectionExtensions
             services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, CatalogProblemDetailsWriter>());
         }
 
+        services.TryAddSingleton<StatusErrorMap>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler, CatalogExceptionHandler>());
         return services;
     }

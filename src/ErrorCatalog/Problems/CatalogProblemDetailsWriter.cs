@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -7,19 +8,22 @@ namespace ErrorCatalog;
 
 /// <summary>
 /// An <see cref="IProblemDetailsWriter"/> that answers the framework's problems (validation, status-code pages,
-/// the exception handler) with catalog entries, so they share the API's codes and body shape. The problem's
-/// detail fills a <c>reason</c> placeholder; validation errors become <c>$details</c>, keyed by JSON names.
+/// the exception handler) with catalog entries, so they share the API's codes and body shape: the status's entry,
+/// or the generic one with the real status (<see cref="StatusErrorMap"/>). The problem's detail (or its title, or the
+/// status's reason phrase: "Method Not Allowed") fills a <c>reason</c> placeholder; validation errors become
+/// <c>$details</c>, keyed by JSON names.
 /// </summary>
-internal sealed class CatalogProblemDetailsWriter(IOptions<ApiErrorProblemDetailsOptions> options) : IProblemDetailsWriter
+internal sealed class CatalogProblemDetailsWriter(StatusErrorMap statuses) : IProblemDetailsWriter
 {
-    public bool CanWrite(ProblemDetailsContext context) => Find(context) is not null;
+    public bool CanWrite(ProblemDetailsContext context) => statuses.Find(Status(context)) is not null;
 
     public ValueTask WriteAsync(ProblemDetailsContext context)
     {
         var http = context.HttpContext;
-        var error = new ApiError(Find(context)!);
+        var status = Status(context);
+        var error = new ApiError(statuses.Find(status)!);
         var problem = context.ProblemDetails;
-        error.TrySet("reason", problem.Detail ?? problem.Title ?? string.Empty);
+        error.TrySet("reason", problem.Detail ?? problem.Title ?? ReasonPhrases.GetReasonPhrase(status));
         error.TrySet("resource", http.Request.Path.Value);
         // Validation errors keyed by the body's JSON names (priceUsd, not PriceUsd), by the app's naming policy.
         var details = problem is HttpValidationProblemDetails validation
@@ -29,10 +33,5 @@ internal sealed class CatalogProblemDetailsWriter(IOptions<ApiErrorProblemDetail
         return ApiErrorWriter.WriteAsync(http.Response, error, errorContext, http.GetErrorShape(error.Descriptor.Catalog));
     }
 
-    private ErrorDescriptor? Find(ProblemDetailsContext context)
-    {
-        var value = options.Value;
-        var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
-        return value.Catalog is { } catalog && value.StatusErrors.TryGetValue(status, out var code) ? catalog.Find(code) : null;
-    }
+    private static int Status(ProblemDetailsContext context) => context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
 }

@@ -75,13 +75,14 @@ public static partial class ApiErrorWriter
     /// <summary>
     /// Writes status, the entry's headers, Content-Type, Content-Length and the body to <paramref name="response"/>.
     /// The body is built in reused storage and copied into the response pipe, so it is sent with a length,
-    /// not chunked, and nothing is allocated in steady state.
+    /// not chunked, and nothing is allocated in steady state. Logs one Information line with the request id
+    /// (category <c>ErrorCatalog.ApiError</c>) through the request's services.
     /// </summary>
     /// <exception cref="InvalidOperationException">The response has already started.</exception>
     public static ValueTask WriteAsync(HttpResponse response, in ApiError error, in ErrorContext context, BodyShape? shape = null)
     {
         EnsureWritable(response, error);
-
+        LogAnswered(response, error, context);
         return WriteCoreAsync(response, error, context, shape ?? error.Descriptor.Shape, error.Descriptor.Status);
     }
 
@@ -94,8 +95,25 @@ public static partial class ApiErrorWriter
     public static void Write(HttpResponse response, in ApiError error, in ErrorContext context, BodyShape? shape = null)
     {
         EnsureWritable(response, error);
-
+        LogAnswered(response, error, context);
         WriteCore(response, error, context, shape ?? error.Descriptor.Shape, error.Descriptor.Status);
+    }
+
+    /// <summary>
+    /// As <see cref="Write"/>, without the log line: for a caller that logs the error its own way (the middleware's
+    /// refusal line, with its reason and key id), so each error is logged once.
+    /// </summary>
+    internal static void WriteUnlogged(HttpResponse response, in ApiError error, in ErrorContext context, BodyShape? shape = null)
+    {
+        EnsureWritable(response, error);
+        WriteCore(response, error, context, shape ?? error.Descriptor.Shape, error.Descriptor.Status);
+    }
+
+    /// <summary>As <see cref="WriteAsync"/>, without the log line (the exception handler logs a 5xx at Error with the exception).</summary>
+    internal static ValueTask WriteUnloggedAsync(HttpResponse response, in ApiError error, in ErrorContext context, BodyShape? shape = null)
+    {
+        EnsureWritable(response, error);
+        return WriteCoreAsync(response, error, context, shape ?? error.Descriptor.Shape, error.Descriptor.Status);
     }
 
     private static void EnsureWritable(HttpResponse response, in ApiError error)

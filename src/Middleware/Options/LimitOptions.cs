@@ -34,6 +34,10 @@ public sealed class LimitOptions
     /// <summary>A catalog code answering this limit instead of the refusal's entry.</summary>
     public string? Error { get; set; }
 
-    /// <summary>Text for <c>{tierLimit}</c> in errors (default "<c>N req/minute</c>").</summary>
+    /// <summary>
+    /// Text for <c>{tierLimit}</c> in errors (default "<c>N req/minute</c>"). <c>{limit}</c> and <c>{window}</c> are
+    /// filled from the limit that applies ("<c>{limit} req/{window}</c>" reads "10 req/min"); a fixed text that states
+    /// another number than <see cref="PermitLimit"/> fails start-up.
+    /// </summary>
     public string? Description { get; set; }
 }

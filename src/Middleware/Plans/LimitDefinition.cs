@@ -22,9 +22,12 @@ internal sealed class LimitDefinition
         CounterName = scope switch { LimitScope.Subscription => "subscription:", LimitScope.Ip => "ip:", _ => "key:" } + name;
         PermitLimitText = permitLimit.ToString(CultureInfo.InvariantCulture);
         Counts = CountText.For(permitLimit);
-        Description = description ?? (kind == LimitKind.Concurrency
-            ? $"{permitLimit} concurrent requests"
-            : $"{permitLimit} {(kind == LimitKind.Credits ? "credits" : "req")}/{window.Name}");
+        DescriptionTemplate = description;
+        Description = description is not null
+            ? FormatDescription(description, permitLimit, window)
+            : kind == LimitKind.Concurrency
+                ? $"{permitLimit} concurrent requests"
+                : $"{permitLimit} {(kind == LimitKind.Credits ? "credits" : "req")}/{window.Name}";
         PolicyItem = kind == LimitKind.Concurrency
             ? $"\"{name}\";q={permitLimit}"
             : $"\"{name}\";q={permitLimit};w={window.Seconds}";
@@ -55,8 +58,14 @@ internal sealed class LimitDefinition
     /// <summary>Header text of this limit's counts (remaining, used) without a string per request.</summary>
     public CountText Counts { get; }
 
-    /// <summary>For <c>{tierLimit}</c>.</summary>
+    /// <summary>For <c>{tierLimit}</c>: the configured text with <c>{limit}</c> and <c>{window}</c> filled, or a default from the numbers.</summary>
     public string Description { get; }
+
+    /// <summary>The configured Description, as written (null: the default).</summary>
+    public string? DescriptionTemplate { get; }
+
+    /// <summary>Whether the configured Description takes its numbers from the limit (<c>{limit}</c>, <c>{window}</c>).</summary>
+    public bool DescriptionIsTemplate => DescriptionTemplate is { } text && (text.Contains("{limit}", StringComparison.Ordinal) || text.Contains("{window}", StringComparison.Ordinal));
 
     /// <summary>This limit's item of <c>RateLimit-Policy</c>.</summary>
     public string PolicyItem { get; }
@@ -69,12 +78,32 @@ internal sealed class LimitDefinition
 
     /// <summary>A copy with another permit (a subscription's or key's own limit).</summary>
     public LimitDefinition WithPermit(long permitLimit) =>
-        permitLimit == PermitLimit ? this : new(Name, Scope, Kind, permitLimit, Window, Sliding, Error, null, KeyError);
+        permitLimit == PermitLimit ? this : new(Name, Scope, Kind, permitLimit, Window, Sliding, Error, DescriptionIsTemplate ? DescriptionTemplate : null, KeyError);
 
     /// <summary>
     /// A key's own sub-limit within this subscription-scoped limit: its own counter (<c>key:credits-key</c>), name in
     /// the headers and error, so a key over its share is told so, not that the subscription is used up.
     /// </summary>
     public LimitDefinition AsKeySubLimit(long permitLimit) =>
-        new(Name + "-key", LimitScope.Key, Kind, permitLimit, Window, Sliding, KeyError, null);
+        new(Name + "-key", LimitScope.Key, Kind, permitLimit, Window, Sliding, KeyError, DescriptionIsTemplate ? DescriptionTemplate : null);
+
+    /// <summary>
+    /// A Description's <c>{limit}</c> as the permit and <c>{window}</c> as a short unit (<c>min</c>, <c>hour</c>,
+    /// <c>day</c>, <c>month</c>, <c>2s</c>): "{limit} req/{window}" reads "10 req/min" and stays true when the permit
+    /// or window is overridden.
+    /// </summary>
+    public static string FormatDescription(string template, long permitLimit, WindowSpec window) => template
+        .Replace("{limit}", permitLimit.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("{window}", ShortUnit(window), StringComparison.Ordinal);
+
+    private static string ShortUnit(WindowSpec window) => window.CalendarMonth ? "month" : window.PeriodTicks switch
+    {
+        0 => "",
+        TimeSpan.TicksPerSecond => "s",
+        TimeSpan.TicksPerMinute => "min",
+        TimeSpan.TicksPerHour => "hour",
+        TimeSpan.TicksPerDay => "day",
+        var ticks when ticks % TimeSpan.TicksPerSecond == 0 => $"{ticks / TimeSpan.TicksPerSecond}s",
+        var ticks => $"{ticks / (double)TimeSpan.TicksPerSecond:0.###}s",
+    };
 }

@@ -360,6 +360,12 @@ internal sealed class PlanBook
             }
         }
 
+        if (limit.Description is { } description && DescriptionDisagrees(description, limit.PermitLimit))
+        {
+            errors.Add($"{path}:Description '{description}' does not state PermitLimit {limit.PermitLimit}; write {{limit}} for the number (and {{window}} for the unit: '{{limit}} req/{{window}}' reads '10 req/min') so the text follows the limit.");
+            ok = false;
+        }
+
         // A key's own sub-limit beside a subscription-scoped limit answers with the key-scoped refusal.
         var keyError = limit.Error is null && limit.Refusal is null && limit.Scope == LimitScope.Subscription
             && DefaultRefusal(new LimitOptions { Kind = limit.Kind, Scope = LimitScope.Key }, window) is { } keyRefusal
@@ -430,6 +436,21 @@ internal sealed class PlanBook
         return network.BaseAddress.Equals(address)
             ? null
             : $"has bits set past its /{network.PrefixLength} prefix; write the range as {network} or the address alone";
+    }
+
+    /// <summary>
+    /// A fixed Description whose numbers do not include the permit: "10 req/min" beside a PermitLimit of 15 would tell
+    /// clients the wrong limit. A text with <c>{limit}</c>, or without numbers, cannot disagree.
+    /// </summary>
+    private static bool DescriptionDisagrees(string description, long permitLimit)
+    {
+        if (description.Contains("{limit}", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var numbers = System.Text.RegularExpressions.Regex.Matches(description, "[0-9]+");
+        return numbers.Count > 0 && !numbers.Any(m => long.TryParse(m.Value, System.Globalization.CultureInfo.InvariantCulture, out var n) && n == permitLimit);
     }
 
     private static Refusal? DefaultRefusal(LimitOptions limit, WindowSpec window) => limit switch

@@ -125,7 +125,7 @@ internal sealed partial class RefusalResponder(
             Plan = state.Key?.Plan.Name,
         };
         // Unflushed: the request ends here, and Kestrel sends the response with its end (one send, not two).
-        ApiErrorWriter.Write(context.Response, error, errorContext, shape);
+        ApiErrorWriter.WriteUnlogged(context.Response, error, errorContext, shape);
         return default;
     }
 
