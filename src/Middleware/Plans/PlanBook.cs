@@ -360,9 +360,9 @@ internal sealed class PlanBook
             }
         }
 
-        if (limit.Description is { } description && DescriptionDisagrees(description, limit.PermitLimit))
+        if (limit.Description is { } text && DescriptionDisagrees(text, limit.PermitLimit))
         {
-            errors.Add($"{path}:Description '{description}' does not state PermitLimit {limit.PermitLimit}; write {{limit}} for the number (and {{window}} for the unit: '{{limit}} req/{{window}}' reads '10 req/min') so the text follows the limit.");
+            errors.Add($"{path}:Description '{text}' does not state PermitLimit {limit.PermitLimit}; write {{limit}} for the number (and {{window}} for the unit: '{{limit}} req/{{window}}' reads '10 req/min') so the text follows the limit.");
             ok = false;
         }
 
