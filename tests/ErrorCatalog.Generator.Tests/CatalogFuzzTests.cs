@@ -44,11 +44,12 @@ public sealed class CatalogFuzzTests(ITestOutputHelper output)
         }
 
         output.WriteLine(summary.ToString());
-        var bad = results.Where(r => r.Outcome is not (VariantOutcome.Compiles or VariantOutcome.ClearError)).ToList();
-        foreach (var (variant, outcome, detail) in bad)
+        foreach (var (variant, outcome, detail) in results)
         {
             output.WriteLine($"{outcome}: {variant} region {variant.RegionStart}-{variant.RegionEnd}: {detail}");
         }
+
+        var bad = results.Where(r => r.Outcome is not (VariantOutcome.Compiles or VariantOutcome.ClearError)).ToList();
 
         Assert.True(corpus.Count >= 300);
         Assert.True(bad.Count == 0, summary + Environment.NewLine + string.Join(Environment.NewLine, bad.Take(20).Select(b => $"{b.Outcome}: {b.Variant}: {b.Detail}")));
