@@ -525,6 +525,13 @@ internal sealed partial class Parser
         {
             // A parameter of that name would hide the nested class the factory reads its descriptor from.
             Report(DiagnosticDescriptors.ReservedName, node, name, "placeholder");
+            if (!byName.ContainsKey(name))
+            {
+                // Kept, as for an unknown type below, so its uses are not reported again as undeclared.
+                byName.Add(name, new PlaceholderModel(name, "string"));
+                declared.Add(byName[name]);
+            }
+
             return false;
         }
 
