@@ -140,7 +140,7 @@ internal sealed partial class Parser
                         {
                             Report(DiagnosticDescriptors.InvalidValue, entry.Value, key, "a C# identifier that is not a keyword");
                         }
-                        else if (ReservedMembers.Take(3).Contains(name))
+                        else if (name is "Catalog" or "Descriptors" or "Shapes")
                         {
                             Report(DiagnosticDescriptors.ClassNameCollision, entry.Value, name, name == "Catalog" ? "the property 'Catalog'" : $"the nested class '{name}'");
                         }

@@ -40,7 +40,8 @@ internal static class VariantRunner
             return (atOrigin ? VariantOutcome.AtOrigin : VariantOutcome.Mislocated, string.Join(" | ", errors.Take(3).Select(Describe)));
         }
 
-        var compileErrors = run.CompilationDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        // Warnings too: a consumer building with TreatWarningsAsErrors would fail on them.
+        var compileErrors = run.CompilationDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
         if (compileErrors.Count > 0)
         {
             return (VariantOutcome.NonCompiling, string.Join(" | ", compileErrors.Take(3).Select(d => d.ToString())));
