@@ -177,6 +177,9 @@ internal sealed partial class Parser
         ("found character that cannot start any token", "a value cannot start with this character unquoted: quote the value"),
         ("did not find expected <document start>", "text after the end of the top-level mapping: check its indentation"),
         ("did not find expected node content", "a key or '-' without a value where one is needed"),
+        ("plain scalar value, found invalid mapping", "a 'key:' inside the value above: indent this line like the keys beside it, or quote a value that contains ': '"),
+        ("multiline plain scalar, found invalid mapping", "a 'key:' inside the value above: indent this line like the keys beside it, or quote a value that contains ': '"),
+        ("simple key, could not find expected ':'", "a line that is neither 'key: value' nor '- item': add the ':' or join it to the value above"),
     ];
 
     /// <summary>Where a YAML syntax error is and what it means for the file, in place of YamlDotNet's parser-state wording.</summary>
