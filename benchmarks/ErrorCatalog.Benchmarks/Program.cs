@@ -8,6 +8,7 @@ namespace ErrorCatalog.Benchmarks;
 /// suite (see <see cref="BenchConfig"/>). Two quicker modes, no timing:
 /// <c>-- alloc</c> prints bytes per operation of every benchmark (deterministic, on this thread), and
 /// <c>-- memory</c> measures the in-memory limiter's bytes per tracked key with 1,000,000 keys and their reclaim, and
+/// <c>-- parse</c> times the errors.yaml generator over growing catalogs (see <see cref="CatalogParseTiming"/>), and
 /// <c>-- loop names seconds</c> runs benchmarks interleaved for A/B checks and profiling (see <see cref="LoopMode"/>).
 /// </summary>
 public static class Program
@@ -22,6 +23,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "memory")
         {
             return MemoryPerKey.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
+        }
+
+        if (args.Length > 0 && args[0] == "parse")
+        {
+            return CatalogParseTiming.Run();
         }
 
         if (args.Length > 0 && args[0] == "loop")

@@ -33,6 +33,13 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidPlaceholderName = Error("EC0022", "Invalid placeholder name", "Placeholder name '{0}' must be a C# identifier (letters, digits, '_')");
     public static readonly DiagnosticDescriptor ShapePlaceholderNeverDeclared = Warning("EC0023", "Shape uses a placeholder no entry declares", "Shape '{0}' uses placeholder '{1}', which no entry declares, so the field is never written");
 
+    public static readonly DiagnosticDescriptor UnsupportedYaml = Error("EC0024", "Unsupported YAML", "errors.yaml does not support {0}");
+    public static readonly DiagnosticDescriptor ClassNameCollision = Error("EC0025", "Class name collides with a generated member", "className '{0}' is also the name of {1} inside the generated class; choose another className");
+    public static readonly DiagnosticDescriptor InvalidContentType = Error("EC0026", "Invalid content type", "Content type \"{0}\" of shape '{1}' is not a media type: write type/subtype with optional ;name=value parameters, in visible ASCII");
+    public static readonly DiagnosticDescriptor InvalidHeaderValue = Error("EC0027", "Invalid header value", "Header '{0}' of '{1}' has a control or non-ASCII character in its text; a header value is visible ASCII text");
+    public static readonly DiagnosticDescriptor ReservedName = Error("EC0028", "Reserved name", "'{0}' is a name the generated code uses; choose another name for this {1}");
+    public static readonly DiagnosticDescriptor GeneratorFailed = Error("EC0099", "The errors.yaml generator failed", "The errors.yaml generator failed ({0}: {1}); this is a bug in ErrorCatalog.Generator, please report it with the file");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> All = typeof(DiagnosticDescriptors)
         .GetFields()
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

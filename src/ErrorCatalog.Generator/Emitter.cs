@@ -44,7 +44,7 @@ internal static class Emitter
         foreach (var shape in catalog.Shapes)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            sb.Append("        /// <summary>The <c>").Append(Xml(shape.Name)).Append("</c> shape (").Append(Xml(shape.ContentType)).AppendLine(").</summary>");
+            sb.Append("        /// <summary>The <c>").Append(Xml(shape.Name, "        ")).Append("</c> shape (").Append(Xml(shape.ContentType, "        ")).AppendLine(").</summary>");
             sb.Append("        public static readonly ").Append(Runtime).Append(".BodyShape ").Append(shapeNames[shapeIndex++]).Append(" = new(")
                 .Append(Literal(shape.Name)).Append(", ").Append(Literal(shape.ContentType)).Append(", ");
             EmitNode(sb, shape.Root);
@@ -76,48 +76,63 @@ internal static class Emitter
     /// <summary>PascalCase member names of the shapes, made unique with a number where two would clash.</summary>
     private static string[] ShapeMemberNames(CatalogModel catalog)
     {
-        var used = new System.Collections.Generic.HashSet<string>(System.StringComparer.Ordinal);
+        // "Shapes" and object's members are taken inside the nested class too.
+        var used = new System.Collections.Generic.HashSet<string>(Parser.ReservedMembers, System.StringComparer.Ordinal);
         return catalog.Shapes.Select((shape, i) =>
         {
             var name = Parser.MemberName(shape.Name);
-            return used.Add(name) ? name : name + i.ToString(CultureInfo.InvariantCulture);
+            var candidate = name;
+            for (var suffix = i; !used.Add(candidate); suffix++)
+            {
+                candidate = name + suffix.ToString(CultureInfo.InvariantCulture);
+            }
+
+            return candidate;
         }).ToArray();
     }
 
     private static void EmitFactory(StringBuilder sb, ErrorModel error)
     {
         sb.AppendLine();
-        sb.Append("    /// <summary>").Append(Xml(error.Code)).Append(error.NumericCode is { } n ? $" ({n})" : string.Empty)
-            .Append(", HTTP ").Append(error.Status).Append(": ").Append(Xml(error.Title)).AppendLine("</summary>");
+        sb.Append("    /// <summary>").Append(Xml(error.Code, "    ")).Append(error.NumericCode is { } n ? $" ({n})" : string.Empty)
+            .Append(", HTTP ").Append(error.Status).Append(": ").Append(Xml(error.Title, "    ")).AppendLine("</summary>");
         if (error.Resolution is not null)
         {
-            sb.Append("    /// <remarks>").Append(Xml(error.Resolution)).AppendLine("</remarks>");
+            sb.Append("    /// <remarks>").Append(Xml(error.Resolution, "    ")).AppendLine("</remarks>");
         }
 
         foreach (var p in error.Placeholders)
         {
-            sb.Append("    /// <param name=\"").Append(p.Name).Append("\">").Append(Xml(p.Type)).AppendLine("</param>");
+            sb.Append("    /// <param name=\"").Append(p.Name).Append("\">").Append(Xml(p.Type, "    ")).AppendLine("</param>");
         }
 
         sb.Append("    public static ").Append(Runtime).Append(".ApiError ").Append(error.MemberName).Append('(')
             .Append(string.Join(", ", error.Placeholders.Select(p => ClrType(p.Type) + " " + Identifier(p.Name))))
             .AppendLine(")");
         sb.AppendLine("    {");
-        sb.Append("        var error = new ").Append(Runtime).Append(".ApiError(Descriptors.").Append(error.MemberName).AppendLine(");");
+
+        // The local must not be one of the parameters.
+        var local = "error";
+        while (error.Placeholders.Any(p => p.Name == local))
+        {
+            local += "_";
+        }
+
+        sb.Append("        var ").Append(local).Append(" = new ").Append(Runtime).Append(".ApiError(Descriptors.").Append(error.MemberName).AppendLine(");");
         var index = 0;
         foreach (var p in error.Placeholders)
         {
-            sb.Append("        error.Set(").Append(index++).Append(", ").Append(Identifier(p.Name)).AppendLine(");");
+            sb.Append("        ").Append(local).Append(".Set(").Append(index++).Append(", ").Append(Identifier(p.Name)).AppendLine(");");
         }
 
-        sb.AppendLine("        return error;");
+        sb.Append("        return ").Append(local).AppendLine(";");
         sb.AppendLine("    }");
     }
 
     private static void EmitDescriptor(StringBuilder sb, ErrorModel error)
     {
         sb.AppendLine();
-        sb.Append("        /// <summary>").Append(Xml(error.Code)).AppendLine("</summary>");
+        sb.Append("        /// <summary>").Append(Xml(error.Code, "        ")).AppendLine("</summary>");
         sb.Append("        public static readonly ").Append(Runtime).Append(".ErrorDescriptor ").Append(error.MemberName).AppendLine(" = new(");
         sb.Append("            code: ").Append(Literal(error.Code)).AppendLine(",");
         sb.Append("            numericCode: ").Append(error.NumericCode?.ToString(CultureInfo.InvariantCulture) ?? "null").AppendLine(",");
@@ -222,9 +237,92 @@ internal static class Emitter
     private static string Identifier(string name) =>
         SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
-    private static string Literal(string text) => SymbolDisplay.FormatLiteral(text, quote: true);
+    /// <summary>
+    /// A C# string literal. Every character that could end the literal or the line (quotes, backslash, control
+    /// characters, U+0085, U+2028, U+2029) or that is invisible or not text (format characters, lone surrogates) is an escape.
+    /// </summary>
+    internal static string Literal(string text)
+    {
+        var sb = new StringBuilder(text.Length + 2).Append('"');
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\0': sb.Append("\\0"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                default:
+                    if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                    {
+                        sb.Append(c).Append(text[++i]);
+                    }
+                    else if (NeedsEscape(c))
+                    {
+                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
 
-    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+                    break;
+            }
+        }
+
+        return sb.Append('"').ToString();
+    }
+
+    /// <summary>
+    /// Text for a <c>///</c> comment: XML-escaped, each line break (CR, LF, U+0085, U+2028, U+2029, all of which end
+    /// a C# comment) continued as a new <c>///</c> line at <paramref name="indent"/>, other control characters as visible escapes.
+    /// </summary>
+    internal static string Xml(string text, string indent)
+    {
+        var sb = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            switch (c)
+            {
+                case '&': sb.Append("&amp;"); break;
+                case '<': sb.Append("&lt;"); break;
+                case '>': sb.Append("&gt;"); break;
+                case '\r' or '\n' or '\u0085' or '\u2028' or '\u2029':
+                    if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                    {
+                        i++;
+                    }
+
+                    sb.AppendLine().Append(indent).Append("/// ");
+                    break;
+                default:
+                    if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                    {
+                        sb.Append(c).Append(text[++i]);
+                    }
+                    else if (c != '\t' && NeedsEscape(c))
+                    {
+                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static bool NeedsEscape(char c) =>
+        char.IsControl(c) || char.IsSurrogate(c)
+        || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Format;
 
     /// <summary>A JSON string literal, escaped the way the runtime's encoder would.</summary>
     internal static string JsonString(string text)

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 
@@ -27,7 +28,7 @@ public sealed class ErrorCatalogGenerator : IIncrementalGenerator
     {
         var files = context.AdditionalTextsProvider
             .Where(static file => Path.GetFileName(file.Path).EndsWith("errors.yaml", StringComparison.OrdinalIgnoreCase))
-            .Select(static (file, cancellationToken) => (file.Path, Text: file.GetText(cancellationToken)?.ToString() ?? string.Empty))
+            .Select(static (file, cancellationToken) => Read(file, cancellationToken))
             .WithTrackingName(Steps.ReadCatalog);
 
         var rootNamespace = context.AnalyzerConfigOptionsProvider
@@ -37,8 +38,9 @@ public sealed class ErrorCatalogGenerator : IIncrementalGenerator
 
         var parsed = files
             .Combine(rootNamespace)
-            .Select(static (input, cancellationToken) =>
-                Parser.Parse(input.Left.Path, input.Left.Text, input.Right, cancellationToken))
+            .Select(static (input, cancellationToken) => input.Left.Failure is { } failure
+                ? Parser.Failed(input.Left.Path, failure.Type, failure.Message)
+                : Parser.Parse(input.Left.Path, input.Left.Text, input.Right, cancellationToken))
             .WithTrackingName(Steps.ParseCatalog);
 
         context.RegisterSourceOutput(parsed, static (output, result) =>
@@ -50,10 +52,33 @@ public sealed class ErrorCatalogGenerator : IIncrementalGenerator
 
             if (result.Catalog is { } catalog)
             {
-                var source = Emitter.Emit(catalog, output.CancellationToken);
+                string source;
+                try
+                {
+                    source = Emitter.Emit(catalog, output.CancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    output.ReportDiagnostic(Parser.Failure(result.FilePath, ex).ToDiagnostic());
+                    return;
+                }
+
                 output.AddSource(HintName(result.FilePath, catalog), SourceText.From(source, Encoding.UTF8));
             }
         });
+    }
+
+    /// <summary>The file's text, or why it could not be read (an error then, not the compiler's warning CS8785).</summary>
+    private static (string Path, string Text, (string Type, string Message)? Failure) Read(AdditionalText file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (file.Path, file.GetText(cancellationToken)?.ToString() ?? string.Empty, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (file.Path, string.Empty, (ex.GetType().Name, ex.Message));
+        }
     }
 
     private static string HintName(string path, Model.CatalogModel catalog)

@@ -33,6 +33,12 @@ internal sealed partial class Parser
             }
 
             var contentType = OptionalScalar(shape, "contentType") ?? "application/json";
+            if (!IsMediaType(contentType))
+            {
+                // It becomes the Content-Type header and a string literal: a line break there splits both.
+                Report(DiagnosticDescriptors.InvalidContentType, ValueOf(shape, "contentType"), contentType, name);
+            }
+
             if (ValueOf(shape, "body") is not YamlMappingNode body)
             {
                 Report(DiagnosticDescriptors.InvalidValue, ValueOf(shape, "body") ?? shape, name + ".body", "a mapping of JSON property names to values");
@@ -108,6 +114,80 @@ internal sealed partial class Parser
         }
 
         return new NodeModel(NodeKind.Template, name, string.Empty, new EquatableArray<SegmentModel>(segments), default);
+    }
+
+    /// <summary>RFC 9110 media-type: token "/" token *( OWS ";" OWS token "=" ( token / quoted-string ) ).</summary>
+    internal static bool IsMediaType(string text)
+    {
+        var i = 0;
+        if (!Token(text, ref i) || i >= text.Length || text[i++] != '/' || !Token(text, ref i))
+        {
+            return false;
+        }
+
+        while (true)
+        {
+            SkipSpaces(text, ref i);
+            if (i == text.Length)
+            {
+                return true;
+            }
+
+            if (text[i++] != ';')
+            {
+                return false;
+            }
+
+            SkipSpaces(text, ref i);
+            if (!Token(text, ref i) || i >= text.Length || text[i++] != '=')
+            {
+                return false;
+            }
+
+            if (i < text.Length && text[i] == '"')
+            {
+                for (i++; i < text.Length && text[i] != '"'; i++)
+                {
+                    if (text[i] == '\\')
+                    {
+                        i++;
+                    }
+
+                    if (i >= text.Length || text[i] is < ' ' and not '\t' or (char)127 or > '~')
+                    {
+                        return false;
+                    }
+                }
+
+                if (i++ >= text.Length)
+                {
+                    return false;
+                }
+            }
+            else if (!Token(text, ref i))
+            {
+                return false;
+            }
+        }
+    }
+
+    private static bool Token(string text, ref int i)
+    {
+        var start = i;
+        while (i < text.Length && IsTokenChar(text[i]))
+        {
+            i++;
+        }
+
+        return i > start;
+    }
+
+    private static void SkipSpaces(string text, ref int i)
+    {
+        while (i < text.Length && text[i] is ' ' or '\t')
+        {
+            i++;
+        }
     }
 
     private static bool IsJsonLiteral(string text) =>

@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Text;
 using ErrorCatalog.Generator.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -65,12 +67,12 @@ internal sealed partial class Parser
             return null;
         }
 
-        if (value.Split('.').All(IsIdentifier))
+        if (value.Split('.').All(part => IsIdentifier(part) && SyntaxFacts.GetKeywordKind(part) == SyntaxKind.None))
         {
             return value;
         }
 
-        Report(DiagnosticDescriptors.InvalidValue, node, key, "a C# identifier (or dotted namespace)");
+        Report(DiagnosticDescriptors.InvalidValue, node, key, "a C# identifier or dotted namespace, without keywords");
         return null;
     }
 
@@ -164,6 +166,113 @@ internal sealed partial class Parser
         return segments;
     }
 
+    /// <summary>YamlDotNet's wording of common mistakes, and what each means in an errors.yaml.</summary>
+    private static readonly (string Yaml, string Meaning)[] Meanings =
+    [
+        ("double-quoted scalar, found wrong indentation", "the quoted value opened here runs on past its line: close the quote"),
+        ("single-quoted scalar, found wrong indentation", "the quoted value opened here runs on past its line: close the quote"),
+        ("did not find expected '-' indicator", "this line does not continue the list above it: check its indentation"),
+        ("did not find expected key", "this line does not continue the entry above it: check its indentation, or a value holding ': ' or '#' that needs quotes"),
+        ("mapping values are not allowed in this context", "a second ': ' on one line: quote a value that contains ': '"),
+        ("found character that cannot start any token", "a value cannot start with this character unquoted: quote the value"),
+        ("did not find expected <document start>", "text after the end of the top-level mapping: check its indentation"),
+        ("did not find expected node content", "a key or '-' without a value where one is needed"),
+        ("plain scalar value, found invalid mapping", "a 'key:' inside the value above: indent this line like the keys beside it, or quote a value that contains ': '"),
+        ("multiline plain scalar, found invalid mapping", "a 'key:' inside the value above: indent this line like the keys beside it, or quote a value that contains ': '"),
+        ("simple key, could not find expected ':'", "a line that is neither 'key: value' nor '- item': add the ':' or join it to the value above"),
+    ];
+
+    /// <summary>Where a YAML syntax error is and what it means for the file, in place of YamlDotNet's parser-state wording.</summary>
+    private (Mark Start, Mark End, string Message) Describe(YamlException ex, Mark lastEnd)
+    {
+        var message = ex.InnerException?.Message ?? ex.Message;
+        var start = ex.Start;
+        var end = ex.End;
+        if (start.Index == 0 && end.Index == 0)
+        {
+            start = end = lastEnd;
+        }
+
+        if (message.IndexOf("tab", StringComparison.OrdinalIgnoreCase) >= 0)
+        {
+            var tab = TabIndentedLine(end.Index > start.Index ? start : lastEnd);
+            return (tab, tab, "a tab indents this line; indent errors.yaml with spaces");
+        }
+
+        if (message.IndexOf("quoted scalar, found unexpected end of stream", StringComparison.Ordinal) >= 0)
+        {
+            return (start, start, "the quoted value opened here is never closed");
+        }
+
+        if (message.StartsWith("Duplicate key ", StringComparison.Ordinal))
+        {
+            return (start, end, $"the key '{message.Substring("Duplicate key ".Length)}' appears twice in this mapping");
+        }
+
+        foreach (var (yaml, meaning) in Meanings)
+        {
+            if (message.IndexOf(yaml, StringComparison.Ordinal) >= 0)
+            {
+                return (start, end, $"{meaning} ({message.TrimEnd('.')})");
+            }
+        }
+
+        return (start, end, message);
+    }
+
+    /// <summary>A value as a message shows it: a line break or control character in it would split the build's output line.</summary>
+    private static string Printable(string text)
+    {
+        if (!text.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029'))
+        {
+            return text;
+        }
+
+        var sb = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            _ = c switch
+            {
+                '\r' => sb.Append("\\r"),
+                '\n' => sb.Append("\\n"),
+                '\t' => sb.Append("\\t"),
+                _ when char.IsControl(c) || c is '\u2028' or '\u2029' => sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)),
+                _ => sb.Append(c),
+            };
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The first tab in a line's indentation, from the line holding <paramref name="from"/> on.</summary>
+    private Mark TabIndentedLine(Mark from)
+    {
+        var index = (int)Math.Min(Math.Max(0, from.Index), _text.Length);
+        var lineStart = index == 0 ? 0 : _text.LastIndexOf('\n', index - 1) + 1;
+        var line = Math.Max(1, from.Line);
+        while (lineStart < _text.Length)
+        {
+            for (var i = lineStart; i < _text.Length && _text[i] is ' ' or '-' or '\t'; i++)
+            {
+                if (_text[i] == '\t')
+                {
+                    return new Mark(i, line, i - lineStart + 1);
+                }
+            }
+
+            var next = _text.IndexOf('\n', lineStart);
+            if (next < 0)
+            {
+                break;
+            }
+
+            lineStart = next + 1;
+            line++;
+        }
+
+        return from;
+    }
+
     private void Report(DiagnosticDescriptor descriptor, YamlNode? node, params string[] args)
     {
         if (node is null)
@@ -187,7 +296,7 @@ internal sealed partial class Parser
         var length = (int)Math.Min(Math.Max(0, end.Index - start.Index), _text.Length - startIndex);
         _diagnostics.Add(new DiagnosticInfo(
             descriptor.Id,
-            new EquatableArray<string>(args),
+            new EquatableArray<string>(args.Select(Printable)),
             _path,
             new TextSpan(startIndex, length),
             new LinePositionSpan(startPosition, endPosition)));

@@ -7,6 +7,7 @@ using System.Text;
 using System.Threading;
 using ErrorCatalog.Generator.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -37,7 +38,9 @@ internal sealed partial class Parser
     private static readonly string[] RootKeys = ["namespace", "className", "typeBase", "defaultShape", "shapes", "errors"];
     private static readonly string[] ErrorKeys =
         ["code", "numericCode", "status", "title", "detail", "resolution", "docs", "type", "refusal", "args", "headers", "shape"];
-    private static readonly string[] ReservedMembers = ["Catalog", "Descriptors"];
+    /// <summary>Names the generated class and its nested classes use or inherit from object: no entry or shape member may take them.</summary>
+    internal static readonly string[] ReservedMembers =
+        ["Catalog", "Descriptors", "Shapes", "Equals", "GetHashCode", "GetType", "ToString", "ReferenceEquals", "MemberwiseClone", "Finalize"];
 
     private readonly string _path;
     private readonly string _text;
@@ -55,18 +58,40 @@ internal sealed partial class Parser
     public static ParseResult Parse(string path, string text, string? rootNamespace, CancellationToken cancellationToken)
     {
         var parser = new Parser(path, text, cancellationToken);
-        var catalog = parser.ParseCatalog(rootNamespace);
+        CatalogModel? catalog;
+        try
+        {
+            catalog = parser.ParseCatalog(rootNamespace);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Escaping, it would reach the user as warning CS8785 and the build would go on without the class.
+            parser._diagnostics.Add(Failure(path, ex));
+            catalog = null;
+        }
+
         var failed = parser._diagnostics.Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error);
         return new ParseResult(path, failed ? null : catalog, new EquatableArray<DiagnosticInfo>(parser._diagnostics));
     }
 
+    /// <summary>The generator's own failure, as an error at the top of the file.</summary>
+    internal static DiagnosticInfo Failure(string path, Exception ex) => Failure(path, ex.GetType().Name, ex.Message);
+
+    /// <summary>A file the generator could not read or parse, for a reason of its own.</summary>
+    internal static ParseResult Failed(string path, string type, string message) =>
+        new(path, null, new EquatableArray<DiagnosticInfo>([Failure(path, type, message)]));
+
+    private static DiagnosticInfo Failure(string path, string type, string message) =>
+        new(DiagnosticDescriptors.GeneratorFailed.Id, new EquatableArray<string>([type, message]), path, default, default);
+
     private CatalogModel? ParseCatalog(string? rootNamespace)
     {
         YamlMappingNode? root;
+        var events = new BoundedYamlParser(new StringReader(_text));
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(_text));
+            stream.Load(events);
             root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode as YamlMappingNode;
             if (root is null)
             {
@@ -74,21 +99,27 @@ internal sealed partial class Parser
                 return null;
             }
         }
+        catch (UnsupportedYamlException ex)
+        {
+            Report(DiagnosticDescriptors.UnsupportedYaml, ex.Start, ex.End, ex.Message);
+            return null;
+        }
         catch (YamlException ex)
         {
-            // Located at the mark the YAML parser stopped at.
-            Report(DiagnosticDescriptors.MalformedYaml, ex.Start, ex.End, ex.InnerException?.Message ?? ex.Message);
+            var (start, end, message) = Describe(ex, events.LastEnd);
+            Report(DiagnosticDescriptors.MalformedYaml, start, end, message);
             return null;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
-            // YamlDotNet reports a repeated mapping key this way.
-            Report(DiagnosticDescriptors.MalformedYaml, Mark.Empty, Mark.Empty, ex.Message);
+            // YamlDotNet throws these without a mark (a repeated key, a stream that ends mid-structure): the last event read is where it stopped.
+            Report(DiagnosticDescriptors.MalformedYaml, events.LastEnd, events.LastEnd, ex is ArgumentException ? ex.Message : "the file ends before the structure opened above is complete");
             return null;
         }
 
         var ns = rootNamespace is { Length: > 0 } ? rootNamespace : "ErrorCatalog.Generated";
         var className = "ApiErrors";
+        YamlNode? classNameNode = null;
         string? typeBase = null;
         string? defaultShape = null;
         YamlNode? defaultShapeNode = null;
@@ -106,13 +137,18 @@ internal sealed partial class Parser
                 case "className":
                     if (RequireScalar(entry.Value, key) is { } name)
                     {
-                        if (IsIdentifier(name))
+                        if (!IsIdentifier(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None)
                         {
-                            className = name;
+                            Report(DiagnosticDescriptors.InvalidValue, entry.Value, key, "a C# identifier that is not a keyword");
+                        }
+                        else if (name is "Catalog" or "Descriptors" or "Shapes")
+                        {
+                            Report(DiagnosticDescriptors.ClassNameCollision, entry.Value, name, name == "Catalog" ? "the property 'Catalog'" : $"the nested class '{name}'");
                         }
                         else
                         {
-                            Report(DiagnosticDescriptors.InvalidValue, entry.Value, key, "a C# identifier");
+                            className = name;
+                            classNameNode = entry.Value;
                         }
                     }
 
@@ -169,11 +205,11 @@ internal sealed partial class Parser
             Report(DiagnosticDescriptors.UnknownShape, defaultShapeNode, defaultShape, string.Join(", ", shapeNames.OrderBy(n => n, StringComparer.Ordinal)));
         }
 
-        var errors = errorsNode is null ? [] : ParseErrors(errorsNode, className, typeBase, shapeNames, shapes);
+        var errors = errorsNode is null ? [] : ParseErrors(errorsNode, className, classNameNode, typeBase, shapeNames, shapes);
         return new CatalogModel(ns, className, defaultShape, new EquatableArray<ShapeModel>(shapes), new EquatableArray<ErrorModel>(errors));
     }
 
-    private List<ErrorModel> ParseErrors(YamlSequenceNode sequence, string className, string? typeBase, HashSet<string> shapeNames, List<ShapeModel> shapes)
+    private List<ErrorModel> ParseErrors(YamlSequenceNode sequence, string className, YamlNode? classNameNode, string? typeBase, HashSet<string> shapeNames, List<ShapeModel> shapes)
     {
         var errors = new List<ErrorModel>();
         var codes = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
@@ -204,6 +240,12 @@ internal sealed partial class Parser
             }
 
             codes.Add(error.Code, codeNode);
+            if (error.MemberName == className && classNameNode is not null)
+            {
+                // Both lines take part: the one the user just changed gets an error either way.
+                Report(DiagnosticDescriptors.ClassNameCollision, classNameNode, className, $"the factory of '{error.Code}' (line {codeNode.Start.Line.ToString(CultureInfo.InvariantCulture)})");
+            }
+
             if (members.TryGetValue(error.MemberName, out var owner) || ReservedMembers.Contains(error.MemberName) || error.MemberName == className)
             {
                 Report(DiagnosticDescriptors.NameCollision, codeNode, error.Code, error.MemberName, owner ?? error.MemberName);
@@ -303,12 +345,13 @@ internal sealed partial class Parser
 
         // Placeholders: first those typed inline in the detail, in order, then those under args.
         var declared = new List<PlaceholderModel>();
+        var byName = new Dictionary<string, PlaceholderModel>(StringComparer.Ordinal);
         var detailText = OptionalScalar(entry, "detail") ?? title;
         var detailNode = ValueOf(entry, "detail") ?? ValueOf(entry, "title")!;
         var detail = ParseTemplate(detailText, detailNode, allowSystem: false, out var detailInline);
         foreach (var (inlineName, inlineType) in detailInline)
         {
-            ok &= Declare(declared, inlineName, inlineType, code, detailNode);
+            ok &= Declare(declared, byName, inlineName, inlineType, code, detailNode);
         }
 
         if (ValueOf(entry, "args") is { } argsNode)
@@ -317,7 +360,7 @@ internal sealed partial class Parser
             {
                 foreach (var arg in args.Children)
                 {
-                    ok &= Declare(declared, KeyOf(arg.Key), RequireScalar(arg.Value, KeyOf(arg.Key)) ?? "string", code, arg.Key);
+                    ok &= Declare(declared, byName, KeyOf(arg.Key), RequireScalar(arg.Value, KeyOf(arg.Key)) ?? "string", code, arg.Key);
                 }
             }
             else if (!IsNull(argsNode))
@@ -327,7 +370,8 @@ internal sealed partial class Parser
             }
         }
 
-        if (declared.Count > 8)
+        var tooMany = declared.Count > 8;
+        if (tooMany)
         {
             Report(DiagnosticDescriptors.TooManyPlaceholders, ValueOf(entry, "code"), code, declared.Count.ToString(CultureInfo.InvariantCulture));
             ok = false;
@@ -337,7 +381,7 @@ internal sealed partial class Parser
         foreach (var segment in detail.Where(s => s.Kind == SegmentKind.Argument))
         {
             used.Add(segment.Text);
-            if (!declared.Any(p => p.Name == segment.Text))
+            if (!byName.ContainsKey(segment.Text))
             {
                 Report(DiagnosticDescriptors.UndeclaredPlaceholder, detailNode, segment.Text, code);
                 ok = false;
@@ -360,10 +404,17 @@ internal sealed partial class Parser
                     }
 
                     var value = ParseTemplate(RequireScalar(header.Value, name) ?? string.Empty, header.Value, allowSystem: true, out var inline);
+                    if (value.Any(s => s.Kind == SegmentKind.Literal && s.Text.Any(c => c is (< ' ' and not '\t') or > '~')))
+                    {
+                        // A line break would end the header and start another one in the response.
+                        Report(DiagnosticDescriptors.InvalidHeaderValue, header.Value, name, code);
+                        ok = false;
+                    }
+
                     foreach (var segment in value.Where(s => s.Kind == SegmentKind.Argument))
                     {
                         used.Add(segment.Text);
-                        if (!declared.Any(p => p.Name == segment.Text))
+                        if (!byName.ContainsKey(segment.Text))
                         {
                             Report(DiagnosticDescriptors.UnknownHeaderPlaceholder, header.Value, name, code, segment.Text);
                             ok = false;
@@ -386,12 +437,14 @@ internal sealed partial class Parser
             }
         }
 
-        foreach (var placeholder in declared)
+        // Past the limit the entry is rejected already; a warning per unused placeholder would only bury that error.
+        var declarations = tooMany ? [] : Declarations(entry);
+        foreach (var placeholder in tooMany ? [] : declared)
         {
             // One of an unknown type was reported already (EC0006).
             if (!used.Contains(placeholder.Name) && !shapeReferences.Contains(placeholder.Name) && PlaceholderTypes.Contains(placeholder.Type))
             {
-                Report(DiagnosticDescriptors.UnusedPlaceholder, FindDeclaration(entry, placeholder.Name) ?? detailNode, placeholder.Name, code);
+                Report(DiagnosticDescriptors.UnusedPlaceholder, declarations.TryGetValue(placeholder.Name, out var declaration) ? declaration : detailNode, placeholder.Name, code);
             }
         }
 
@@ -461,11 +514,25 @@ internal sealed partial class Parser
             : null;
     }
 
-    private bool Declare(List<PlaceholderModel> declared, string name, string type, string code, YamlNode node)
+    private bool Declare(List<PlaceholderModel> declared, Dictionary<string, PlaceholderModel> byName, string name, string type, string code, YamlNode node)
     {
         if (!IsIdentifier(name))
         {
             Report(DiagnosticDescriptors.InvalidPlaceholderName, node, name);
+            return false;
+        }
+
+        if (name == "Descriptors")
+        {
+            // A parameter of that name would hide the nested class the factory reads its descriptor from.
+            Report(DiagnosticDescriptors.ReservedName, node, name, "placeholder");
+            if (!byName.ContainsKey(name))
+            {
+                // Kept, as for an unknown type below, so its uses are not reported again as undeclared.
+                byName.Add(name, new PlaceholderModel(name, "string"));
+                declared.Add(byName[name]);
+            }
+
             return false;
         }
 
@@ -474,18 +541,19 @@ internal sealed partial class Parser
             Report(DiagnosticDescriptors.UnknownPlaceholderType, node, name, type);
             // Kept, so its uses are not reported again as "has no type" (EC0007/EC0011); the entry is
             // not emitted anyway, since this returns false.
-            if (!declared.Any(p => p.Name == name))
+            if (!byName.ContainsKey(name))
             {
-                declared.Add(new PlaceholderModel(name, type));
+                byName.Add(name, new PlaceholderModel(name, type));
+                declared.Add(byName[name]);
             }
 
             return false;
         }
 
-        var existing = declared.FirstOrDefault(p => p.Name == name);
-        if (existing is null)
+        if (!byName.TryGetValue(name, out var existing))
         {
-            declared.Add(new PlaceholderModel(name, type));
+            byName.Add(name, new PlaceholderModel(name, type));
+            declared.Add(byName[name]);
             return true;
         }
 
@@ -498,8 +566,20 @@ internal sealed partial class Parser
         return true;
     }
 
-    private static YamlNode? FindDeclaration(YamlMappingNode entry, string name) =>
-        ValueOf(entry, "args") is YamlMappingNode args ? args.Children.FirstOrDefault(e => KeyOf(e.Key) == name).Key : null;
+    /// <summary>The key nodes under args by name (one pass, not a search per placeholder).</summary>
+    private static Dictionary<string, YamlNode> Declarations(YamlMappingNode entry)
+    {
+        var declarations = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        if (ValueOf(entry, "args") is YamlMappingNode args)
+        {
+            foreach (var key in args.Children.Keys)
+            {
+                declarations[KeyOf(key)] = key;
+            }
+        }
+
+        return declarations;
+    }
 
     /// <summary>API_KEY_INVALID -> ApiKeyInvalid; rate_limit_exceeded -> RateLimitExceeded.</summary>
     internal static string MemberName(string code)
@@ -534,8 +614,9 @@ internal sealed partial class Parser
     internal static bool IsIdentifier(string name) =>
         name.Length > 0 && (char.IsLetter(name[0]) || name[0] == '_') && name.All(c => char.IsLetterOrDigit(c) || c == '_') && name.All(c => c < 128);
 
-    private static bool IsToken(string name) =>
-        name.Length > 0 && name.All(c => c is > ' ' and < (char)127 && "\"(),/:;<=>?@[\\]{}".IndexOf(c) < 0);
+    private static bool IsToken(string name) => name.Length > 0 && name.All(IsTokenChar);
+
+    private static bool IsTokenChar(char c) => c is > ' ' and < (char)127 && "\"(),/:;<=>?@[\\]{}".IndexOf(c) < 0;
 
     private static IEnumerable<string> ArgumentNames(NodeModel node) =>
         node.Kind switch

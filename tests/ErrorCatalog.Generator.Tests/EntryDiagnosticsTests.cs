@@ -201,10 +201,12 @@ public sealed class EntryDiagnosticsTests
             """;
 
         // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
+        var diagnostics = GeneratorHarness.Run(yaml).GeneratorDiagnostics.OrderBy(d => d.Id).ToList();
 
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0017", DiagnosticSeverity.Error, line: 3, column: 11);
+        // Assert: at the code, and at the className that names the class
+        Assert.Equal(2, diagnostics.Count);
+        DiagnosticAssert.At(diagnostics[0], "EC0017", DiagnosticSeverity.Error, line: 3, column: 11);
+        DiagnosticAssert.At(diagnostics[1], "EC0025", DiagnosticSeverity.Error, line: 1, column: 12);
     }
 
     [Fact]

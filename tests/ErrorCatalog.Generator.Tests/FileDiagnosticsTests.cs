@@ -151,4 +151,47 @@ public sealed class FileDiagnosticsTests
         // Assert
         DiagnosticAssert.At(diagnostic, "EC0015", DiagnosticSeverity.Error, line: 1, column: 12);
     }
+
+    [Theory]
+    [InlineData("detail: [unclosed", "'[' is never closed with ']'")]
+    [InlineData("detail: {unclosed", "'{' is never closed with '}'")]
+    [InlineData("detail: [a, [b, c]", "'[' is never closed with ']'")]
+    public void UnclosedFlowCollectionMidFile_ReportsMalformedYamlAtTheBracket(string detail, string message)
+    {
+        // Arrange
+        var yaml = $"""
+            errors:
+              - code: A
+                status: 400
+                title: T
+                {detail}
+                resolution: R
+              - code: B
+                status: 400
+                title: T
+            """;
+
+        // Act
+        var diagnostic = DiagnosticAssert.Single(yaml);
+
+        // Assert
+        DiagnosticAssert.At(diagnostic, "EC0001", DiagnosticSeverity.Error, line: 5, column: 13);
+        Assert.Contains(message, diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\ttitle: T", 1)]
+    [InlineData("  \ttitle: T", 3)]
+    public void TabIndentation_ReportsMalformedYamlAtTheTab(string line, int column)
+    {
+        // Arrange
+        var yaml = "errors:\n  - code: A\n    status: 400\n" + line + "\n  - code: B\n    status: 400\n    title: T\n";
+
+        // Act
+        var diagnostic = DiagnosticAssert.Single(yaml);
+
+        // Assert
+        DiagnosticAssert.At(diagnostic, "EC0001", DiagnosticSeverity.Error, line: 4, column: column);
+        Assert.Contains("tab", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
 }
