@@ -5,7 +5,7 @@ namespace ErrorCatalog.Generator.Tests;
 
 /// <summary>
 /// Values of errors.yaml land in doc comments, string literals and identifiers: each is escaped for its place or
-/// refused with a located error, so nothing the catalog does not declare becomes a member (issue 14, section 2).
+/// refused with a located error, so nothing the catalog does not declare becomes a member.
 /// </summary>
 public sealed class InjectionTests
 {

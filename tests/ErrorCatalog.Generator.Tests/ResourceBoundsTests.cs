@@ -5,7 +5,7 @@ namespace ErrorCatalog.Generator.Tests;
 
 /// <summary>
 /// A small errors.yaml cannot exhaust the compiler: nesting and aliases are refused at their line, and a failure of the
-/// generator itself is an error, not the compiler's warning CS8785 (issue 14, section 3).
+/// generator itself is an error, not the compiler's warning CS8785.
 /// </summary>
 public sealed class ResourceBoundsTests
 {
@@ -14,7 +14,7 @@ public sealed class ResourceBoundsTests
     [InlineData("{a: ", "}")]
     public void DeepNesting_ReportsUnsupportedYamlAtTheLine(string open, string close)
     {
-        // Arrange: about 80 KB, which overflowed YamlDotNet's recursive loader
+        // Arrange: deep enough to overflow a recursive loader
         var depth = 80_000 / (open.Length + close.Length);
         var yaml = $"""
             errors:

@@ -50,6 +50,7 @@ public sealed class FrameworkStatusTests : IAsyncLifetime
         _app.MapGet("/broken", IResult () => throw new InvalidOperationException("secret detail"));
         _app.MapGet("/broken-flat", IResult () => throw new InvalidOperationException("secret detail")).WithErrorShape("flat");
         _app.MapGet("/things/{id}", (string id) => ApiErrors.NotFound($"thing {id}"));
+        _app.MapGet("/conflict", () => Results.Problem(statusCode: 409, detail: "the app's own problem"));
         await _app.StartAsync();
         _address = new Uri(_app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
     }
@@ -96,6 +97,20 @@ public sealed class FrameworkStatusTests : IAsyncLifetime
         Assert.Equal("BAD_REQUEST", body.GetProperty("code").GetString());
         Assert.Equal(405, body.GetProperty("status").GetInt32());
         Assert.Equal("The server could not process the request: Method Not Allowed", body.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task AppsOwnProblem_WithAStatusTheFrameworkNeverAnswers_IsNotRelabelled()
+    {
+        using var client = new HttpClient { BaseAddress = _address };
+
+        using var response = await client.GetAsync("/conflict");
+
+        // The framework's writer answers it: a client branching on "code" must not read BAD_REQUEST for a conflict.
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var body = await ReadAsync(response);
+        Assert.False(body.TryGetProperty("code", out _));
+        Assert.Equal("the app's own problem", body.GetProperty("detail").GetString());
     }
 
     [Fact]

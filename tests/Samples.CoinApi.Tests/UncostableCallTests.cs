@@ -12,7 +12,7 @@ namespace Samples.CoinApi.Tests;
 /// </summary>
 public sealed class UncostableCallTests
 {
-    /// <summary>The repro of the report: JsonDocument runs the last "method" (eth_call, 20), the middleware charged the first (10).</summary>
+    /// <summary>Two methods: JsonDocument runs the last "method" (eth_call, 20), the middleware charged the first (10).</summary>
     private const string TwoMethods = """{"jsonrpc":"2.0","method":"getblockcount","params":[],"id":1,"method":"eth_call"}""";
 
     [Fact]

@@ -65,7 +65,7 @@ internal sealed partial class CatalogExceptionHandler(
     {
         BadHttpRequestException { StatusCode: >= 400 and < 500 } bad => bad.StatusCode,
         // Kestrel reports a chunk size that overflows ("Bad chunk size data.") as a plain IOException of its own.
-        IOException { Source: "Microsoft.AspNetCore.Server.Kestrel.Core" } => StatusCodes.Status400BadRequest,
+        IOException { Source: "Microsoft.AspNetCore.Server.Kestrel.Core", Message: "Bad chunk size data." } => StatusCodes.Status400BadRequest,
         _ => null,
     };
 

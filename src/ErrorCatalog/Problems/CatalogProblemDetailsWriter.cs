@@ -23,7 +23,8 @@ internal sealed class CatalogProblemDetailsWriter(StatusErrorMap statuses) : IPr
         var status = Status(context);
         var error = new ApiError(statuses.Find(status)!);
         var problem = context.ProblemDetails;
-        error.TrySet("reason", problem.Detail ?? problem.Title ?? ReasonPhrases.GetReasonPhrase(status));
+        // A 5xx problem's detail may be an exception's message (the developer exception page): never sent.
+        error.TrySet("reason", status >= 500 ? ReasonPhrases.GetReasonPhrase(status) : problem.Detail ?? problem.Title ?? ReasonPhrases.GetReasonPhrase(status));
         error.TrySet("resource", http.Request.Path.Value);
         // Validation errors keyed by the body's JSON names (priceUsd, not PriceUsd), by the app's naming policy.
         var details = problem is HttpValidationProblemDetails validation

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace ErrorCatalog;
@@ -6,7 +8,7 @@ namespace ErrorCatalog;
 /// <summary>
 /// The catalog entry answering an HTTP status the framework produced (405 from routing, 413 and 415 from body
 /// binding, a bad request Kestrel let through): the entry <see cref="ApiErrorProblemDetailsOptions.StatusErrors"/>
-/// names for it, else the generic entry of its class (<c>StatusErrors[400]</c> for a 4xx, <c>StatusErrors[500]</c> or
+/// names for it, else, for a status the framework answers on its own, the generic entry of its class (<c>StatusErrors[400]</c> for a 4xx, <c>StatusErrors[500]</c> or
 /// <see cref="ApiErrorProblemDetailsOptions.UnhandledExceptionError"/> for a 5xx) answered with the real status, so
 /// a 405 is never written as a framework problem nor claims another status.
 /// </summary>
@@ -15,6 +17,16 @@ internal sealed class StatusErrorMap(IOptions<ApiErrorProblemDetailsOptions> opt
     // A generic entry answering another status, made once per status; keyed by the generic entry too, since options
     // may name another catalog after a reload.
     private readonly ConcurrentDictionary<(ErrorDescriptor Generic, int Status), ErrorDescriptor> _derived = new();
+
+    /// <summary>The statuses the framework answers on its own (routing, body reading, binding, the exception handler).</summary>
+    private static readonly FrozenSet<int> FrameworkStatuses = FrozenSet.ToFrozenSet(
+    [
+        StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status405MethodNotAllowed,
+        StatusCodes.Status406NotAcceptable, StatusCodes.Status408RequestTimeout, StatusCodes.Status411LengthRequired,
+        StatusCodes.Status413PayloadTooLarge, StatusCodes.Status414UriTooLong, StatusCodes.Status415UnsupportedMediaType,
+        StatusCodes.Status417ExpectationFailed, StatusCodes.Status431RequestHeaderFieldsTooLarge,
+        StatusCodes.Status500InternalServerError,
+    ]);
 
     /// <summary>The entry answering <paramref name="status"/>, or null when the catalog answers none (the framework's writer then does).</summary>
     public ErrorDescriptor? Find(int status)
@@ -28,6 +40,13 @@ internal sealed class StatusErrorMap(IOptions<ApiErrorProblemDetailsOptions> opt
         if (value.StatusErrors.TryGetValue(status, out var code))
         {
             return catalog.Find(code);
+        }
+
+        if (!FrameworkStatuses.Contains(status))
+        {
+            // An app's own problem (Results.Problem(statusCode: 409)) keeps the framework's writer: relabelling it with
+            // the generic entry's code would break clients that branch on the code.
+            return null;
         }
 
         var generic = status < 500

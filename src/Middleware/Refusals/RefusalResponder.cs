@@ -24,7 +24,10 @@ internal sealed partial class RefusalResponder(
     public ValueTask RefuseAsync(HttpContext context, RequestState state, ErrorDescriptor descriptor, Refusal reason, string? scope = null, TimeSpan? retryAfter = null, string? why = null)
     {
         var error = Error(descriptor, state.Key, scope, retryAfter);
-        SetText(ref error, "reason", why);
+        if (why is not null)
+        {
+            SetText(ref error, "reason", why);
+        }
         if (retryAfter is { } wait)
         {
             context.Response.Headers.RetryAfter = HeaderValues.Integer(ApiError.ToWholeSeconds(wait));

@@ -3,7 +3,7 @@ using System.Text;
 namespace ErrorCatalog.Generator.Tests.Fuzz;
 
 /// <summary>
-/// A seeded corpus of mutated errors.yaml files: first every repro of issue 14 (injection through values, reserved
+/// A seeded corpus of mutated errors.yaml files: first the known hazards (injection through values, reserved
 /// and invalid names, bad content types, aliases, deep nesting, YAML syntax errors mid-file), then random edits
 /// (delete, duplicate, swap, move or re-indent lines, insert special characters or YAML syntax, replace values,
 /// truncate). The same seed always gives the same corpus.
