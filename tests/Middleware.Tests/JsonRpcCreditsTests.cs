@@ -145,6 +145,8 @@ public sealed class JsonRpcCreditsTests
         // The repro: JsonDocument runs the last "method", the reader charged the first.
         { "method twice", Utf8("""{"jsonrpc":"2.0","method":"eth_blockNumber","params":[],"id":1,"method":"eth_call"}"""), JsonRpcCostReader.DuplicateMethod },
         { "method twice, expensive first", Utf8("""{"method":"eth_call","method":"eth_blockNumber","id":1}"""), JsonRpcCostReader.DuplicateMethod },
+        { "method and Method", Utf8("""{"jsonrpc":"2.0","method":"eth_blockNumber","Method":"eth_call","id":1}"""), JsonRpcCostReader.MemberCase },
+        { "PARAMS beside params, escaped", Utf8("""{"jsonrpc":"2.0","method":"eth_call","params":[],"P\u0041RAMS":[],"id":1}"""), JsonRpcCostReader.MemberCase },
         { "method twice, escaped", Utf8("""{"jsonrpc":"2.0","method":"eth_blockNumber","m\u0065thod":"eth_call","id":1}"""), JsonRpcCostReader.DuplicateMethod },
         { "jsonrpc twice", Utf8("""{"jsonrpc":"2.0","method":"eth_call","jsonrpc":"1.0","id":1}"""), JsonRpcCostReader.DuplicateJsonRpc },
         { "params twice", Utf8("""{"jsonrpc":"2.0","method":"eth_call","params":[],"params":{},"id":1}"""), JsonRpcCostReader.DuplicateParams },
@@ -203,7 +205,6 @@ public sealed class JsonRpcCreditsTests
         { """{"id":"a","params":{"method":"eth_call"},"method":"eth_blockNumber","jsonrpc":"2.0"}""", 5 },
         { """{"jsonrpc":"2.0","method":"eth\u005fcall","id":null}""", 20 },
         { """{"jsonrpc":"2.0","method":"\u0065\u0074\u0068\u005f\u0063\u0061\u006c\u006c","id":1}""", 20 },
-        { """{"jsonrpc":"2.0","method":"eth_unknown","id":1,"Method":"eth_call"}""", 7 },
         { """[{"method":"eth_call","id":1},{"method":"eth_blockNumber","id":2},{"method":"nope","id":3}]""", 32 },
         { """ [ {"method":"eth_call","params":[[],{"a":[{"method":1}]}]} ] """, 20 },
         { "\uFEFF" + """{"jsonrpc":"2.0","method":"eth_call","id":1}""", 20 },

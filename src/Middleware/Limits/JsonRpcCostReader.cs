@@ -38,6 +38,7 @@ internal sealed class JsonRpcCostReader
     internal const string DuplicateMethod = "\"method\" appears more than once.";
     internal const string DuplicateParams = "\"params\" appears more than once.";
     internal const string DuplicateId = "\"id\" appears more than once.";
+    internal const string MemberCase = "A member differs from \"jsonrpc\", \"method\", \"params\" or \"id\" only in case; JSON-RPC names are lowercase.";
 
     // Method names up to this long are unescaped on the stack; longer ones (escapes that spell a known name) in a
     // pooled array.
@@ -258,7 +259,9 @@ internal sealed class JsonRpcCostReader
         }
         else
         {
-            return null;
+            // A binder that matches names ignoring case ([FromBody] with the web defaults) would run "Method" or read it
+            // as a second "method": refused, so what is charged never depends on how the endpoint binds.
+            return DiffersOnlyInCase(ref json) ? MemberCase : null;
         }
 
         if ((scan.Seen & member) != 0)
@@ -269,6 +272,31 @@ internal sealed class JsonRpcCostReader
         scan.Seen |= member;
         scan.PendingMethod = member == Members.Method;
         return null;
+    }
+
+    private static bool DiffersOnlyInCase(ref Utf8JsonReader json)
+    {
+        // The longest name is 7 characters; an escaped one is at most 6 bytes a character.
+        var raw = json.HasValueSequence ? json.ValueSequence.Length : json.ValueSpan.Length;
+        if (raw > 42)
+        {
+            return false;
+        }
+
+        Span<char> name = stackalloc char[42];
+        int length;
+        try
+        {
+            length = json.CopyString(name);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+
+        var text = name[..length];
+        return text.Equals("method", StringComparison.OrdinalIgnoreCase) || text.Equals("params", StringComparison.OrdinalIgnoreCase)
+            || text.Equals("id", StringComparison.OrdinalIgnoreCase) || text.Equals("jsonrpc", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>The method's cost, or -1 when its text is invalid (the endpoint cannot read it as a string either).</summary>
