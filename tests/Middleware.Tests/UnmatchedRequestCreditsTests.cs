@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -133,6 +134,26 @@ public sealed class UnmatchedRequestCreditsTests
         Assert.Equal(HttpStatusCode.OK, nextDay);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         await AssertProblemAsync(third, HttpStatusCode.TooManyRequests, "CREDITS_LIMIT_REACHED"); // day 2 has its 10, no more
+    }
+
+    /// <summary>.NET's minimal-API validation (AddValidation) refuses before the handler runs: no credits.</summary>
+    [Fact]
+    public async Task ValidationThatFails_CostsNoCredits()
+    {
+        var key = NewKey();
+        var json = Config(key).Replace("\"ApiKeys\"", "\"StatusErrors\": { \"400\": \"BAD_REQUEST\" }, \"ApiKeys\"", StringComparison.Ordinal);
+        await using var api = await StartAsync(
+            json,
+            app => app.MapGet("/validated", ([Range(1, 9)] int n) => n).WithCredits(5),
+            configure: b => b.Services.AddValidation());
+
+        using var invalid1 = await api.GetAsync("/validated?n=50", key);
+        using var invalid2 = await api.GetAsync("/validated?n=50", key);
+        using var charged = await api.GetAsync("/credits10", key);
+
+        await AssertProblemAsync(invalid1, HttpStatusCode.BadRequest, "BAD_REQUEST");
+        await AssertProblemAsync(invalid2, HttpStatusCode.BadRequest, "BAD_REQUEST");
+        Assert.Equal(HttpStatusCode.OK, charged.StatusCode); // all 10 credits were left for it
     }
 
     private static Task<HttpResponseMessage> SendAsync(TestApi api, HttpMethod method, string path, string key, HttpContent? content = null)
