@@ -37,7 +37,7 @@ internal sealed class RequestState(RateLimitHeaderWriter headers) : IApiKeyFeatu
 
     public void AnsweredBeforeEndpoint()
     {
-        RefundCredits = CreditCount > 0;
+        RefundCredits |= CreditCount > 0; // a second answer (the writer after the exception handler) keeps the first one's
         CreditCount = 0;
     }
 
