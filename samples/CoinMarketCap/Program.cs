@@ -69,7 +69,12 @@ cryptocurrency.MapGet("/quotes/historical", IResult (Market market, string? symb
 // whose plan includes them (1006 for a free key).
 var globalMetrics = v1.MapGroup("/global-metrics").ApiKeyOptional();
 globalMetrics.MapGet("/quotes/latest", (Market market) => Results.Ok(market.Global()));
-globalMetrics.MapGet("/quotes/historical", (Market market) => Results.Ok(new[] { market.Global() })).RequirePlan("historical");
+// count is typed: "count=abc" is refused by the framework before the endpoint runs (400, free: credit_count 0), while
+// "count=0" is the endpoint's own 400 (charged: it ran). The sample's totals do not move: one quote per interval.
+globalMetrics.MapGet("/quotes/historical", IResult (Market market, int? count) =>
+    count is < 1 or > 30
+        ? ApiErrors.BadRequest("\"count\" must be between 1 and 30")
+        : Results.Ok(Enumerable.Repeat(market.Global(), count ?? 1).ToList())).RequirePlan("historical");
 
 // A deliberately broken endpoint: the unhandled exception is answered 500 in the same status object.
 v1.MapGet("/tools/broken", IResult () => throw new InvalidOperationException("This endpoint always fails (sample)."));

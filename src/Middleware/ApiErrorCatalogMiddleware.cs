@@ -384,12 +384,19 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
         return false;
     }
 
-    /// <summary>Releases leases, detaches the state from the request and returns it to the pool.</summary>
+    /// <summary>Releases leases, gives back waived credits, detaches the state from the request and returns it to the pool.</summary>
     private void End(HttpContext context, RequestState state)
     {
         if (state.Batch.HasLeases)
         {
             runtime.Counters.Release(state.Batch);
+        }
+
+        if (state.RefundCredits && state.Batch is { Count: > 0, Unavailable: false, Admitted: true })
+        {
+            // The framework refused the request before the endpoint ran (a parameter that does not bind): its
+            // credits go back, in the window they were charged in while it lasts.
+            runtime.Counters.Refund(state.Batch, runtime.Time.GetUtcNow());
         }
 
         var features = context.Features;

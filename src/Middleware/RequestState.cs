@@ -7,9 +7,9 @@ namespace ErrorCatalog.Middleware;
 /// <summary>
 /// Everything one request needs on its way through <see cref="ApiErrorCatalogMiddleware"/>, pooled so the hot
 /// path allocates nothing. It is also the request's <see cref="IApiKeyFeature"/>, <see cref="IErrorContextFeature"/> and
-/// (through the latter) <see cref="IRateLimitHeadersFeature"/>.
+/// (through the latter) <see cref="IRateLimitHeadersFeature"/> and <see cref="IBeforeEndpointFeature"/>.
 /// </summary>
-internal sealed class RequestState(RateLimitHeaderWriter headers) : IApiKeyFeature, IErrorContextFeature, IRateLimitHeadersFeature, IResettable
+internal sealed class RequestState(RateLimitHeaderWriter headers) : IApiKeyFeature, IErrorContextFeature, IRateLimitHeadersFeature, IBeforeEndpointFeature, IResettable
 {
     public CounterBatch Batch { get; } = new();
 
@@ -23,6 +23,9 @@ internal sealed class RequestState(RateLimitHeaderWriter headers) : IApiKeyFeatu
 
     public bool IsOverage { get; set; }
 
+    /// <summary>The framework refused the request before its endpoint ran: its credits go back when it ends.</summary>
+    public bool RefundCredits { get; private set; }
+
     public string? KeyId => Key?.Id;
 
     public string? SubscriptionId => Key?.SubscriptionId;
@@ -32,6 +35,12 @@ internal sealed class RequestState(RateLimitHeaderWriter headers) : IApiKeyFeatu
     /// <summary>The decision's headers again, on a response the exception handler cleared.</summary>
     public void WriteRateLimitHeaders(IHeaderDictionary responseHeaders) => headers.Write(responseHeaders, Batch, Key);
 
+    public void AnsweredBeforeEndpoint()
+    {
+        RefundCredits |= CreditCount > 0; // a second answer (the writer after the exception handler) keeps the first one's
+        CreditCount = 0;
+    }
+
     public bool TryReset()
     {
         Batch.Reset();
@@ -39,6 +48,7 @@ internal sealed class RequestState(RateLimitHeaderWriter headers) : IApiKeyFeatu
         Policy = EndpointPolicy.Default;
         CreditCount = 0;
         IsOverage = false;
+        RefundCredits = false;
         return true;
     }
 }

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ErrorCatalog.Middleware.Redis.Tests;
@@ -516,6 +518,76 @@ public sealed class RedisCounterStoreTests(Xunit.Abstractions.ITestOutputHelper 
     {
         using var response = await api.GetAsync("/data", key);
         return response.StatusCode;
+    }
+
+    /// <summary>
+    /// A parameter the framework cannot bind is answered 400 before the endpoint runs: the credits the request was
+    /// charged go back in Redis, and the next calls find them; one answered after its day ended gives nothing back,
+    /// neither to the next day nor to its own.
+    /// </summary>
+    [Fact]
+    public async Task ParameterThatDoesNotBind_RefundsItsCredits_ButNotAfterItsWindowEnded()
+    {
+        // Arrange: 300 credits a day, 100 a call.
+        await using var redis = await RedisServer.StartAsync();
+        var time = new FakeTimeProvider(RedisTestApi.Start);
+        var prefix = Prefix();
+        var section = Section("refund-key", """ "credits": { "Kind": "Credits", "PermitLimit": 300, "Window": "day" } """)
+            .Replace("\"ApiKeys\"", "\"StatusErrors\": { \"400\": \"BAD_REQUEST\" }, \"ApiKeys\"", StringComparison.Ordinal);
+        RedisTestApi? started = null;
+        HttpStatusCode? nextDay = null;
+        await using var api = started = await RedisTestApi.StartAsync(redis, prefix, time, section, map: app =>
+        {
+            app.UseStatusCodePages();
+            app.Use(async (context, next) =>
+            {
+                await next(context);
+                if (context.Request.Query.ContainsKey("late"))
+                {
+                    // The request ends in the next day, after that day's first call was charged.
+                    time.Advance(TimeSpan.FromDays(1));
+                    using var charged = await started!.GetAsync("/typed?n=1", "refund-key");
+                    nextDay = charged.StatusCode;
+                }
+            });
+            app.MapGet("/typed", (int n) => n).WithCredits(100);
+        });
+        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var database = connection.GetDatabase();
+        var server = connection.GetServer(redis.Configuration);
+
+        // Act / Assert, day 1: three calls that do not bind (refunded), then the day's three calls.
+        var day1 = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var unbound = await api.GetAsync("/typed?n=abc", "refund-key");
+            day1.Add(unbound.StatusCode);
+        }
+
+        var counter = Assert.Single(server.Keys(pattern: prefix + "*"));
+        await WaitUntilAsync(async () => (long)await database.StringGetAsync(counter) == 0); // the refunds are fire-and-forget
+        for (var i = 0; i < 4; i++)
+        {
+            using var call = await api.GetAsync("/typed?n=1", "refund-key");
+            day1.Add(call.StatusCode);
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.BadRequest, 3), .. Enumerable.Repeat(HttpStatusCode.OK, 3), HttpStatusCode.TooManyRequests], day1);
+        Assert.Equal(300, (long)await database.StringGetAsync(counter));
+
+        // Day 2: a call that does not bind is charged, and answered in day 3 after day 3's first call; then day 3's next call.
+        time.Advance(TimeSpan.FromDays(1));
+        using var late = await api.GetAsync("/typed?n=abc&late=1", "refund-key");
+        using var probe = await api.GetAsync("/typed?n=1", "refund-key"); // runs after the refund, on the same connection
+
+        Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, nextDay);
+        Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+        var later = server.Keys(pattern: prefix + "*").Where(k => k != counter)
+            .OrderBy(k => long.Parse(((string)k!)[(((string)k!).LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(2, later.Count);
+        Assert.Equal(100, (long)await database.StringGetAsync(later[0])); // day 2: the late call stayed charged
+        Assert.Equal(200, (long)await database.StringGetAsync(later[1])); // day 3: its own two calls, nothing given back
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

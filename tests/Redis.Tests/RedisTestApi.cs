@@ -34,9 +34,9 @@ internal sealed class RedisTestApi : IAsyncDisposable
     /// <summary>
     /// Starts an instance; <paramref name="section"/> is the ApiErrorCatalog JSON without the Redis part. With
     /// <paramref name="builtInLimiter"/>, the limits run in the framework's UseRateLimiter (UseApiErrorCatalogLimits)
-    /// instead of the middleware.
+    /// instead of the middleware. <paramref name="map"/> adds a test's own middleware and endpoints.
     /// </summary>
-    public static async Task<RedisTestApi> StartAsync(RedisServer redis, string prefix, TimeProvider time, string section, string policy = "FailOpen", string timeout = "00:00:00.250", bool builtInLimiter = false)
+    public static async Task<RedisTestApi> StartAsync(RedisServer redis, string prefix, TimeProvider time, string section, string policy = "FailOpen", string timeout = "00:00:00.250", bool builtInLimiter = false, Action<WebApplication>? map = null)
     {
         var json = section.TrimEnd().TrimEnd('}') + $$"""
             , "Redis": { "Configuration": "{{redis.Configuration}}", "Prefix": "{{prefix}}", "FailurePolicy": "{{policy}}", "Timeout": "{{timeout}}", "LeaseTimeout": "00:00:05" } }
@@ -82,6 +82,7 @@ internal sealed class RedisTestApi : IAsyncDisposable
             await api.Gate.Task;
             return "done";
         });
+        map?.Invoke(app);
         await app.StartAsync();
         api.Client = app.GetTestClient();
         return api;

@@ -15,7 +15,7 @@ namespace ErrorCatalog;
 /// A handler that answers suppresses the framework's own error log, so a 5xx is logged here: one Error line with the
 /// exception and the request id of the body. The response was cleared before the handler runs; the decision's
 /// rate-limit headers (<see cref="IRateLimitHeadersFeature"/>) are written again, and the failed endpoint's error
-/// shape still applies.
+/// shape still applies. A <see cref="BadHttpRequestException"/> costs no credits (<see cref="IBeforeEndpointFeature"/>).
 /// </remarks>
 internal sealed partial class CatalogExceptionHandler(
     IOptions<ApiErrorProblemDetailsOptions> options,
@@ -44,6 +44,12 @@ internal sealed partial class CatalogExceptionHandler(
         }
 
         var features = httpContext.Features;
+        if (exception is BadHttpRequestException && clientStatus is not null)
+        {
+            // The framework refused the request before the endpoint's handler ran (binding): it costs no credits.
+            (features[typeof(IErrorContextFeature)] as IBeforeEndpointFeature)?.AnsweredBeforeEndpoint();
+        }
+
         var headers = features.Get<IErrorContextFeature>() as IRateLimitHeadersFeature ?? features.Get<IRateLimitHeadersFeature>();
         headers?.WriteRateLimitHeaders(httpContext.Response.Headers);
 

@@ -13,6 +13,12 @@ namespace ErrorCatalog;
 /// status's reason phrase: "Method Not Allowed") fills a <c>reason</c> placeholder; validation errors become
 /// <c>$details</c>, keyed by JSON names.
 /// </summary>
+/// <remarks>
+/// A 400, 413 or 415 that reaches this writer is taken as the framework's refusal before the endpoint's handler ran
+/// (minimal-API binding leaves a bare status for <c>UseStatusCodePages</c>; validation writes its problem here), so it
+/// costs no credits (<see cref="IBeforeEndpointFeature"/>). An endpoint's own 400 answered from the catalog
+/// (<c>ApiErrors.X(...)</c>) never comes here and is charged.
+/// </remarks>
 internal sealed class CatalogProblemDetailsWriter(StatusErrorMap statuses) : IProblemDetailsWriter
 {
     public bool CanWrite(ProblemDetailsContext context) => statuses.Find(Status(context)) is not null;
@@ -23,6 +29,12 @@ internal sealed class CatalogProblemDetailsWriter(StatusErrorMap statuses) : IPr
         var status = Status(context);
         var error = new ApiError(statuses.Find(status)!);
         var problem = context.ProblemDetails;
+        if (status is StatusCodes.Status400BadRequest or StatusCodes.Status413PayloadTooLarge or StatusCodes.Status415UnsupportedMediaType)
+        {
+            // Before the body is written: its credit_count then says 0.
+            (http.Features[typeof(IErrorContextFeature)] as IBeforeEndpointFeature)?.AnsweredBeforeEndpoint();
+        }
+
         // A 5xx problem's detail may be an exception's message (the developer exception page): never sent.
         error.TrySet("reason", status >= 500 ? ReasonPhrases.GetReasonPhrase(status) : problem.Detail ?? problem.Title ?? ReasonPhrases.GetReasonPhrase(status));
         error.TrySet("resource", http.Request.Path.Value);

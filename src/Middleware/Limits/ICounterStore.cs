@@ -26,4 +26,12 @@ internal interface ICounterStore
     /// <summary>Releases the batch's concurrency leases (the request ended: success, exception or abort).</summary>
     /// <remarks>Never waits: a remote store queues or sends the release without awaiting it.</remarks>
     void Release(CounterBatch batch);
+
+    /// <summary>
+    /// Gives back what an admitted batch charged its credit limits (the framework refused the request before its
+    /// endpoint ran), overage included: only to the window each was charged in, and only while that window has not
+    /// ended at <paramref name="now"/>; never below zero. Request-count windows and leases are left alone.
+    /// </summary>
+    /// <remarks>Never waits: a remote store sends it without awaiting it, and an outage loses it (the request stays charged).</remarks>
+    void Refund(CounterBatch batch, DateTimeOffset now);
 }

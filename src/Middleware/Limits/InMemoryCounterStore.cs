@@ -150,6 +150,31 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
         batch.HasLeases = false;
     }
 
+    public void Refund(CounterBatch batch, DateTimeOffset now)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            ref var item = ref batch[i];
+            var limit = item.Entry.Limit;
+            if (limit.Kind != LimitKind.Credits || item.Cost <= 0 || now >= item.ResetAt || item.Handle is not Partition partition)
+            {
+                continue;
+            }
+
+            lock (partition)
+            {
+                // The window's end tells it is the one charged: a partition reclaimed or moved on to a later window
+                // gets nothing.
+                var offset = partition.Layout.Find(limit.CounterName, WidthOf(limit));
+                var values = partition.Values();
+                if (!partition.Removed && offset >= 0 && values[offset] == item.ResetAt.UtcTicks)
+                {
+                    values[offset + 1] = Math.Max(0, values[offset + 1] - item.Cost);
+                }
+            }
+        }
+    }
+
     public void Dispose() => _sweeper.Dispose();
 
     // The numbers each kind of counter keeps, in a partition's values.

@@ -257,6 +257,43 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         batch.HasLeases = false;
     }
 
+    /// <summary>
+    /// Rare (a request the framework refused before its endpoint ran), so it allocates its own call: the key of the
+    /// window <see cref="Begin"/> charged (window keys are named by their index, so a later window is never touched),
+    /// sent fire-and-forget on the same connection, so this instance's next call sees it done.
+    /// </summary>
+    public void Refund(CounterBatch batch, DateTimeOffset now)
+    {
+        List<RedisKey>? keys = null;
+        List<RedisValue>? credits = null;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            ref var item = ref batch[i];
+            var limit = item.Entry.Limit;
+            if (limit.Kind != LimitKind.Credits || item.Cost <= 0 || now >= item.ResetAt)
+            {
+                continue;
+            }
+
+            (keys ??= []).Add(Keys(item.Entry, limit.Window.Get(batch.Now).Index).Current);
+            (credits ??= []).Add(item.Cost);
+        }
+
+        if (keys is null || credits is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _database.ScriptEvaluate(RedisRefundScript.Source, [.. keys], [.. credits], CommandFlags.FireAndForget);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // An outage: the request stays charged, as a refused refund must not wait or fail the request.
+        }
+    }
+
     public void Dispose()
     {
         _releaseTimer.Dispose();
