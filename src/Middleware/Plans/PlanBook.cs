@@ -170,6 +170,13 @@ internal sealed class PlanBook
             CheckRange(cost, 0, SettingBounds.MaxCost, $"{path}:JsonRpc:Methods:{method}", errors);
         }
 
+        // Zero bytes would read no method (every call charged the most expensive); the bytes are held per request.
+        CheckRange(options.JsonRpc.MaxBodyBytes, 1, SettingBounds.MaxJsonRpcBodyBytes, $"{path}:JsonRpc:MaxBodyBytes", errors);
+        if (options.JsonRpc.ParseError is { } parseError && options.Catalog.Find(parseError) is null)
+        {
+            errors.Add($"{path}:JsonRpc:ParseError '{parseError}' is not a code of the error catalog.");
+        }
+
         return book;
     }
 
