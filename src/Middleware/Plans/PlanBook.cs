@@ -220,6 +220,13 @@ internal sealed class PlanBook
             }
         }
 
+        // No network left would mean no restriction: a key meant for some IPs must not work from every IP.
+        if (record.AllowedIps.Count > 0 && networks.Count == 0)
+        {
+            errors?.Add($"{path}: key '{record.Id}' has AllowedIps but none is an IP address or network, so it is refused rather than allowed from any IP.");
+            return null;
+        }
+
         foreach (var (name, permit) in record.Limits)
         {
             if (errors is not null)
