@@ -1,5 +1,9 @@
 using System.Net;
+using System.Reflection;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
+using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.Extensions.DependencyInjection;
 using static ErrorCatalog.Middleware.Tests.TestApi;
 
@@ -82,6 +86,38 @@ public sealed class PlanRequirementCheckTests
             configure: builder => builder.Services.AddSingleton<IApiKeyStore>(new EmptyStore())));
 
         Assert.Contains("'sprad'", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequirePlanAttributeOnAControllerAction_NamingNoConfiguredPlan_FailsStartUp()
+    {
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(
+            Json,
+            app => app.MapControllers(),
+            configure: builder => builder.Services.AddControllers()
+                .ConfigureApplicationPartManager(parts => parts.FeatureProviders.Add(new TypoControllerOnly()))));
+
+        Assert.StartsWith(
+            $"Endpoint '{typeof(TypoController).FullName}.Gold (",
+            exception.Message,
+            StringComparison.Ordinal);
+        Assert.Contains("requires plan or feature 'gold' (RequirePlan)", exception.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Not public, so no other test's controller discovery finds it; <see cref="TypoControllerOnly"/> adds it.</summary>
+    [ApiController]
+    [Route("typo")]
+    internal sealed class TypoController : ControllerBase
+    {
+        [HttpGet("gold")]
+        [RequirePlan("gold")]
+        public string Gold() => "gold";
+    }
+
+    private sealed class TypoControllerOnly : IApplicationFeatureProvider<ControllerFeature>
+    {
+        public void PopulateFeature(IEnumerable<ApplicationPart> parts, ControllerFeature feature) =>
+            feature.Controllers.Add(typeof(TypoController).GetTypeInfo());
     }
 
     /// <summary>A store without keys: its records could only name configured plans anyway.</summary>
