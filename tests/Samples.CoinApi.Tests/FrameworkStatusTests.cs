@@ -25,7 +25,7 @@ public sealed class FrameworkStatusTests
     }
 
     [Fact]
-    public async Task PostToAnotherPath_Returns404_AsAJsonRpcInvalidRequest()
+    public async Task PostToAnotherPath_Returns404_AsAJsonRpcInvalidRequest_AndCostsNothing()
     {
         await using var node = new NodeFactory();
 
@@ -33,5 +33,7 @@ public sealed class FrameworkStatusTests
 
         var data = await AssertErrorAsync(response, HttpStatusCode.NotFound, -32600, "Invalid Request", "INVALID_REQUEST");
         Assert.Equal("Not Found", data.GetProperty("detail").GetString());
+        using var call = await node.RpcAsync(TeamKeyOne, "getblockcount");
+        Assert.Equal("10", Units(call).Used); // the 404 cost nothing
     }
 }
