@@ -19,6 +19,7 @@ builder.Services.AddSingleton<Chain>();
 
 var app = builder.Build();
 app.UseExceptionHandler();   // an unhandled exception: 500 INTERNAL_ERROR (-32603)
+app.UseStatusCodePages();    // another path (404), a GET (405), a body over Kestrel's limit (413): -32600 INVALID_REQUEST
 app.UseApiErrorCatalog();
 
 // JSON-RPC 2.0; the cost of each call is its method's (eth_call 20, others 10).

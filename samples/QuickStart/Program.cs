@@ -17,6 +17,11 @@ var app = builder.Build();
 // the endpoint known: WebApplication routes first here; an app calling UseRouting() calls it before this line.
 app.UseApiErrorCatalog();
 
+// The framework's own answers in the catalog's shape too: an unhandled exception (500), an unknown path (404), a
+// wrong method (405), an unsupported body (415) or one too large (413), each with its real status.
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
 // A tiny FX-style API: every failure is a catalog error from errors.yaml, written as problem+json.
 var rates = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase) { ["EUR-USD"] = 1.0842m, ["GBP-USD"] = 1.2710m };
 

@@ -1,5 +1,6 @@
 using ErrorCatalog;
 using ErrorCatalog.Middleware;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -53,6 +54,7 @@ public static class ApiErrorCatalogServiceCollectionExtensions
         services.TryAddSingleton<ApiErrorCatalogMetrics>();
         services.TryAddSingleton<ApiErrorCatalogRuntime>();
         services.AddHostedService<QueryKeyLoggingCheck>(); // warns when the framework logs query-string keys
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, PlanRequirementCheck>()); // RequirePlan names a configured plan
 
         // The framework's own problems (validation, status codes, exceptions) answer from the same catalog.
         services.AddApiErrorProblemDetails(static _ => { });

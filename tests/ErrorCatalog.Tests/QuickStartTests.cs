@@ -113,4 +113,34 @@ public sealed class QuickStartTests(QuickStartTests.Factory factory) : IClassFix
         Assert.Equal(HttpStatusCode.BadRequest, shape.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, code.StatusCode);
     }
+
+    [Fact]
+    public async Task PostToAGetRoute_Returns405Problem_WithAllow()
+    {
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-API-Key", Key);
+
+        using var response = await client.PostAsync("/v1/rates/EUR-USD", null);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(["GET"], response.Content.Headers.Allow);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = Parse(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(405, problem.GetProperty("status").GetInt32());
+        Assert.Equal("BAD_REQUEST", problem.GetProperty("code").GetString());
+        Assert.Equal("The server could not process the request: Method Not Allowed", problem.GetProperty("detail").GetString());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("requestId").GetString()));
+    }
+
+    [Fact]
+    public async Task UnknownPath_Returns404Problem()
+    {
+        var (response, body) = await GetAsync("/v2/rates");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = Parse(body);
+        Assert.Equal("NOT_FOUND", problem.GetProperty("code").GetString());
+        Assert.Equal("No data for /v2/rates.", problem.GetProperty("detail").GetString());
+    }
 }

@@ -17,7 +17,7 @@ public sealed class KeyLoggingTests
         {
           "ApiErrorCatalog": {
             "Keys": { "QueryParameter": {{(queryParameter is null ? "null" : $"\"{queryParameter}\"")}} },
-            "Plans": { "free": { "Limits": { "minute": { "PermitLimit": 1, "Window": "minute" } } } },
+            "Plans": { "free": { "Limits": { "minute": { "PermitLimit": 1, "Window": "minute" } } }, "pro": { "Unlimited": true } },
             "ApiKeys": [ { "Id": "free-key", "Hash": "{{Hash(key)}}", "Plan": "free" } ]
           }
         }

@@ -179,4 +179,36 @@ public sealed class KeyStoreTests
         await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "API_KEY_INVALID", 1001);
         Assert.Contains(api.Logs.GetSnapshot(), r => r.Message.Contains("db-key", StringComparison.Ordinal) && r.Message.Contains("gold", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task StoreRecordWhoseAllowedIpsAreAllInvalid_IsRefusedAsInvalid_NotOpenToAnyIp_AndLoggedOnce()
+    {
+        var key = NewKey();
+        var store = new TestStore();
+        store.Records[ApiKeyHash.Compute(key)] = new ApiKeyRecord { Id = "db-key", Plan = "free", AllowedIps = ["office", "10.0.0.0/33"] };
+        await using var api = await StartAsync(store);
+
+        using var first = await api.GetAsync("/ok", key);
+        using var second = await api.GetAsync("/ok", key);
+
+        await AssertProblemAsync(first, HttpStatusCode.Unauthorized, "API_KEY_INVALID", 1001);
+        await AssertProblemAsync(second, HttpStatusCode.Unauthorized, "API_KEY_INVALID", 1001);
+        var logged = Assert.Single(api.Logs.GetSnapshot(), r => r.Id.Name == "BadKeyRecord");
+        Assert.Contains("db-key", logged.Message, StringComparison.Ordinal);
+        Assert.Contains("'office'", logged.Message, StringComparison.Ordinal);
+        Assert.Contains("none is an IP address or network", logged.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StoreRecordWithOneValidAllowedIp_IsRefusedFromOtherAddresses()
+    {
+        var key = NewKey();
+        var store = new TestStore();
+        store.Records[ApiKeyHash.Compute(key)] = new ApiKeyRecord { Id = "db-key", Plan = "free", AllowedIps = ["office", "192.0.2.1"] };
+        await using var api = await StartAsync(store);
+
+        using var response = await api.GetAsync("/ok", key);
+
+        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "IP_NOT_ALLOWED");
+    }
 }

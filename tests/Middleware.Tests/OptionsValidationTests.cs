@@ -132,6 +132,21 @@ public sealed class OptionsValidationTests
             "ApiErrorCatalog:JsonRpc:DefaultCost must be zero or more (was -200)"
         },
         {
+            "JSON-RPC MaxBodyBytes of zero (no method could be read)",
+            Config(extra: """ "JsonRpc": { "MaxBodyBytes": 0 }, """),
+            "ApiErrorCatalog:JsonRpc:MaxBodyBytes must be between 1 and 33554432 (was 0)."
+        },
+        {
+            "negative JSON-RPC MaxBodyBytes",
+            Config(extra: """ "JsonRpc": { "MaxBodyBytes": -1 }, """),
+            "ApiErrorCatalog:JsonRpc:MaxBodyBytes must be between 1 and 33554432 (was -1)."
+        },
+        {
+            "huge JSON-RPC MaxBodyBytes (held per request)",
+            Config(extra: """ "JsonRpc": { "MaxBodyBytes": 2147483647 }, """),
+            "ApiErrorCatalog:JsonRpc:MaxBodyBytes must be between 1 and 33554432 (was 2147483647)."
+        },
+        {
             "negative key limit (the plan-level one is rejected)",
             Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "Plan": "free", "Limits": { "minute": -1 } } ]"""),
             "ApiErrorCatalog:ApiKeys:0:Limits:minute must be zero or more (was -1)"
@@ -212,6 +227,29 @@ public sealed class OptionsValidationTests
                 "ApiErrorCatalog:Plans:free:Limits:minute:PermitLimit must be zero or more (was -3).",
                 "ApiErrorCatalog:Plans:free:Limits:minute:Window 'fortnight' is not minute, hour, day, month or a time span (such as 00:00:10 or 7.00:00:00) of at least 1 second.",
                 "ApiErrorCatalog:ApiKeys:0:Hash must be the SHA-256 of the key as 64 hex digits (see ApiKeyHash.Compute); the key itself never goes in configuration.",
+            ],
+            exception.Message.Split(Environment.NewLine));
+    }
+
+    [Fact]
+    public async Task JsonRpcParseErrorNotInTheCatalog_IsReportedWithTheSectionsPath_AmongTheOthers()
+    {
+        var json = """
+            {
+              "Api": { "Limits": {
+                "JsonRpc": { "ParseError": "NO_SUCH_CODE", "MaxBodyBytes": 0 },
+                "Plans": { "free": { "Limits": { "minute": { "PermitLimit": -3, "Window": "minute" } } } }
+              } }
+            }
+            """;
+
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(json, section: "Api:Limits"));
+
+        Assert.Equal(
+            [
+                "Api:Limits:Plans:free:Limits:minute:PermitLimit must be zero or more (was -3).",
+                "Api:Limits:JsonRpc:MaxBodyBytes must be between 1 and 33554432 (was 0).",
+                "Api:Limits:JsonRpc:ParseError 'NO_SUCH_CODE' is not a code of the error catalog.",
             ],
             exception.Message.Split(Environment.NewLine));
     }

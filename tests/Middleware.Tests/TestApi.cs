@@ -95,7 +95,7 @@ internal sealed class TestApi : IAsyncDisposable
                 return next(context);
             });
             app.UseApiErrorCatalog();
-            MapDefaults(app);
+            MapDefaults(app, configuration.GetSection(section));
             map?.Invoke(app);
             await app.StartAsync();
         }
@@ -108,16 +108,30 @@ internal sealed class TestApi : IAsyncDisposable
         return new TestApi(app, time);
     }
 
+    /// <summary>Whether the section configures a plan or a plan feature named <paramref name="name"/>.</summary>
+    private static bool Declares(IConfigurationSection section, string name) =>
+        section.GetSection("Plans").GetChildren().Any(plan =>
+            plan.Key == name || plan.GetSection("Features").GetChildren().Any(feature => feature.Value == name));
+
     /// <summary>Endpoints every test API has.</summary>
-    private static void MapDefaults(WebApplication app)
+    private static void MapDefaults(WebApplication app, IConfigurationSection section)
     {
         app.MapGet("/ok", () => "ok");
         app.MapGet("/missing", () => Results.NotFound());
         app.MapGet("/catalog-error", () => ApiErrors.NotFound("thing 42"));
         app.MapGet("/optional", () => "optional").ApiKeyOptional();
         app.MapGet("/required", () => "required").RequireApiKey();
-        app.MapGet("/pro", () => "pro").RequirePlan("pro");
-        app.MapGet("/spread", () => "spread").RequirePlan("spread");
+        // Only where configured: RequirePlan naming no configured plan or feature fails start-up.
+        if (Declares(section, "pro"))
+        {
+            app.MapGet("/pro", () => "pro").RequirePlan("pro");
+        }
+
+        if (Declares(section, "spread"))
+        {
+            app.MapGet("/spread", () => "spread").RequirePlan("spread");
+        }
+
         app.MapGet("/scoped", () => "scoped").RequireScope("rates:write");
         app.MapGet("/exempt", () => "exempt").ExemptFromLimits();
         app.MapGet("/flat", () => "flat").WithErrorShape("flat");

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Options;
 
 namespace ErrorCatalog.Middleware;
 
@@ -55,14 +54,8 @@ internal sealed class JsonRpcCostReader
 
     public JsonRpcCostReader(JsonRpcOptions options, ApiErrorCatalog catalog)
     {
-        if (options.ParseError is { } code)
-        {
-            _parseError = catalog.Find(code) ?? throw new OptionsValidationException(
-                Microsoft.Extensions.Options.Options.DefaultName,
-                typeof(ApiErrorCatalogOptions),
-                [$"ApiErrorCatalog:JsonRpc:ParseError '{code}' is not a code of the error catalog."]);
-        }
-
+        // A code the catalog lacks was reported at start-up, with the section's path (PlanBook.Build).
+        _parseError = options.ParseError is { } code ? catalog.Find(code) : null;
         _costs = options.Methods.ToFrozenDictionary(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         _defaultCost = options.DefaultCost;
         _maxCost = options.DefaultCost;

@@ -16,7 +16,7 @@ public sealed class JsonRpcOptions
     /// <summary>
     /// The most body bytes read to find the methods. Default 1 MiB. A single request that does not end within them is
     /// charged the most expensive method (a later <c>"method"</c> could name any); a batch is refused (its calls cannot
-    /// be counted).
+    /// be counted). From 1 to 33554432 (32 MiB).
     /// </summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
 

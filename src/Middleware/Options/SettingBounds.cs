@@ -16,6 +16,12 @@ internal static class SettingBounds
     /// </summary>
     public const long MaxCost = 1_000_000_000;
 
+    /// <summary>
+    /// The most JSON-RPC body bytes read to find the methods (32 MiB): the cost reader holds them per request, and
+    /// Kestrel's default request body limit (about 28.6 MiB) is below it.
+    /// </summary>
+    public const int MaxJsonRpcBodyBytes = 32 * 1024 * 1024;
+
     /// <summary>The longest delay setting (Retry-After, retention, cache and lease durations): beyond a day none is meant.</summary>
     public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(1);
 }

@@ -170,6 +170,13 @@ internal sealed class PlanBook
             CheckRange(cost, 0, SettingBounds.MaxCost, $"{path}:JsonRpc:Methods:{method}", errors);
         }
 
+        // Zero bytes would read no method (every call charged the most expensive); the bytes are held per request.
+        CheckRange(options.JsonRpc.MaxBodyBytes, 1, SettingBounds.MaxJsonRpcBodyBytes, $"{path}:JsonRpc:MaxBodyBytes", errors);
+        if (options.JsonRpc.ParseError is { } parseError && options.Catalog.Find(parseError) is null)
+        {
+            errors.Add($"{path}:JsonRpc:ParseError '{parseError}' is not a code of the error catalog.");
+        }
+
         return book;
     }
 
@@ -211,6 +218,13 @@ internal sealed class PlanBook
             {
                 networks.Add(network);
             }
+        }
+
+        // No network left would mean no restriction: a key meant for some IPs must not work from every IP.
+        if (record.AllowedIps.Count > 0 && networks.Count == 0)
+        {
+            errors?.Add($"{path}: key '{record.Id}' has AllowedIps but none is an IP address or network, so it is refused rather than allowed from any IP.");
+            return null;
         }
 
         foreach (var (name, permit) in record.Limits)
