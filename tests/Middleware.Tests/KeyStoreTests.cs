@@ -200,7 +200,7 @@ public sealed class KeyStoreTests
     }
 
     [Fact]
-    public async Task StoreRecordWithOneValidAllowedIp_IsRefusedFromOtherAddresses()
+    public async Task StoreRecordWithOneInvalidAllowedIp_IsRefusedAsInvalid_NotNarrowedToTheOthers()
     {
         var key = NewKey();
         var store = new TestStore();
@@ -209,6 +209,29 @@ public sealed class KeyStoreTests
 
         using var response = await api.GetAsync("/ok", key);
 
-        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "IP_NOT_ALLOWED");
+        // The entry that does not parse may have been the caller's own network: the record is wrong, so it is refused.
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "API_KEY_INVALID", 1001);
+    }
+
+    [Theory]
+    [InlineData("negative limit")]
+    [InlineData("unknown state")]
+    [InlineData("limit the plan lacks")]
+    public async Task StoreRecordWithAProblem_IsRefusedAsInvalid_NeverServedWithTheProblemIgnored(string problem)
+    {
+        var key = NewKey();
+        var store = new TestStore();
+        store.Records[ApiKeyHash.Compute(key)] = problem switch
+        {
+            "negative limit" => new ApiKeyRecord { Id = "db-key", Plan = "free", Limits = new Dictionary<string, long> { ["minute"] = -5 } },
+            "unknown state" => new ApiKeyRecord { Id = "db-key", Plan = "free", State = (ApiKeyState)99 },
+            _ => new ApiKeyRecord { Id = "db-key", Plan = "free", Limits = new Dictionary<string, long> { ["gold"] = 5 } },
+        };
+        await using var api = await StartAsync(store);
+
+        using var response = await api.GetAsync("/ok", key);
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "API_KEY_INVALID", 1001);
+        Assert.Contains(api.Logs.GetSnapshot(), r => r.Id.Name == "BadKeyRecord" && r.Message.Contains("db-key", StringComparison.Ordinal));
     }
 }

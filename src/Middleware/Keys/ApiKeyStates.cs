@@ -19,6 +19,7 @@ internal static class ApiKeyStates
         ApiKeyState.Inactive => Refusal.KeyInactive,
         ApiKeyState.PaymentRequired => Refusal.PaymentRequired,
         ApiKeyState.PaymentExpired => Refusal.PaymentExpired,
-        _ => null,
+        ApiKeyState.Active => null,
+        _ => Refusal.KeyDisabled, // a state this version does not know is never taken for Active
     };
 }

@@ -58,10 +58,18 @@ internal sealed partial class KeyResolver
         if (record is not null)
         {
             var errors = new List<string>();
+            if (!Enum.IsDefined(record.State))
+            {
+                errors.Add($"State {(int)record.State} is no ApiKeyState.");
+            }
+
             key = _book.Resolve(record, errors, "key store record");
             if (errors.Count > 0)
             {
+                // Fail closed: a record the configuration would have refused at start-up (a negative limit, an unknown
+                // state, an IP list that does not parse) is refused, never served with the problem ignored.
                 Log.BadRecord(_logger, record.Id, string.Join(" ", errors));
+                key = null;
             }
         }
 
@@ -83,7 +91,7 @@ internal sealed partial class KeyResolver
 
     private static partial class Log
     {
-        [LoggerMessage(10, LogLevel.Warning, "Key store record {KeyId} cannot be used: {Problem}", EventName = "BadKeyRecord")]
+        [LoggerMessage(10, LogLevel.Warning, "Key store record {KeyId} is refused as an invalid key: {Problem}", EventName = "BadKeyRecord")]
         public static partial void BadRecord(ILogger logger, string keyId, string problem);
     }
 }
