@@ -350,19 +350,13 @@ public sealed class JsonRpcCreditsTests
     }
 
     [Fact]
-    public async Task CatalogWithoutInvalidRequest_FailsLoudly_AtTheFirstJsonRpcCall()
+    public async Task CatalogWithoutInvalidRequest_FailsStartUp_NamingTheEndpoint()
     {
-        // Without an answer, a body that cannot be costed could only be charged a guess: 500 and an exception, never
-        // a silent charge.
-        var key = NewKey();
-        await using var api = await StartAsync(Config(key), configure: builder =>
-            builder.Services.Configure<ApiErrorCatalogOptions>(o => o.Catalog = CatalogWithout(Refusal.InvalidRequest)));
+        // Without an answer, a body that cannot be costed could only be charged a guess: the app does not start.
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(Config(NewKey()), configure: builder =>
+            builder.Services.Configure<ApiErrorCatalogOptions>(o => o.Catalog = CatalogWithout(Refusal.InvalidRequest))));
 
-        using var rpc = await api.PostJsonAsync("/rpc", key, """{"jsonrpc":"2.0","method":"eth_call","id":1}""");
-        using var other = await api.GetAsync("/ok", key);
-
-        Assert.Equal(HttpStatusCode.InternalServerError, rpc.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.Contains("is marked WithJsonRpcCredits, but the error catalog answers no refusal InvalidRequest", failure.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
