@@ -305,8 +305,8 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
         {
             if (!runtime.Refusals.Answers(Refusal.InvalidRequest))
             {
-                // Loud at the first call, as EndpointMiddleware is for missing authorization: without the answer, a body
-                // that cannot be costed could only be charged a guess.
+                // Start-up already failed for the endpoints mapped then (PlanRequirementCheck); one added later fails at
+                // its first call, as EndpointMiddleware does for missing authorization, rather than charge a guess.
                 throw new InvalidOperationException(
                     $"Endpoint {context.GetEndpoint()?.DisplayName} is marked WithJsonRpcCredits, but the error catalog answers no refusal InvalidRequest; add 'refusal: InvalidRequest' to an entry of errors.yaml.");
             }

@@ -270,19 +270,13 @@ internal sealed class JsonRpcCostReader
     private static bool DiffersOnlyInCase(ref Utf8JsonReader json)
     {
         // The longest name is 7 characters; an escaped one is at most 6 bytes a character.
-        var raw = json.HasValueSequence ? json.ValueSequence.Length : json.ValueSpan.Length;
-        if (raw > 42)
+        if (RawLength(ref json) > 42)
         {
             return false;
         }
 
         Span<char> name = stackalloc char[42];
-        int length;
-        try
-        {
-            length = json.CopyString(name);
-        }
-        catch (InvalidOperationException)
+        if (!TryUnescape(ref json, name, out var length))
         {
             return false;
         }
@@ -295,24 +289,23 @@ internal sealed class JsonRpcCostReader
     /// <summary>The method's cost, or -1 when its text is invalid (the endpoint cannot read it as a string either).</summary>
     private long CostOf(ref Utf8JsonReader json)
     {
-        var raw = json.HasValueSequence ? json.ValueSequence.Length : json.ValueSpan.Length;
+        var raw = RawLength(ref json);
         if (raw > _longestEscapedName)
         {
             return _defaultCost;
         }
 
-        // CopyString unescapes ("eth\u005fcall" is eth_call to the server) and joins a value split across segments;
-        // the raw length bounds the unescaped one. Invalid UTF-8 or a lone surrogate throws.
+        // Unescaped: "eth\u005fcall" is eth_call to the server.
         char[]? rented = null;
         var name = raw <= StackChars ? stackalloc char[StackChars] : (rented = ArrayPool<char>.Shared.Rent((int)raw));
         try
         {
-            var length = json.CopyString(name);
+            if (!TryUnescape(ref json, name, out var length))
+            {
+                return -1;
+            }
+
             return _costs.TryGetValue(name[..length], out var cost) ? cost : _defaultCost;
-        }
-        catch (InvalidOperationException)
-        {
-            return -1;
         }
         finally
         {
@@ -320,6 +313,27 @@ internal sealed class JsonRpcCostReader
             {
                 ArrayPool<char>.Shared.Return(rented);
             }
+        }
+    }
+
+    /// <summary>The value's length as written, escapes included: it bounds the unescaped length.</summary>
+    private static long RawLength(ref Utf8JsonReader json) => json.HasValueSequence ? json.ValueSequence.Length : json.ValueSpan.Length;
+
+    /// <summary>
+    /// The value unescaped into <paramref name="into"/> (joined, when split across segments); false when it is not
+    /// valid text (invalid UTF-8, a lone surrogate), which the endpoint cannot read as a string either.
+    /// </summary>
+    private static bool TryUnescape(ref Utf8JsonReader json, scoped Span<char> into, out int length)
+    {
+        try
+        {
+            length = json.CopyString(into);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            length = 0;
+            return false;
         }
     }
 

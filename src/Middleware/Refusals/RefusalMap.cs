@@ -52,7 +52,7 @@ internal sealed class RefusalMap
             }
         }
 
-        // Needed only by endpoints marked WithJsonRpcCredits, which fail at their first request without it.
+        // Needed only by endpoints marked WithJsonRpcCredits: start-up fails without it (PlanRequirementCheck).
         _answers[(int)Refusal.InvalidRequest] = catalog.Find(Refusal.InvalidRequest)!;
     }
 
