@@ -256,19 +256,7 @@ internal static class Emitter
                 case '\r': sb.Append("\\r"); break;
                 case '\t': sb.Append("\\t"); break;
                 default:
-                    if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-                    {
-                        sb.Append(c).Append(text[++i]);
-                    }
-                    else if (NeedsEscape(c))
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
+                    i = AppendText(sb, text, i);
                     break;
             }
         }
@@ -299,25 +287,37 @@ internal static class Emitter
 
                     sb.AppendLine().Append(indent).Append("/// ");
                     break;
+                case '\t': sb.Append(c); break;
                 default:
-                    if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-                    {
-                        sb.Append(c).Append(text[++i]);
-                    }
-                    else if (c != '\t' && NeedsEscape(c))
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
+                    i = AppendText(sb, text, i);
                     break;
             }
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// Appends <c>text[i]</c> (a surrogate pair whole), or its <c>\uXXXX</c> escape when it is not visible text;
+    /// returns the index of the last character used.
+    /// </summary>
+    private static int AppendText(StringBuilder sb, string text, int i)
+    {
+        var c = text[i];
+        if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+        {
+            sb.Append(c).Append(text[++i]);
+        }
+        else if (NeedsEscape(c))
+        {
+            sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            sb.Append(c);
+        }
+
+        return i;
     }
 
     private static bool NeedsEscape(char c) =>
