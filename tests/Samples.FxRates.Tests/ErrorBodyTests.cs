@@ -143,7 +143,7 @@ public sealed class ErrorBodyTests
 
     /// <summary>
     /// "All errors return a consistent JSON body": the same fields in the same order, each present when it has a value
-    /// and omitted, never null, when it does not apply (README.md says why).
+    /// and omitted, never null, when it does not apply (its README says why).
     /// </summary>
     [Theory]
     [MemberData(nameof(EveryError))]
