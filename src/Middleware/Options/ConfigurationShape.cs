@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
@@ -14,7 +15,9 @@ namespace ErrorCatalog.Middleware;
 /// </summary>
 internal static class ConfigurationShape
 {
-    private static readonly NullabilityInfoContext Nullability = new();
+    // NullabilityInfoContext is not thread-safe (apps and test hosts may start in parallel): a context per lookup,
+    // the answers kept, as they never change.
+    private static readonly ConcurrentDictionary<PropertyInfo, bool> NullableReferences = new();
 
     /// <summary>Adds each problem of <paramref name="section"/> to <paramref name="errors"/>.</summary>
     public static void Check(IConfiguration section, string path, List<string> errors) =>
@@ -176,7 +179,8 @@ internal static class ConfigurationShape
 
     private static bool IsNullable(PropertyInfo property) =>
         Nullable.GetUnderlyingType(property.PropertyType) is not null
-        || (!property.PropertyType.IsValueType && Nullability.Create(property).WriteState == NullabilityState.Nullable);
+        || (!property.PropertyType.IsValueType
+            && NullableReferences.GetOrAdd(property, static p => new NullabilityInfoContext().Create(p).WriteState == NullabilityState.Nullable));
 
     private static bool IsScalar(Type type) =>
         type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(TimeSpan)
