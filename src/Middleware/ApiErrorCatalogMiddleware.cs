@@ -121,14 +121,12 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
                     // The request's abort token only with a key store: configured keys are found at once, and reading
                     // it fetches a feature.
                     var lookup = runtime.Resolver.FindAsync(hash, runtime.Resolver.IsCustomStore ? context.RequestAborted : default);
-                    if (lookup.IsCompletedSuccessfully)
+                    key = lookup.IsCompletedSuccessfully ? lookup.Result : await lookup.ConfigureAwait(false);
+                    if (runtime.Resolver.IsCustomStore)
                     {
-                        key = lookup.Result;
-                    }
-                    else
-                    {
-                        key = await lookup.ConfigureAwait(false);
-                        state.Batch.Now = runtime.Time.GetUtcNow(); // the store took its time: expiry and windows go by now
+                        // The store may have taken its time, even when its task had completed by the time it was
+                        // looked at: expiry and windows go by now.
+                        state.Batch.Now = runtime.Time.GetUtcNow();
                     }
                 }
                 catch (Exception ex) when (runtime.Resolver.IsCustomStore && !context.RequestAborted.IsCancellationRequested)

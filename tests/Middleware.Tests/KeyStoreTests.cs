@@ -31,6 +31,12 @@ public sealed class KeyStoreTests
         /// <summary>Run during a lookup, which then completes asynchronously (a database's round trip).</summary>
         public Action? DuringLookup { get; set; }
 
+        /// <summary>
+        /// A slow lookup's task is complete when returned: a blocking driver, or an asynchronous one that finished
+        /// before the caller looked at its task.
+        /// </summary>
+        public bool LookupCompletesSynchronously { get; set; }
+
         public ValueTask<ApiKeyRecord?> FindAsync(ApiKeyHash hash, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _lookups);
@@ -39,7 +45,13 @@ public sealed class KeyStoreTests
                 throw new InvalidOperationException("database down");
             }
 
-            return DuringLookup is { } during ? SlowAsync(hash, during) : new(Records.GetValueOrDefault(hash));
+            if (DuringLookup is { } during && !LookupCompletesSynchronously)
+            {
+                return SlowAsync(hash, during);
+            }
+
+            DuringLookup?.Invoke();
+            return new(Records.GetValueOrDefault(hash));
         }
 
         private async ValueTask<ApiKeyRecord?> SlowAsync(ApiKeyHash hash, Action during)
@@ -78,14 +90,16 @@ public sealed class KeyStoreTests
         Assert.Equal(2, store.Lookups);
     }
 
-    [Fact]
-    public async Task ASlowLookup_CountsTheRequestInTheWindowItIsDecidedIn()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ASlowLookup_CountsTheRequestInTheWindowItIsDecidedIn(bool completesSynchronously)
     {
         // The request arrives at 23:59:30; its key's lookup ends in the next minute. It counts there, beside the next
         // request, not in the minute it arrived in (which would start the next minute again from nothing). No
         // authentication here: its handler would look the key up before the middleware.
         var key = NewKey();
-        var store = new TestStore();
+        var store = new TestStore { LookupCompletesSynchronously = completesSynchronously };
         store.Records[ApiKeyHash.Compute(key)] = new ApiKeyRecord { Id = "db-key", Plan = "free" };
         await using var api = await TestApi.StartAsync(Json, configure: builder => builder.Services.AddSingleton<IApiKeyStore>(store));
         store.DuringLookup = () => api.Time.Advance(TimeSpan.FromSeconds(40));
