@@ -14,6 +14,7 @@ cleanup() {
         kill "$pid" 2>/dev/null || true
     done
     wait 2>/dev/null || true
+    [[ -d "$work/base" ]] && git -C "$root" worktree remove --force "$work/base" 2>/dev/null
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -39,16 +40,23 @@ require() { # tools...
     done
 }
 
-build_apps() {
+build_apps() { # also builds the LoadApps of git revision $BASE, when set, into a worktree of its own
     echo "# building benchmarks/LoadApps (Release)" >&2
     dotnet build "$root/benchmarks/LoadApps/LoadApps.csproj" -c Release -nologo -v quiet >&2
     app="$root/benchmarks/LoadApps/bin/Release/net10.0/LoadApps"
+    if [[ -n "${BASE:-}" ]]; then
+        echo "# building benchmarks/LoadApps of $BASE ($(git -C "$root" rev-parse --short "$BASE"))" >&2
+        git -C "$root" worktree add --detach -q "$work/base" "$BASE" >&2
+        dotnet build "$work/base/benchmarks/LoadApps/LoadApps.csproj" -c Release -nologo -v quiet >&2
+        base_app="$work/base/benchmarks/LoadApps/bin/Release/net10.0/LoadApps"
+    fi
 }
 
-start_app() { # mode [app arguments...]: starts LoadApps in that mode; sets url[mode] and pidof[mode]
-    local mode=$1 pid line
+start_app() { # mode [app arguments...]: starts LoadApps in that mode (base_<mode>: $BASE's build); sets url[mode] and pidof[mode]
+    local mode=$1 pid line exe=$app
     shift
-    "$app" "$mode" "$@" >"$work/$mode.log" 2>&1 &
+    [[ "$mode" == base_* ]] && exe=$base_app
+    "$exe" "${mode#base_}" "$@" >"$work/$mode.log" 2>&1 &
     pid=$!
     pids+=("$pid")
     apps+=("$pid")

@@ -16,7 +16,9 @@
 #              in slices until a whole slice passes with the runtime's background JIT idle), ROUNDS (default 5),
 #              CONNECTIONS (default 32), THREADS (wrk threads, default 1), KEYS (accept-path keys, default 64),
 #              LOGGING=1 (apps log to the console at Warning, as in production; default: no logging providers),
-#              FRESH (default 1: every round starts, checks and warms new app processes; 0: one process per app).
+#              FRESH (default 1: every round starts, checks and warms new app processes; 0: one process per app),
+#              BASE (a git revision: its build's catalog paths run beside this one's, as base_accept and base_refusal,
+#              so a change's before and after share one run).
 # FRESH=1 because one process is one sample: the JIT's tiering and profile-guided choices differ from start to start,
 # and two processes of the same build, driven alike in the same rounds, read a median 4-7 % apart here, which rounds
 # of one process cannot average out.
@@ -55,6 +57,15 @@ declare -A twin=(
 # The library's paths are also compared with the built-in's of the same round (the issue's "strictly below").
 declare -A versus=([catalog_accept]=builtin_accept [catalog_refusal]=builtin_refusal)
 order=(plain_accept builtin_accept catalog_accept static_accept plain_429 builtin_refusal catalog_refusal static_refusal)
+modes=(plain builtin catalog)
+if [[ -n "${BASE:-}" ]]; then
+    spec[base_accept]="base_catalog /accept keys 200"
+    spec[base_refusal]="base_catalog /refuse refuse 429"
+    twin[base_accept]=plain_accept twin[base_refusal]=plain_429
+    versus[base_accept]=builtin_accept versus[base_refusal]=builtin_refusal
+    order=(plain_accept builtin_accept base_accept catalog_accept static_accept plain_429 builtin_refusal base_refusal catalog_refusal static_refusal)
+    modes+=(base_catalog)
+fi
 
 drive() { # path seconds -> wrk output
     read -r mode path keymode _ <<<"${spec[$1]}"
@@ -69,7 +80,7 @@ drive() { # path seconds -> wrk output
 # carries its headers; this also uses up the built-in refuse key's one permit), and warms every path.
 start_apps() {
     stop_apps
-    for mode in plain builtin catalog; do
+    for mode in "${modes[@]}"; do
         flags=()
         [[ "$LOGGING" == 1 ]] && flags+=(--logging)
         start_app "$mode" "${flags[@]}"
@@ -80,7 +91,7 @@ start_apps() {
         curl -s -o /dev/null -H "X-API-Key: $key" "${url[$mode]}$path" # uses the built-in refuse key's one permit
         got=$(curl -s -o "$work/body" -D "$work/headers" -w '%{http_code}' -H "X-API-Key: $key" "${url[$mode]}$path")
         [[ "$got" == "$status" ]] || { echo "$name: expected $status, got $got" >&2; cat "$work/headers" "$work/body" >&2; exit 1; }
-        if [[ "$name" == catalog_* ]]; then
+        if [[ "$name" == catalog_* || "$name" == base_* ]]; then
             grep -qi '^X-RateLimit-Remaining:' "$work/headers" || { echo "$name: no X-RateLimit-Remaining" >&2; exit 1; }
         fi
         if [[ "$name" == catalog_refusal && "${shown:-}" != 1 ]]; then
