@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using Microsoft.CodeAnalysis;
-
 namespace ErrorCatalog.Generator;
 
 /// <summary>Every diagnostic the generator reports. Ids are stable: users suppress and search for them.</summary>

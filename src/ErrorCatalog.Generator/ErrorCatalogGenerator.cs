@@ -1,9 +1,6 @@
-using System;
 using System.IO;
-using System.Linq;
 using System.Text;
 using System.Threading;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 
 namespace ErrorCatalog.Generator;

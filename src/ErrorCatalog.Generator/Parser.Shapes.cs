@@ -1,9 +1,5 @@
-using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
-using ErrorCatalog.Generator.Model;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace ErrorCatalog.Generator;
 
@@ -50,6 +46,33 @@ internal sealed partial class Parser
 
         return shapes;
     }
+
+    /// <summary>A shape placeholder no entry declares would never be filled: the shape names it by mistake.</summary>
+    private void ReportShapePlaceholdersNeverDeclared(List<ShapeModel> shapes, List<ErrorModel> errors)
+    {
+        foreach (var shape in shapes)
+        {
+            foreach (var name in ArgumentNames(shape.Root).Distinct(StringComparer.Ordinal))
+            {
+                if (!errors.Any(e => e.Placeholders.Any(p => p.Name == name)))
+                {
+                    Report(DiagnosticDescriptors.ShapePlaceholderNeverDeclared, FindShapeNode(shape.Name), shape.Name, name);
+                }
+            }
+        }
+    }
+
+    private YamlNode? FindShapeNode(string name) =>
+        _shapesNode is YamlMappingNode map ? map.Children.FirstOrDefault(e => KeyOf(e.Key) == name).Key : null;
+
+    private static IEnumerable<string> ArgumentNames(NodeModel node) =>
+        node.Kind switch
+        {
+            NodeKind.Argument => [node.Text],
+            NodeKind.Template => node.Template.Where(s => s.Kind == SegmentKind.Argument).Select(s => s.Text),
+            NodeKind.Object => node.Children.SelectMany(ArgumentNames),
+            _ => [],
+        };
 
     private NodeModel ParseObject(string? name, YamlMappingNode map)
     {

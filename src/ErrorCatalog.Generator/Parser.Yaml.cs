@@ -1,14 +1,8 @@
-using System;
-using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using System.Text;
-using ErrorCatalog.Generator.Model;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace ErrorCatalog.Generator;
 

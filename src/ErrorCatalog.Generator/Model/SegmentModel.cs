@@ -1,5 +1,3 @@
-using System;
-
 namespace ErrorCatalog.Generator.Model;
 
 /// <summary>What a template segment is.</summary>

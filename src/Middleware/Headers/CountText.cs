@@ -8,20 +8,8 @@ namespace ErrorCatalog.Middleware;
 /// The decimal text of a limit's counts (remaining, used) for headers, without a string per request.
 /// </summary>
 /// <remarks>
-/// <para>
-/// A header value has to be a string that nothing rewrites until the response is sent and its readers are done,
-/// so the choice is which strings to keep, not where to format. A limit's counts sit between 0 and its permit,
-/// and both ends are where requests are: a key near its cap (remaining 0..65535: <see cref="HeaderValues.Integer"/>'s
-/// table) and a key that has used little of a large limit (remaining a little below the permit, used a little
-/// above 0). So each permit above 65,535 gets a second table, for the 65,536 values just below it, shared by every
-/// limit, key and window with that permit, filled lazily in chunks of 1,024 as values occur: the values a plan's
-/// keys see in one window are the values its keys see in the next, so after the first windows nothing is made.
-/// </para>
-/// <para>
-/// Only a count more than 65,535 from both 0 and its permit is formatted per request (one string, about 40 bytes):
-/// a single key sending more than 65,535 requests in one window of a limit above 131,071. Memory is bounded: at
-/// most 64 chunks (about 3 MB with their strings) per permit, for at most 256 distinct permits.
-/// </para>
+/// Requests' counts sit near 0 (<see cref="HeaderValues.Integer"/>'s table) or just below a large permit, so each large
+/// permit gets a table of the values below it, filled lazily in chunks and shared by every limit with that permit.
 /// </remarks>
 internal sealed class CountText
 {
@@ -57,8 +45,7 @@ internal sealed class CountText
             return counts;
         }
 
-        // Bounded: beyond 256 distinct large permits (keys with their own limits from a store), counts near such a
-        // permit are formatted per request rather than cached without end.
+        // Beyond MaxPermits (keys with their own limits from a store), counts are formatted per request rather than cached without end.
         return ByPermit.Count < MaxPermits ? ByPermit.GetOrAdd(permit, static p => new CountText(p)) : new CountText(0);
     }
 

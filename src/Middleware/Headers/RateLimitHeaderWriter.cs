@@ -10,12 +10,8 @@ namespace ErrorCatalog.Middleware;
 /// describe the limit with the least remaining; the IETF fields list every limit.
 /// </summary>
 /// <remarks>
-/// Values come from strings built once (limits, policies), from tables of counts (<see cref="CountText"/>: the
-/// values near 0 and near each permit, which is where requests are), and the reset time is cached per limit while
-/// its window lasts, so a window's requests share one string. The IETF <c>RateLimit</c> field lists every limit's
-/// remaining count and seconds to reset in one value, so it differs on every admitted request: it is formatted on
-/// the stack and made into one string of exactly its length, reused while it stays the same (a refused request
-/// charges nothing, so refusals within a second share one).
+/// Values are strings made once and reused (limits, policies, <see cref="CountText"/>, a reset per window), so a request
+/// makes at most the IETF <c>RateLimit</c> field, which changes with every admitted request.
 /// </remarks>
 internal sealed class RateLimitHeaderWriter(RateLimitHeaderProfiles profiles)
 {

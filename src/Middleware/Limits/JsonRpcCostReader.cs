@@ -12,16 +12,9 @@ namespace ErrorCatalog.Middleware;
 /// request pipe without consuming it, so the endpoint reads the same bytes and nothing is copied for it.
 /// </summary>
 /// <remarks>
-/// What is charged is what runs, by construction. The reader reads the whole body as <c>JsonDocument</c> does and
-/// refuses (<see cref="Refusal.InvalidRequest"/>, no credits) every body an endpoint would run differently from how it
-/// was costed, or not run at all: not JSON; not a request object or a batch of them; a request whose <c>"method"</c>
-/// is missing, not a string or not valid text; a request with <c>"jsonrpc"</c>, <c>"method"</c>, <c>"params"</c> or
-/// <c>"id"</c> twice (<c>JsonDocument</c> keeps the last, a streaming reader the first); an empty batch, a batch element
-/// that is not a request, a batch where <see cref="JsonRpcOptions.AllowBatches"/> is off; a batch that does not end
-/// within <see cref="JsonRpcOptions.MaxBodyBytes"/> (its calls cannot be counted). A single request that does not end
-/// within <see cref="JsonRpcOptions.MaxBodyBytes"/> may still run: it is charged the most expensive method, since a
-/// later <c>"method"</c> could name any. Never the cheapest: an unknown method costs
-/// <see cref="JsonRpcOptions.DefaultCost"/>, as the endpoint knows it no better.
+/// What is charged is what runs: a body an endpoint could run differently from how it was costed (the reasons below)
+/// is refused with <see cref="Refusal.InvalidRequest"/> and no credits, and a single request not decided within
+/// <see cref="JsonRpcOptions.MaxBodyBytes"/> is charged the most expensive method, since a later <c>"method"</c> could name any.
 /// </remarks>
 internal sealed class JsonRpcCostReader
 {
@@ -39,8 +32,7 @@ internal sealed class JsonRpcCostReader
     internal const string DuplicateId = "\"id\" appears more than once.";
     internal const string MemberCase = "A member differs from \"jsonrpc\", \"method\", \"params\" or \"id\" only in case; JSON-RPC names are lowercase.";
 
-    // Method names up to this long are unescaped on the stack; longer ones (escapes that spell a known name) in a
-    // pooled array.
+    // Method names up to this long are unescaped on the stack, longer ones in a pooled array.
     private const int StackChars = 256;
 
     private readonly FrozenDictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> _costs;
@@ -54,7 +46,7 @@ internal sealed class JsonRpcCostReader
 
     public JsonRpcCostReader(JsonRpcOptions options, ApiErrorCatalog catalog)
     {
-        // A code the catalog lacks was reported at start-up, with the section's path (PlanBook.Build).
+        // A code the catalog lacks was reported at start-up, with the section's path (SettingChecks).
         _parseError = options.ParseError is { } code ? catalog.Find(code) : null;
         _costs = options.Methods.ToFrozenDictionary(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         _defaultCost = options.DefaultCost;

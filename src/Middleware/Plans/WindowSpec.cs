@@ -9,10 +9,8 @@ internal readonly record struct WindowSpec(long PeriodTicks, bool CalendarMonth)
     public static WindowSpec Month => new(0, true);
 
     /// <summary>
-    /// The longest window, 100 years. <see cref="Get"/> computes a window's end, and a sliding window (its Retry-After,
-    /// how long its counters are kept) the end of the window after it: two windows past now must stay inside the
-    /// calendar (<see cref="DateTimeOffset.MaxValue"/>, the end of year 9999), or every request would fail. 100 years
-    /// leaves that true until the year 9799 and still allows a "lifetime" quota.
+    /// The longest window, 100 years: a sliding window needs the end of the window after the current one, which must stay
+    /// before <see cref="DateTimeOffset.MaxValue"/> (year 9999), and a "lifetime" quota still fits.
     /// </summary>
     public static TimeSpan Longest { get; } = TimeSpan.FromDays(36_525);
 
@@ -44,8 +42,7 @@ internal readonly record struct WindowSpec(long PeriodTicks, bool CalendarMonth)
         var utc = now.UtcTicks;
         if (CalendarMonth)
         {
-            // Calendar arithmetic costs about as much as the rest of a decision; the month holding now is the one
-            // every request of the month asks for, so it is kept (swapped whole when the month changes).
+            // Every request of a month asks for the same month, so it is computed once and kept (swapped whole when the month changes).
             var month = s_month;
             if (month is null || utc < month.Start.UtcTicks || utc >= month.End.UtcTicks)
             {
