@@ -113,8 +113,8 @@ internal sealed partial class RefusalResponder(
 
     private ValueTask WriteAsync(HttpContext context, RequestState state, ref ApiError error, Refusal reason)
     {
-        // The request id is read only when something writes it: on Kestrel, TraceIdentifier makes its string on
-        // first read (about 70 bytes), and a body shape without $requestId, with the log line off, needs none.
+        // The request id is read only when something writes it: on Kestrel, TraceIdentifier makes its string on first
+        // read, and a body shape without $requestId, with the log line off, needs none.
         var shape = state.Policy.Shape ?? error.Descriptor.Shape;
         var logged = logger.IsEnabled(LogLevel.Information);
         var requestId = logged || shape.UsesRequestId || error.Descriptor.UsesRequestId ? context.TraceIdentifier : null;
