@@ -28,12 +28,12 @@ public class HeaderFormattingBenchmarks
     public void Setup()
     {
         _app = Apps.Catalog("XRateLimit");
-        var runtime = _app.Services.GetRequiredService<ApiErrorCatalogRuntime>();
-        _key = runtime.Resolver.FindAsync(ApiKeyHash.Compute(Apps.ProKey), default).Result!;
-        _batch = new CounterBatch();
-        var request = new BenchRequest("/v1/quotes/latest", Apps.ProKey).WithServices(_app.Services);
-        runtime.FillBatch(_batch, request.Context, _key, 5, runtime.Time.GetUtcNow());
-        if (!runtime.Counters.AcquireAsync(_batch).Result)
+        var services = _app.Services;
+        _key = services.GetRequiredService<KeyResolver>().FindAsync(ApiKeyHash.Compute(Apps.ProKey), default).Result!;
+        _batch = new CounterBatch { Now = services.GetRequiredService<TimeProvider>().GetUtcNow() };
+        var request = new BenchRequest("/v1/quotes/latest", Apps.ProKey).WithServices(services);
+        services.GetRequiredService<RequestLimits>().Fill(_batch, request.Context, _key, 5);
+        if (!services.GetRequiredService<ICounterStore>().AcquireAsync(_batch).Result)
         {
             throw new InvalidOperationException("The setup batch was refused.");
         }

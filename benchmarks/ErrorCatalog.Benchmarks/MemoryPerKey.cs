@@ -20,9 +20,9 @@ internal static class MemoryPerKey
     public static int Run(int keys)
     {
         var app = Apps.Catalog();
-        var runtime = app.Services.GetRequiredService<ApiErrorCatalogRuntime>();
-        var pro = runtime.Book.Plans["pro"].Limits;
-        var minute = runtime.Book.Plans["pro"].Limits.Where(l => l.Name == "minute").ToArray();
+        var book = app.Services.GetRequiredService<CompiledOptions>().Book;
+        var pro = book.Plans["pro"].Limits;
+        var minute = book.Plans["pro"].Limits.Where(l => l.Name == "minute").ToArray();
 
         Console.WriteLine($"{keys:N0} distinct keys, one request each, in-memory store (retention 1 min)");
         var failed = Measure("minute + month + credits + concurrency", pro, keys, reclaim: true);

@@ -21,7 +21,7 @@ public static class ApiErrorCatalogApplicationBuilderExtensions
     public static IApplicationBuilder UseApiErrorCatalog(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        if (app.ApplicationServices.GetService<ApiErrorCatalogRuntime>() is null)
+        if (app.ApplicationServices.GetService<KeyStep>() is null)
         {
             throw new InvalidOperationException("Call builder.Services.AddApiErrorCatalog(...) before app.UseApiErrorCatalog().");
         }

@@ -1,9 +1,8 @@
-using System.Net;
 using ErrorCatalog;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Features.Authentication;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.ObjectPool;
 
 namespace ErrorCatalog.Middleware;
 
@@ -13,18 +12,29 @@ namespace ErrorCatalog.Middleware;
 /// Every refusal is a catalog error. The synchronous path (configured keys, in-memory counters, an endpoint
 /// that completes synchronously) allocates nothing: state is pooled and nothing awaits that need not.
 /// </summary>
-internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, ApiErrorCatalogRuntime runtime)
+internal sealed class ApiErrorCatalogMiddleware(
+    RequestDelegate next,
+    KeyStep keys,
+    EndpointPolicyCache policies,
+    RequestLimits limits,
+    ICounterStore counters,
+    RateLimitHeaderWriter headers,
+    RefusalResponder responder,
+    JsonRpcCostReader jsonRpc,
+    ObjectPool<RequestState> states,
+    ApiErrorCatalogMetrics metrics,
+    TimeProvider time)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        // Features through the collection's indexer, here and below: Get<T>/Set<T> are generic virtual methods, whose
-        // dispatch (a runtime lookup) and shared-generic cast cost about a tenth of an admitted request in process.
-        var state = runtime.States.Get();
-        state.Policy = EndpointPolicy.For((context.Features[typeof(IEndpointFeature)] as IEndpointFeature)?.Endpoint, runtime.Catalog);
-        state.StartTimestamp = runtime.Time.GetTimestamp();
+        // Features through the collection's indexer, here and below: Get<T>/Set<T> are generic virtual methods, slower
+        // to dispatch and cast on a path every request takes.
+        var state = states.Get();
+        state.Policy = policies.For((context.Features[typeof(IEndpointFeature)] as IEndpointFeature)?.Endpoint);
+        state.StartTimestamp = time.GetTimestamp();
         // The request's instant, read once: key expiry, every window, a lease's expiry. Read again after a step that
         // waited (a key store, a JSON-RPC body), so a request counts in the window it is decided in.
-        state.Batch.Now = runtime.Time.GetUtcNow();
+        state.Batch.Now = time.GetUtcNow();
         return RunAsync(context, state);
     }
 
@@ -56,12 +66,12 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
                 {
                     try
                     {
-                        var pending = runtime.Counters.Begin(state.Batch);
+                        var pending = counters.Begin(state.Batch);
                         while (pending is not null)
                         {
                             // Complete reads the outcome, faults included.
                             await pending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                            pending = runtime.Counters.Complete(state.Batch, pending);
+                            pending = counters.Complete(state.Batch, pending);
                         }
                     }
                     catch (CounterStoreUnavailableException)
@@ -77,7 +87,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
                 }
             }
 
-            runtime.Metrics.Admitted(state.Key?.Plan.Name, state.IsOverage);
+            metrics.Admitted(state.Key?.Plan.Name, state.IsOverage);
 
             // 5. The endpoint.
             try
@@ -99,72 +109,31 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
     /// <summary>The key (read, hash, find) and its access: true to go on, false refused (catalog error written).</summary>
     private async ValueTask<bool> AuthorizeAsync(HttpContext context, RequestState state)
     {
-        var policy = state.Policy;
-        var options = runtime.Options;
-
-        ResolvedKey? key = null;
-        var presented = runtime.Reader.Read(context.Request, out var hash);
+        var resolving = keys.ResolveAsync(context, state.Policy, state.Batch.Now);
+        var result = resolving.IsCompletedSuccessfully ? resolving.Result : await resolving.ConfigureAwait(false);
 
         // The request's features, set after the key header is read: setting one makes every feature the request
         // has cached stale, and the read would fetch the request feature again.
         var features = context.Features;
         features[typeof(IApiKeyFeature)] = state;
         features[typeof(IErrorContextFeature)] = state;
-        switch (presented)
+        state.Batch.Now = result.Now;
+        state.Key = result.Key;
+        if (result.Key is { } key && !AuthenticatedAs(context, key))
         {
-            case PresentedKey.Malformed:
-                await RefuseAsync(context, state, Refusal.KeyInvalid).ConfigureAwait(false);
-                return false;
-            case PresentedKey.Present:
-                try
-                {
-                    // The request's abort token only with a key store: configured keys are found at once, and reading
-                    // it fetches a feature.
-                    var lookup = runtime.Resolver.FindAsync(hash, runtime.Resolver.IsCustomStore ? context.RequestAborted : default);
-                    key = lookup.IsCompletedSuccessfully ? lookup.Result : await lookup.ConfigureAwait(false);
-                    if (runtime.Resolver.IsCustomStore)
-                    {
-                        // The store may have taken its time, even when its task had completed by the time it was
-                        // looked at: expiry and windows go by now.
-                        state.Batch.Now = runtime.Time.GetUtcNow();
-                    }
-                }
-                catch (Exception ex) when (runtime.Resolver.IsCustomStore && !context.RequestAborted.IsCancellationRequested)
-                {
-                    Log.StoreFailed(runtime.Logger, context.TraceIdentifier, ex);
-                    await runtime.Responder.RefuseAsync(context, state, runtime.Refusals[Refusal.StoreUnavailable], Refusal.StoreUnavailable, retryAfter: TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-                    return false;
-                }
-
-                if (key is null)
-                {
-                    await RefuseAsync(context, state, Refusal.KeyInvalid).ConfigureAwait(false);
-                    return false;
-                }
-
-                state.Key = key;
-                if (!AuthenticatedAs(context, key))
-                {
-                    PrincipalFeature.Set(context, key.Principal); // context.User, without a feature object per request
-                }
-
-                break;
-            default:
-                var needed = policy.KeyExplicitlyRequired || (options.Keys.Required && !policy.KeyOptional)
-                    || policy.Plans.Length > 0 || policy.Scopes.Length > 0;
-                if (needed)
-                {
-                    // A key is missing (401) where keys are required; required here (403) where they are optional.
-                    await RefuseAsync(context, state, options.Keys.Required && !policy.KeyOptional ? Refusal.KeyMissing : Refusal.KeyRequired).ConfigureAwait(false);
-                    return false;
-                }
-
-                break;
+            PrincipalFeature.Set(context, key.Principal); // context.User, without a feature object per request
         }
 
-        if (key is not null && CheckAccess(context, key, policy, state.Batch.Now, out var scope) is { } refusal)
+        if (result.Refusal == Refusal.StoreUnavailable)
         {
-            await RefuseAsync(context, state, refusal, scope).ConfigureAwait(false);
+            // Not charged to the IP limit: the client did nothing wrong.
+            await responder.RefuseAsync(context, state, Refusal.StoreUnavailable, retryAfter: result.RetryAfter).ConfigureAwait(false);
+            return false;
+        }
+
+        if (result.Refused)
+        {
+            await RefuseAsync(context, state, result.Refusal, result.Scope).ConfigureAwait(false);
             return false;
         }
 
@@ -192,7 +161,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
             {
                 // A JSON-RPC body the client sends at its own pace: the request counts in the window it ends in.
                 read = await cost.ConfigureAwait(false);
-                state.Batch.Now = runtime.Time.GetUtcNow();
+                state.Batch.Now = time.GetUtcNow();
             }
 
             if (read.Invalid is { } reason)
@@ -205,7 +174,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
             credits = read.Credits;
         }
 
-        runtime.FillBatch(state.Batch, context, state.Key, credits, state.Batch.Now);
+        limits.Fill(state.Batch, context, state.Key, credits);
         state.CreditCount = credits;
         return state.Batch.Count > 0;
     }
@@ -216,18 +185,18 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
     /// </summary>
     private async ValueTask<bool> ConcludeLimitsAsync(HttpContext context, RequestState state, bool? decided)
     {
-        if (decided is null && runtime.OutageRetryAfter is { } wait)
+        if (decided is null && limits.OutageRetryAfter is { } wait)
         {
             state.CreditCount = 0; // a refused request costs nothing
             // The counters cannot answer and the outage policy is to refuse.
-            await runtime.Responder.RefuseAsync(context, state, runtime.Refusals[Refusal.StoreUnavailable], Refusal.StoreUnavailable, retryAfter: wait).ConfigureAwait(false);
+            await responder.RefuseAsync(context, state, Refusal.StoreUnavailable, retryAfter: wait).ConfigureAwait(false);
             return false;
         }
 
         if (decided == false)
         {
             state.CreditCount = 0;
-            await runtime.Responder.RefuseLimitAsync(context, state).ConfigureAwait(false);
+            await responder.RefuseLimitAsync(context, state).ConfigureAwait(false);
             return false;
         }
 
@@ -237,7 +206,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
             state.IsOverage |= batch[i].Overage;
         }
 
-        runtime.Headers.Write(context.Response.Headers, batch, state.Key);
+        headers.Write(context.Response.Headers, batch, state.Key);
         return true;
     }
 
@@ -267,41 +236,11 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
         return false;
     }
 
-    private static Refusal? CheckAccess(HttpContext context, ResolvedKey key, EndpointPolicy policy, DateTimeOffset now, out string? missingScope)
-    {
-        missingScope = null;
-        if (ApiKeyStates.Check(key, now) is { } refusal)
-        {
-            return refusal;
-        }
-
-        if (key.AllowedNetworks.Length > 0 && !IsAllowed(context.Connection.RemoteIpAddress, key.AllowedNetworks))
-        {
-            return Refusal.IpNotAllowed;
-        }
-
-        if (policy.Plans.Length > 0 && !HasAny(key.Plan.Features, policy.Plans))
-        {
-            return Refusal.PlanNotAuthorized;
-        }
-
-        foreach (var scope in policy.Scopes)
-        {
-            if (!key.Scopes.Contains(scope))
-            {
-                missingScope = scope;
-                return Refusal.InsufficientScope;
-            }
-        }
-
-        return null;
-    }
-
     private ValueTask<JsonRpcCost> GetCreditsAsync(HttpContext context, ResolvedKey key, EndpointPolicy policy)
     {
         if (policy.JsonRpc && HasCreditLimit(key))
         {
-            if (!runtime.Refusals.Answers(Refusal.InvalidRequest))
+            if (!responder.Answers(Refusal.InvalidRequest))
             {
                 // Start-up already failed for the endpoints mapped then (PlanRequirementCheck); one added later fails at
                 // its first call, as EndpointMiddleware does for missing authorization, rather than charge a guess.
@@ -309,38 +248,38 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
                     $"Endpoint {context.GetEndpoint()?.DisplayName} is marked WithJsonRpcCredits, but the error catalog answers no refusal InvalidRequest; add 'refusal: InvalidRequest' to an entry of errors.yaml.");
             }
 
-            return runtime.JsonRpc.ReadCostAsync(context.Request, context.RequestAborted);
+            return jsonRpc.ReadCostAsync(context.Request, context.RequestAborted);
         }
 
-        return new(new JsonRpcCost(policy.Credits ?? runtime.Options.DefaultCredits));
+        return new(new JsonRpcCost(policy.Credits ?? limits.DefaultCredits));
     }
 
     private ValueTask RefuseAsync(HttpContext context, RequestState state, Refusal refusal, string? scope = null, string? why = null, ErrorDescriptor? answer = null)
     {
         // A key or access refusal (401, 402, 403) still counts against the client's IP limit and carries its
         // rate-limit headers: every response has them, and a flood of bad keys is throttled like any other traffic.
-        if (runtime.Book.IpLimit is not null && !state.Policy.Exempt)
+        if (limits.HasIpLimit && !state.Policy.Exempt)
         {
             return RefuseWithinIpLimitAsync(context, state, refusal, scope, why, answer);
         }
 
-        return runtime.Responder.RefuseAsync(context, state, answer ?? runtime.Refusals[refusal], refusal, scope, why: why);
+        return responder.RefuseAsync(context, state, refusal, scope, why: why, answer: answer);
     }
 
     /// <summary>Charges the IP limit alone, then refuses: over that limit, the IP limit's refusal answers instead.</summary>
     private async ValueTask RefuseWithinIpLimitAsync(HttpContext context, RequestState state, Refusal refusal, string? scope, string? why, ErrorDescriptor? answer)
     {
         var batch = state.Batch;
-        runtime.FillBatch(batch, context, key: null, credits: 0, batch.Now);
+        limits.Fill(batch, context, key: null, credits: 0);
 
         // Counters that cannot answer (null): the refusal goes out without the IP limit's headers.
         if (await AcquireAsync(batch).ConfigureAwait(false) == false)
         {
-            await runtime.Responder.RefuseLimitAsync(context, state).ConfigureAwait(false);
+            await responder.RefuseLimitAsync(context, state).ConfigureAwait(false);
             return;
         }
 
-        await runtime.Responder.RefuseAsync(context, state, answer ?? runtime.Refusals[refusal], refusal, scope, why: why).ConfigureAwait(false);
+        await responder.RefuseAsync(context, state, refusal, scope, why: why, answer: answer).ConfigureAwait(false);
     }
 
     /// <summary>Decides the batch: true admitted, false refused, null when the counters cannot answer.</summary>
@@ -348,7 +287,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
     {
         try
         {
-            return await runtime.Counters.AcquireAsync(batch).ConfigureAwait(false);
+            return await counters.AcquireAsync(batch).ConfigureAwait(false);
         }
         catch (CounterStoreUnavailableException)
         {
@@ -359,7 +298,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
     /// <summary>The counters cannot answer: the outage is counted and the batch emptied, so no headers claim counts nobody made.</summary>
     private bool? Outage(CounterBatch batch)
     {
-        runtime.Metrics.StoreFailed();
+        metrics.StoreFailed();
         batch.Reset();
         batch.Unavailable = true;
         return null;
@@ -375,7 +314,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
         if (state.Batch.Count > 0 && !context.Response.HasStarted)
         {
             var kept = new HeaderDictionary();
-            runtime.Headers.Write(kept, state.Batch, state.Key);
+            headers.Write(kept, state.Batch, state.Key);
             context.Features[typeof(IRateLimitHeadersFeature)] = new KeptRateLimitHeaders(kept);
         }
 
@@ -387,20 +326,20 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
     {
         if (state.Batch.HasLeases)
         {
-            runtime.Counters.Release(state.Batch);
+            counters.Release(state.Batch);
         }
 
         if (state.RefundCredits && state.Batch is { Count: > 0, Unavailable: false, Admitted: true })
         {
             // The framework refused the request before the endpoint ran (a parameter that does not bind): its
             // credits go back, in the window they were charged in while it lasts.
-            runtime.Counters.Refund(state.Batch, runtime.Time.GetUtcNow());
+            counters.Refund(state.Batch, time.GetUtcNow());
         }
 
         var features = context.Features;
         features[typeof(IApiKeyFeature)] = null;
         features[typeof(IErrorContextFeature)] = null;
-        runtime.States.Return(state);
+        states.Return(state);
     }
 
     private static bool HasCreditLimit(ResolvedKey key)
@@ -414,47 +353,5 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
         }
 
         return false;
-    }
-
-    private static bool HasAny(IReadOnlySet<string> features, string[] required)
-    {
-        foreach (var name in required)
-        {
-            if (features.Contains(name))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsAllowed(IPAddress? address, IPNetwork[] networks)
-    {
-        if (address is null)
-        {
-            return false;
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        foreach (var network in networks)
-        {
-            if (network.Contains(address))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(2, LogLevel.Error, "Request {RequestId}: the key store failed; answering StoreUnavailable", EventName = "KeyStoreFailed")]
-        public static partial void StoreFailed(ILogger logger, string requestId, Exception exception);
     }
 }

@@ -1,8 +1,6 @@
 using ErrorCatalog;
 using ErrorCatalog.Middleware;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -32,7 +30,7 @@ public static class ApiErrorCatalogServiceCollectionExtensions
             builder.Configure(configure);
         }
 
-        return services.AddCore(validator);
+        return ApiErrorCatalogServices.Add(services, validator);
     }
 
     /// <summary>Configures <see cref="ApiErrorCatalogOptions"/> in code, validated at start-up.</summary>
@@ -41,29 +39,6 @@ public static class ApiErrorCatalogServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<ApiErrorCatalogOptions>().Configure(configure);
-        return services.AddCore(new ApiErrorCatalogOptionsValidator("ApiErrorCatalog"));
-    }
-
-    private static IServiceCollection AddCore(this IServiceCollection services, ApiErrorCatalogOptionsValidator validator)
-    {
-        services.AddSingleton(validator);
-        services.AddSingleton<IValidateOptions<ApiErrorCatalogOptions>>(validator);
-        services.AddOptions<ApiErrorCatalogOptions>().ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddMetrics();
-        services.TryAddSingleton<ApiErrorCatalogMetrics>();
-        services.TryAddSingleton<ApiErrorCatalogRuntime>();
-        services.AddHostedService<QueryKeyLoggingCheck>(); // warns when the framework logs query-string keys
-        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, PlanRequirementCheck>()); // RequirePlan names a configured plan
-
-        // The framework's own problems (validation, status codes, exceptions) answer from the same catalog.
-        services.AddApiErrorProblemDetails(static _ => { });
-        services.AddOptions<ApiErrorProblemDetailsOptions>().Configure<IOptions<ApiErrorCatalogOptions>>(static (problems, options) =>
-        {
-            problems.Catalog = options.Value.Catalog;
-            problems.StatusErrors = options.Value.StatusErrors;
-            problems.UnhandledExceptionError = options.Value.UnhandledExceptionError;
-        });
-        return services;
+        return ApiErrorCatalogServices.Add(services, new ApiErrorCatalogOptionsValidator("ApiErrorCatalog"));
     }
 }

@@ -56,7 +56,89 @@ public sealed class ApiErrorCatalogRateLimiterTests
         Assert.Equal("This call costs 1 credits; 0 of 2 remain in the 24-hour quota.", body.RootElement.GetProperty("detail").GetString());
     }
 
-    private static async Task<WebApplication> StartAsync(string json, IApiKeyStore? store)
+    [Fact]
+    public async Task BuiltInRateLimiter_KeyWithoutThePlan_IsRefusedWithTheCatalogsAnswer()
+    {
+        // Arrange: the built-in limiter alone (no UseApiErrorCatalog) in front of a RequirePlan("pro") endpoint.
+        await using var app = await StartAsync(AccessJson, store: null, static app => app.MapGet("/pro", () => "pro").RequirePlan("pro"));
+        var client = app.GetTestClient();
+
+        // Act
+        using var free = await GetAsync(client, "/pro", FreeKey);
+        using var pro = await GetAsync(client, "/pro", ProKey);
+        using var body = JsonDocument.Parse(await free.Content.ReadAsStringAsync());
+
+        // Assert: the same 403 and catalog body the middleware answers.
+        Assert.Equal(HttpStatusCode.Forbidden, free.StatusCode);
+        Assert.Equal("API_KEY_PLAN_NOT_AUTHORIZED", body.RootElement.GetProperty("code").GetString());
+        Assert.Equal(1006, body.RootElement.GetProperty("numericCode").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, pro.StatusCode);
+    }
+
+    [Fact]
+    public async Task BuiltInRateLimiter_RevokedKey_IsRefused()
+    {
+        await using var app = await StartAsync(AccessJson, store: null);
+        var client = app.GetTestClient();
+
+        using var response = await GetAsync(client, "/ok", RevokedKey);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("KEY_REVOKED", body.RootElement.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task BuiltInRateLimiter_MissingKey_IsRefusedWhereKeysAreRequired()
+    {
+        await using var app = await StartAsync(AccessJson, store: null);
+
+        using var response = await app.GetTestClient().GetAsync("/ok");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task BuiltInRateLimiter_FailingKeyStore_Answers503WithRetryAfter()
+    {
+        var json = """{ "Plans": { "p": { "Limits": { "minute": { "PermitLimit": 3, "Window": "minute" } } } } }""";
+        await using var app = await StartAsync(json, new FailingStore());
+
+        using var response = await GetAsync(app.GetTestClient(), "/ok", Key);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("1", response.Headers.RetryAfter?.ToString());
+        Assert.Equal("SERVICE_UNAVAILABLE", body.RootElement.GetProperty("code").GetString());
+        Assert.Equal(1, body.RootElement.GetProperty("retryAfter").GetInt32());
+    }
+
+    private const string FreeKey = "builtin_limiter_free";
+    private const string ProKey = "builtin_limiter_pro";
+    private const string RevokedKey = "builtin_limiter_revoked";
+
+    private static readonly string AccessJson = $$"""
+        {
+          "Plans": {
+            "free": { "Limits": { "minute": { "PermitLimit": 10, "Window": "minute" } } },
+            "pro": { "Limits": { "minute": { "PermitLimit": 10, "Window": "minute" } } }
+          },
+          "ApiKeys": [
+            { "Id": "free", "Hash": "{{ApiKeyHash.Compute(FreeKey)}}", "Plan": "free" },
+            { "Id": "pro", "Hash": "{{ApiKeyHash.Compute(ProKey)}}", "Plan": "pro" },
+            { "Id": "revoked", "Hash": "{{ApiKeyHash.Compute(RevokedKey)}}", "Plan": "pro", "State": "Revoked" }
+          ]
+        }
+        """;
+
+    private static async Task<HttpResponseMessage> GetAsync(HttpClient client, string path, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-API-Key", key);
+        return await client.SendAsync(request);
+    }
+
+    private static async Task<WebApplication> StartAsync(string json, IApiKeyStore? store, Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
@@ -72,6 +154,7 @@ public sealed class ApiErrorCatalogRateLimiterTests
         var app = builder.Build();
         app.UseRateLimiter();
         app.MapGet("/ok", () => "ok");
+        map?.Invoke(app);
         await app.StartAsync();
         return app;
     }
@@ -107,6 +190,16 @@ public sealed class ApiErrorCatalogRateLimiterTests
         Assert.Equal("30", refused.Headers.RetryAfter?.ToString());
         Assert.Equal("API_KEY_PLAN_MINUTE_RATE_LIMIT_REACHED", body.RootElement.GetProperty("code").GetString());
         Assert.Equal(1008, body.RootElement.GetProperty("numericCode").GetInt32());
+    }
+
+    /// <summary>A store that cannot answer.</summary>
+    private sealed class FailingStore : IApiKeyStore
+    {
+        public async ValueTask<ApiKeyRecord?> FindAsync(ApiKeyHash hash, CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            throw new InvalidOperationException("The key database is down.");
+        }
     }
 
     /// <summary>A store that answers asynchronously and is never cached, so every decision starts with a wait.</summary>

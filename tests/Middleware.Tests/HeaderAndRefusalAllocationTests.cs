@@ -171,11 +171,11 @@ public sealed class HeaderAndRefusalAllocationTests
                 .Build();
             services.AddApiErrorCatalog(configuration);
             _provider = services.BuildServiceProvider();
-            _middleware = new ApiErrorCatalogMiddleware(static context =>
+            _middleware = ActivatorUtilities.CreateInstance<ApiErrorCatalogMiddleware>(_provider, (RequestDelegate)(static context =>
             {
                 context.Response.StatusCode = 200;
                 return Task.CompletedTask;
-            }, _provider.GetRequiredService<ApiErrorCatalogRuntime>());
+            }));
 
             var context = _fake.Context;
             context.RequestServices = _provider;

@@ -86,12 +86,11 @@ public sealed class HotPathAllocationTests(Xunit.Abstractions.ITestOutputHelper 
             .Build();
         services.AddApiErrorCatalog(configuration);
         using var provider = services.BuildServiceProvider();
-        var runtime = provider.GetRequiredService<ApiErrorCatalogRuntime>();
-        var middleware = new ApiErrorCatalogMiddleware(static context =>
+        var middleware = ActivatorUtilities.CreateInstance<ApiErrorCatalogMiddleware>(provider, (RequestDelegate)(static context =>
         {
             context.Response.StatusCode = 200;
             return Task.CompletedTask;
-        }, runtime);
+        }));
 
         var fake = new FakeResponse();
         var context = fake.Context;

@@ -181,6 +181,25 @@ public sealed class KeyStoreTests
     }
 
     [Fact]
+    public async Task CatalogWithoutStoreUnavailable_FailsStartUp_WhenAKeyStoreCanFail()
+    {
+        // Validation compiled the options without knowing of the store; the store's requirement is checked once it is known.
+        static ErrorDescriptor Entry(string code, int status, Refusal refusal) =>
+            new(code, null, status, code, [], null, $"https://example.test/{code}", refusal, [], [], null);
+        var catalog = new ApiErrorCatalog(null, [],
+        [
+            Entry("KEY_INVALID", 401, Refusal.KeyInvalid), Entry("NOT_ALLOWED", 403, Refusal.PlanNotAuthorized),
+            Entry("MINUTE", 429, Refusal.MinuteLimit), Entry("INTERNAL_SERVER_ERROR", 500, Refusal.None),
+        ]);
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => TestApi.StartAsync(Json, configure: builder => builder.Services
+            .AddSingleton<IApiKeyStore>(new TestStore())
+            .Configure<ApiErrorCatalogOptions>(o => o.Catalog = catalog)));
+
+        Assert.Contains("ApiErrorCatalog:Catalog answers no refusal StoreUnavailable, needed when the key store cannot answer.", failure.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StoreRecordWithUnknownPlan_IsRefusedAsInvalid()
     {
         var key = NewKey();

@@ -101,10 +101,10 @@ internal sealed class RedisTestApi : IAsyncDisposable
     /// <summary>The store's estimate of Redis's clock.</summary>
     public RedisClock Clock => Store.Clock;
 
-    private RedisCounterStore Store => (RedisCounterStore)App.Services.GetRequiredService<ApiErrorCatalogRuntime>().Counters;
+    private RedisCounterStore Store => (RedisCounterStore)App.Services.GetRequiredService<ICounterStore>();
 
     /// <summary>Cuts this instance off from Redis, as if it died: nothing it holds is released.</summary>
-    public void KillCounters() => ((IDisposable)App.Services.GetRequiredService<ApiErrorCatalogRuntime>().Counters).Dispose();
+    public void KillCounters() => ((IDisposable)App.Services.GetRequiredService<ICounterStore>()).Dispose();
 
     public async ValueTask DisposeAsync()
     {

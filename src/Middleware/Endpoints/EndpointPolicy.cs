@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ErrorCatalog;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -9,8 +8,6 @@ namespace ErrorCatalog.Middleware;
 /// <summary>An endpoint's metadata read once: what a request to it must have and what it costs.</summary>
 internal sealed class EndpointPolicy
 {
-    private static readonly ConcurrentDictionary<Endpoint, EndpointPolicy> Cache = new();
-
     public bool KeyOptional { get; private init; }
 
     public bool KeyExplicitlyRequired { get; private init; }
@@ -33,9 +30,6 @@ internal sealed class EndpointPolicy
     /// </summary>
     public static EndpointPolicy Default { get; } = new() { Credits = 0 };
 
-    public static EndpointPolicy For(Endpoint? endpoint, ApiErrorCatalog catalog) =>
-        endpoint is null ? Default : Cache.GetOrAdd(endpoint, static (e, c) => Create(e, c), catalog);
-
     /// <summary>
     /// Whether <paramref name="endpoint"/> is one of routing's own rejections rather than an application's: the 405
     /// of HttpMethodMatcherPolicy and the 415 of AcceptsMatcherPolicy are plain <see cref="Endpoint"/>s without
@@ -44,7 +38,8 @@ internal sealed class EndpointPolicy
     /// </summary>
     internal static bool IsRoutingRejection(Endpoint endpoint) => endpoint is not RouteEndpoint && endpoint.Metadata.Count == 0;
 
-    private static EndpointPolicy Create(Endpoint endpoint, ApiErrorCatalog catalog) =>
+    /// <summary>Reads <paramref name="endpoint"/>'s metadata; <see cref="EndpointPolicyCache"/> keeps the result.</summary>
+    internal static EndpointPolicy Create(Endpoint endpoint, ApiErrorCatalog catalog) =>
         IsRoutingRejection(endpoint) ? Default : Create(endpoint.Metadata, catalog);
 
     private static EndpointPolicy Create(EndpointMetadataCollection metadata, ApiErrorCatalog catalog) => new()

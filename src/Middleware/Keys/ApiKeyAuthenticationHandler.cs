@@ -16,7 +16,9 @@ internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<ApiKeyAuthenticationOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiErrorCatalogRuntime runtime)
+    KeyStep keys,
+    RefusalMap refusals,
+    TimeProvider time)
     : AuthenticationHandler<ApiKeyAuthenticationOptions>(options, logger, encoder)
 {
     private Refusal _failure = Refusal.KeyInvalid;
@@ -25,9 +27,12 @@ internal sealed class ApiKeyAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var key = (Context.Features.Get<IApiKeyFeature>() as RequestState)?.Key;
+        var now = time.GetUtcNow();
         if (key is null)
         {
-            switch (runtime.Reader.Read(Request, out var hash))
+            // WebApplication runs authentication before UseApiErrorCatalog: a failing store is a 503 here too, not a 500.
+            var found = await keys.FindAsync(Context, now, Context.RequestAborted).ConfigureAwait(false);
+            switch (found.Presented)
             {
                 case PresentedKey.Missing:
                     return AuthenticateResult.NoResult();
@@ -35,24 +40,22 @@ internal sealed class ApiKeyAuthenticationHandler(
                     return AuthenticateResult.Fail("The API key is malformed.");
             }
 
-            try
+            if (found.Refusal == Refusal.StoreUnavailable)
             {
-                key = await runtime.Resolver.FindAsync(hash, Context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (runtime.Resolver.IsCustomStore && !Context.RequestAborted.IsCancellationRequested)
-            {
-                // WebApplication runs authentication before UseApiErrorCatalog: a failing store is a 503 there too, not a 500.
                 _failure = Refusal.StoreUnavailable;
-                return AuthenticateResult.Fail(ex);
+                return AuthenticateResult.Fail("The key store failed.");
             }
 
-            if (key is null)
+            if (found.Key is null)
             {
                 return AuthenticateResult.Fail("The API key is invalid.");
             }
+
+            key = found.Key;
+            now = found.Now;
         }
 
-        if (ApiKeyStates.Check(key, runtime.Time.GetUtcNow()) is { } refusal)
+        if (ApiKeyStates.Check(key, now) is { } refusal)
         {
             // A challenge answers with the key's own refusal (revoked, payment required…), as the middleware would.
             _failure = refusal;
@@ -68,13 +71,13 @@ internal sealed class ApiKeyAuthenticationHandler(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteAsync(runtime.Reader.Read(Request, out _) == PresentedKey.Missing ? Refusal.KeyMissing : _failure);
+        WriteAsync(keys.IsMissing(Request) ? Refusal.KeyMissing : _failure);
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => WriteAsync(Refusal.InsufficientScope);
 
     private Task WriteAsync(Refusal refusal)
     {
-        var error = new ApiError(runtime.Refusals[refusal]);
+        var error = new ApiError(refusals[refusal]);
         if (_expiredAt is { } expiredAt)
         {
             error.TrySet("expiredAt", expiredAt);
@@ -82,8 +85,8 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         if (refusal == Refusal.StoreUnavailable)
         {
-            error.TrySet("retryAfter", TimeSpan.FromSeconds(1));
-            Response.Headers.RetryAfter = HeaderValues.Integer(1);
+            error.TrySet("retryAfter", KeyStep.StoreRetryAfter);
+            Response.Headers.RetryAfter = HeaderValues.Integer(ApiError.ToWholeSeconds(KeyStep.StoreRetryAfter));
         }
 
         return ApiErrorWriter.WriteAsync(Response, error, Context.GetErrorContext()).AsTask();

@@ -18,6 +18,9 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
     /// <summary>Options whose binding threw (a value the binder cannot convert outside a collection), with its message.</summary>
     private readonly ConditionalWeakTable<ApiErrorCatalogOptions, string> _bindFailures = [];
 
+    /// <summary>What validation compiled, per options instance, so the request path's parts are built from it, not compiled again.</summary>
+    private readonly ConditionalWeakTable<ApiErrorCatalogOptions, CompiledOptions> _compiled = [];
+
     public string Path { get; } = path;
 
     /// <summary>
@@ -61,8 +64,35 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
             }
         }
 
-        Compile(options, errors, customStore: false);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : Fail(errors);
+        var compiled = Compile(options, errors);
+        if (errors.Count > 0)
+        {
+            return Fail(errors);
+        }
+
+        _compiled.AddOrUpdate(options, compiled);
+        return ValidateOptionsResult.Success;
+    }
+
+    /// <summary>
+    /// The validated options compiled: validation's own result (options are validated when first read), compiled
+    /// here only when validation did not see this instance. Throws the validation's exception for a catalog that
+    /// cannot answer a failing <paramref name="customStore"/>.
+    /// </summary>
+    public CompiledOptions Compiled(ApiErrorCatalogOptions options, bool customStore)
+    {
+        var errors = new List<string>();
+        if (!_compiled.TryGetValue(options, out var compiled))
+        {
+            compiled = Compile(options, errors);
+        }
+
+        if (customStore)
+        {
+            compiled.Refusals.RequireStoreUnavailable(Path, errors);
+        }
+
+        return errors.Count == 0 ? compiled : throw ValidationException(errors);
     }
 
     /// <summary>
@@ -74,10 +104,10 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
 
     private static ValidateOptionsResult Fail(List<string> errors) => ValidateOptionsResult.Fail(string.Join(Environment.NewLine, errors));
 
-    public CompiledOptions Compile(ApiErrorCatalogOptions options, List<string> errors, bool customStore)
+    private CompiledOptions Compile(ApiErrorCatalogOptions options, List<string> errors)
     {
         var book = PlanBook.Build(options, Path, errors);
-        var refusals = new RefusalMap(options.Catalog, Path, errors, customStore || options.Redis is { FailurePolicy: RedisFailurePolicy.FailClosed });
+        var refusals = new RefusalMap(options.Catalog, Path, errors, options.Redis is { FailurePolicy: RedisFailurePolicy.FailClosed });
         ValidateRedis(options.Redis, errors);
         var keys = new Dictionary<ApiKeyHash, ResolvedKey>();
         var ids = new HashSet<string>(StringComparer.Ordinal);

@@ -8,13 +8,13 @@ namespace ErrorCatalog.Middleware;
 /// <summary>
 /// The configured limits as a <see cref="PartitionedRateLimiter{HttpContext}"/>, for applications that use the
 /// built-in <c>UseRateLimiter</c> (<c>options.GlobalLimiter</c>) instead of, or beside, <c>UseApiErrorCatalog</c>.
-/// It resolves the request's key, builds the same all-or-nothing batch, and refuses with a lease carrying the
-/// catalog error. <c>UseApiErrorCatalog</c> does not go through it: the built-in middleware costs an allocation
-/// per request that the catalog's own path avoids.
+/// It takes the same key step (the key, its state, IP allow-list, plan and scopes), builds the same all-or-nothing
+/// batch, and refuses with a lease carrying the catalog error. <c>UseApiErrorCatalog</c> does not go through it: the
+/// built-in middleware costs an allocation per request that the catalog's own path avoids.
 /// </summary>
 public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpContext>
 {
-    private ApiErrorCatalogRuntime? _runtime;
+    private Parts? _parts;
 
     /// <summary>Statistics per partition are not tracked (null), as the counters may live in another process.</summary>
     public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
@@ -35,46 +35,46 @@ public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCont
     private async ValueTask<RateLimitLease> AcquireCoreAsync(HttpContext resource, int permitCount, bool synchronousOnly, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resource);
-        var runtime = _runtime ??= resource.RequestServices.GetRequiredService<ApiErrorCatalogRuntime>();
-        var policy = EndpointPolicy.For(resource.GetEndpoint(), runtime.Catalog);
+
+        // Built by the application that first uses this limiter (it is made before the application's services are).
+        var parts = _parts ??= new Parts(resource.RequestServices);
+        var policy = parts.Policies.For(resource.GetEndpoint());
         if (policy.Exempt)
         {
             return ApiLimitLease.Admitted;
         }
 
-        ResolvedKey? key = (resource.Features.Get<IApiKeyFeature>() as RequestState)?.Key;
+        var now = parts.Time.GetUtcNow();
+
+        // UseApiErrorCatalog ran first: it checked the key already.
+        var key = (resource.Features.Get<IApiKeyFeature>() as RequestState)?.Key;
         if (key is null)
         {
-            switch (runtime.Reader.Read(resource.Request, out var hash))
+            var resolving = parts.Keys.ResolveAsync(resource, policy, now, cancellationToken);
+            if (synchronousOnly && !resolving.IsCompletedSuccessfully)
             {
-                case PresentedKey.Malformed:
-                    return ApiLimitLease.Refused(runtime.Responder.Error(runtime.Refusals[Refusal.KeyInvalid], null), TimeSpan.Zero);
-                case PresentedKey.Present:
-                    var lookup = runtime.Resolver.FindAsync(hash, cancellationToken);
-                    if (synchronousOnly && !lookup.IsCompletedSuccessfully)
-                    {
-                        _ = lookup.AsTask(); // it completes in the background and fills the key cache
-                        return Pending;
-                    }
-
-                    key = await lookup.ConfigureAwait(false);
-                    if (key is null)
-                    {
-                        return ApiLimitLease.Refused(runtime.Responder.Error(runtime.Refusals[Refusal.KeyInvalid], null), TimeSpan.Zero);
-                    }
-
-                    break;
+                _ = resolving.AsTask(); // it completes in the background and fills the key cache
+                return Pending;
             }
+
+            var result = await resolving.ConfigureAwait(false);
+            if (result.Refused)
+            {
+                return ApiLimitLease.Refused(parts.Responder.Error(result.Refusal, result.Key, result.Scope, result.RetryAfter), result.RetryAfter ?? TimeSpan.Zero);
+            }
+
+            key = result.Key;
+            now = result.Now;
         }
 
-        var batch = new CounterBatch();
-        runtime.FillBatch(batch, resource, key, policy.Credits ?? Math.Max(permitCount, runtime.Options.DefaultCredits), runtime.Time.GetUtcNow());
+        var batch = new CounterBatch { Now = now };
+        parts.Limits.Fill(batch, resource, key, policy.Credits ?? Math.Max(permitCount, parts.Limits.DefaultCredits));
         if (batch.Count == 0)
         {
             return ApiLimitLease.Admitted;
         }
 
-        if (synchronousOnly && runtime.Counters is not InMemoryCounterStore)
+        if (synchronousOnly && parts.Counters is not InMemoryCounterStore)
         {
             return Pending; // remote counters answer asynchronously, and a started decision charges
         }
@@ -82,28 +82,47 @@ public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCont
         bool admitted;
         try
         {
-            admitted = await runtime.Counters.AcquireAsync(batch).ConfigureAwait(false);
+            admitted = await parts.Counters.AcquireAsync(batch).ConfigureAwait(false);
         }
         catch (CounterStoreUnavailableException)
         {
             // The outage policy, as the middleware applies it (see RedisOptions.FailurePolicy).
-            runtime.Metrics.StoreFailed();
-            if (runtime.OutageRetryAfter is not { } wait)
+            parts.Metrics.StoreFailed();
+            if (parts.Limits.OutageRetryAfter is not { } wait)
             {
                 return ApiLimitLease.Admitted;
             }
 
-            return ApiLimitLease.Refused(runtime.Responder.Error(runtime.Refusals[Refusal.StoreUnavailable], key, retryAfter: wait), wait);
+            return ApiLimitLease.Refused(parts.Responder.Error(Refusal.StoreUnavailable, key, retryAfter: wait), wait);
         }
 
         if (admitted)
         {
-            return batch.HasLeases ? ApiLimitLease.WithLeases(runtime.Counters, batch) : ApiLimitLease.Admitted;
+            return batch.HasLeases ? ApiLimitLease.WithLeases(parts.Counters, batch) : ApiLimitLease.Admitted;
         }
 
-        var error = runtime.Responder.LimitError(batch, key, out var retryAfter);
+        var error = parts.Responder.LimitError(batch, key, out var retryAfter);
         return ApiLimitLease.Refused(error, retryAfter);
     }
 
     private static readonly ApiLimitLease Pending = ApiLimitLease.Refused(default, TimeSpan.Zero);
+
+    /// <summary>What a decision uses, from the application's services.</summary>
+    private sealed class Parts(IServiceProvider services)
+    {
+        public EndpointPolicyCache Policies { get; } = services.GetRequiredService<EndpointPolicyCache>();
+
+        public KeyStep Keys { get; } = services.GetRequiredService<KeyStep>();
+
+        public RequestLimits Limits { get; } = services.GetRequiredService<RequestLimits>();
+
+        public ICounterStore Counters { get; } = services.GetRequiredService<ICounterStore>();
+
+        public RefusalResponder Responder { get; } = services.GetRequiredService<RefusalResponder>();
+
+        public ApiErrorCatalogMetrics Metrics { get; } = services.GetRequiredService<ApiErrorCatalogMetrics>();
+
+        public TimeProvider Time { get; } = services.GetRequiredService<TimeProvider>();
+
+    }
 }

@@ -40,20 +40,24 @@ internal sealed class RefusalMap
             _answers[(int)refusal] = answer;
         }
 
+        // Answered whenever the catalog has it; needed when the counters fail closed, or a key store can fail.
+        _answers[(int)Refusal.StoreUnavailable] = catalog.Find(Refusal.StoreUnavailable)!;
         if (storeCanFail)
         {
-            if (catalog.Find(Refusal.StoreUnavailable) is { } unavailable)
-            {
-                _answers[(int)Refusal.StoreUnavailable] = unavailable;
-            }
-            else
-            {
-                errors.Add($"{path}:Catalog answers no refusal StoreUnavailable, needed when the key store cannot answer.");
-            }
+            RequireStoreUnavailable(path, errors);
         }
 
         // Needed only by endpoints marked WithJsonRpcCredits: start-up fails without it (PlanRequirementCheck).
         _answers[(int)Refusal.InvalidRequest] = catalog.Find(Refusal.InvalidRequest)!;
+    }
+
+    /// <summary>Adds the start-up error for a catalog that cannot answer a failing store.</summary>
+    public void RequireStoreUnavailable(string path, List<string> errors)
+    {
+        if (!Answers(Refusal.StoreUnavailable))
+        {
+            errors.Add($"{path}:Catalog answers no refusal StoreUnavailable, needed when the key store cannot answer.");
+        }
     }
 
     public ErrorDescriptor this[Refusal refusal] => _answers[(int)refusal];

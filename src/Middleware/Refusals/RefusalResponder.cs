@@ -5,11 +5,13 @@ using Microsoft.Extensions.Logging;
 namespace ErrorCatalog.Middleware;
 
 /// <summary>
-/// Answers a refusal from the catalog: fills the entry's placeholders the middleware knows by name
-/// (retryAfter, limit, used, remaining, cost, resetAt, tierLimit, upgradeUrl, plan, tier, scope, header,
-/// expiredAt, window, reason), logs one line with the request id the body carries, counts it, and writes it.
+/// Answers a refusal from the catalog: finds the entry answering it (<see cref="RefusalMap"/>, or the refusing
+/// limit's), fills the placeholders the middleware knows by name (retryAfter, limit, used, remaining, cost, resetAt,
+/// tierLimit, upgradeUrl, plan, tier, scope, header, expiredAt, window, reason), logs one line with the request id
+/// the body carries, counts it, and writes it.
 /// </summary>
 internal sealed partial class RefusalResponder(
+    RefusalMap refusals,
     RateLimitHeaderWriter headers,
     ApiErrorCatalogMetrics metrics,
     ILogger<RefusalResponder> logger,
@@ -17,13 +19,17 @@ internal sealed partial class RefusalResponder(
     string? upgradeUrl,
     string keyHeaderName)
 {
+    /// <summary>Whether the catalog answers <paramref name="refusal"/> (the optional ones may be missing).</summary>
+    public bool Answers(Refusal refusal) => refusals.Answers(refusal);
+
     /// <summary>
-    /// Answers a key, access, store or request refusal; <paramref name="retryAfter"/> fills the placeholder and the
+    /// Answers a key, access, store or request refusal with its catalog entry, or <paramref name="answer"/> when the
+    /// request chose one (a JSON-RPC body's own error); <paramref name="retryAfter"/> fills the placeholder and the
     /// header alike, <paramref name="why"/> the <c>{reason}</c> placeholder.
     /// </summary>
-    public ValueTask RefuseAsync(HttpContext context, RequestState state, ErrorDescriptor descriptor, Refusal reason, string? scope = null, TimeSpan? retryAfter = null, string? why = null)
+    public ValueTask RefuseAsync(HttpContext context, RequestState state, Refusal reason, string? scope = null, TimeSpan? retryAfter = null, string? why = null, ErrorDescriptor? answer = null)
     {
-        var error = Error(descriptor, state.Key, scope, retryAfter);
+        var error = Error(answer ?? refusals[reason], state.Key, scope, retryAfter);
         if (why is not null)
         {
             SetText(ref error, "reason", why);
@@ -40,7 +46,10 @@ internal sealed partial class RefusalResponder(
     /// The catalog error of a key, access or store refusal, every placeholder the middleware knows filled. Shared
     /// with the built-in rate limiter's refused lease, so both answer alike.
     /// </summary>
-    public ApiError Error(ErrorDescriptor descriptor, ResolvedKey? key, string? scope = null, TimeSpan? retryAfter = null)
+    public ApiError Error(Refusal refusal, ResolvedKey? key, string? scope = null, TimeSpan? retryAfter = null) =>
+        Error(refusals[refusal], key, scope, retryAfter);
+
+    private ApiError Error(ErrorDescriptor descriptor, ResolvedKey? key, string? scope = null, TimeSpan? retryAfter = null)
     {
         var error = new ApiError(descriptor);
         if (key is not null)
@@ -104,8 +113,8 @@ internal sealed partial class RefusalResponder(
 
     private ValueTask WriteAsync(HttpContext context, RequestState state, ref ApiError error, Refusal reason)
     {
-        // The request id is read only when something writes it: on Kestrel, TraceIdentifier makes its string on
-        // first read (about 70 bytes), and a body shape without $requestId, with the log line off, needs none.
+        // The request id is read only when something writes it: on Kestrel, TraceIdentifier makes its string on first
+        // read, and a body shape without $requestId, with the log line off, needs none.
         var shape = state.Policy.Shape ?? error.Descriptor.Shape;
         var logged = logger.IsEnabled(LogLevel.Information);
         var requestId = logged || shape.UsesRequestId || error.Descriptor.UsesRequestId ? context.TraceIdentifier : null;
