@@ -1,4 +1,4 @@
-using ErrorCatalog.Tests.Fakes;
+using ErrorCatalog.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
