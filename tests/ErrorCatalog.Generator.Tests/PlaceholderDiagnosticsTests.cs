@@ -36,12 +36,8 @@ public sealed class PlaceholderDiagnosticsTests
         _ = @case; // names the row in the test's display name
         var yaml = $"errors:\n  - code: A\n    status: {status}\n    title: T\n" + string.Join('\n', lines.Split('\n').Select(static l => "    " + l));
 
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, id, DiagnosticSeverity.Error, line, column);
-        Assert.All(quoted, name => Assert.Contains(name, diagnostic.GetMessage(), StringComparison.Ordinal));
+        // Act, Assert
+        DiagnosticAssert.SingleAt(yaml, id, DiagnosticSeverity.Error, line, column, quoted);
     }
 
     [Fact]
