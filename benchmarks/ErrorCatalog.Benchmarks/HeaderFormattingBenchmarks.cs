@@ -1,7 +1,7 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using ErrorCatalog.Middleware;
-using ErrorCatalog.Tests.Fakes;
+using ErrorCatalog.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ErrorCatalog.Benchmarks;

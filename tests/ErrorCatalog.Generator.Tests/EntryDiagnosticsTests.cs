@@ -6,6 +6,90 @@ namespace ErrorCatalog.Generator.Tests;
 /// <summary>Diagnostics about an entry's fields: EC0002–EC0005, EC0014, EC0015, EC0017.</summary>
 public sealed class EntryDiagnosticsTests
 {
+    /// <summary>An entry with one error: the case, the file, and the diagnostic.</summary>
+    public static readonly TheoryData<string, string, string, int, int, string[]> SingleErrors = new()
+    {
+        {
+            "empty title: missing field at the value",
+            """
+            errors:
+              - code: A
+                status: 400
+                title: ""
+            """,
+            "EC0002", 4, 12, []
+        },
+        {
+            "code used twice: duplicate code at the second code",
+            """
+            errors:
+              - code: A
+                status: 400
+                title: T
+              - code: A
+                status: 401
+                title: U
+            """,
+            "EC0003", 5, 11, ["line 2"]
+        },
+        {
+            "numeric code used twice: duplicate numeric code at the second number",
+            """
+            errors:
+              - code: A
+                numericCode: 7
+                status: 400
+                title: T
+              - code: B
+                numericCode: 7
+                status: 400
+                title: U
+            """,
+            "EC0004", 7, 18, ["'A'"]
+        },
+        {
+            "status not a number: invalid value at the status",
+            """
+            errors:
+              - code: A
+                status: teapot
+                title: T
+            """,
+            "EC0015", 3, 13, []
+        },
+        {
+            "codes with the same member name: name collision at the second code",
+            """
+            errors:
+              - code: RATE_LIMITED
+                status: 429
+                title: T
+              - code: rate-limited
+                status: 429
+                title: U
+            """,
+            "EC0017", 5, 11, ["'RateLimited'"]
+        },
+        {
+            "code named like a generated member: name collision",
+            """
+            errors:
+              - code: DESCRIPTORS
+                status: 400
+                title: T
+            """,
+            "EC0017", 2, 11, []
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(SingleErrors))]
+    public void Entry_ReportsItsOneErrorAtItsPlace(string @case, string yaml, string id, int line, int column, string[] quoted)
+    {
+        _ = @case; // names the row in the test's display name
+        DiagnosticAssert.SingleAt(yaml, id, DiagnosticSeverity.Error, line, column, quoted);
+    }
+
     [Theory]
     [InlineData("code")]
     [InlineData("status")]
@@ -22,70 +106,6 @@ public sealed class EntryDiagnosticsTests
         // Assert
         DiagnosticAssert.At(diagnostic, "EC0002", DiagnosticSeverity.Error, line: 2, column: 5);
         Assert.Contains($"'{field}'", diagnostic.GetMessage(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void EmptyTitle_ReportsMissingFieldAtTheValue()
-    {
-        // Arrange
-        const string yaml = """
-            errors:
-              - code: A
-                status: 400
-                title: ""
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0002", DiagnosticSeverity.Error, line: 4, column: 12);
-    }
-
-    [Fact]
-    public void CodeUsedTwice_ReportsDuplicateCodeAtTheSecondCode()
-    {
-        // Arrange
-        const string yaml = """
-            errors:
-              - code: A
-                status: 400
-                title: T
-              - code: A
-                status: 401
-                title: U
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0003", DiagnosticSeverity.Error, line: 5, column: 11);
-        Assert.Contains("line 2", diagnostic.GetMessage(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void NumericCodeUsedTwice_ReportsDuplicateNumericCodeAtTheSecondNumber()
-    {
-        // Arrange
-        const string yaml = """
-            errors:
-              - code: A
-                numericCode: 7
-                status: 400
-                title: T
-              - code: B
-                numericCode: 7
-                status: 400
-                title: U
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0004", DiagnosticSeverity.Error, line: 7, column: 18);
-        Assert.Contains("'A'", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -128,64 +148,6 @@ public sealed class EntryDiagnosticsTests
         var diagnostic = Assert.Single(run.GeneratorDiagnostics);
         DiagnosticAssert.At(diagnostic, "EC0014", DiagnosticSeverity.Warning, line: 5, column: 5);
         Assert.Single(run.Result.GeneratedSources);
-    }
-
-    [Fact]
-    public void StatusNotANumber_ReportsInvalidValueAtTheStatus()
-    {
-        // Arrange
-        const string yaml = """
-            errors:
-              - code: A
-                status: teapot
-                title: T
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0015", DiagnosticSeverity.Error, line: 3, column: 13);
-    }
-
-    [Fact]
-    public void CodesWithTheSameMemberName_ReportNameCollisionAtTheSecondCode()
-    {
-        // Arrange
-        const string yaml = """
-            errors:
-              - code: RATE_LIMITED
-                status: 429
-                title: T
-              - code: rate-limited
-                status: 429
-                title: U
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0017", DiagnosticSeverity.Error, line: 5, column: 11);
-        Assert.Contains("'RateLimited'", diagnostic.GetMessage(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void CodeNamedLikeAGeneratedMember_ReportsNameCollision()
-    {
-        // Arrange
-        const string yaml = """
-            errors:
-              - code: DESCRIPTORS
-                status: 400
-                title: T
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0017", DiagnosticSeverity.Error, line: 2, column: 11);
     }
 
     [Fact]

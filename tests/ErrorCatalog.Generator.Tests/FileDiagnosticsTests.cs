@@ -6,150 +6,98 @@ namespace ErrorCatalog.Generator.Tests;
 /// <summary>Diagnostics about the file as a whole and its top-level keys: EC0001, EC0002, EC0014, EC0015.</summary>
 public sealed class FileDiagnosticsTests
 {
-    [Fact]
-    public void UnterminatedQuote_ReportsMalformedYamlAtTheScalar()
+    /// <summary>A file with one error or warning: the case, the file, and the diagnostic (column 0: not checked).</summary>
+    public static readonly TheoryData<string, string, string, DiagnosticSeverity, int, int, string[]> SingleDiagnostics = new()
     {
-        // Arrange
-        const string yaml = """
+        {
+            "unterminated quote: malformed YAML at the scalar",
+            """
             errors:
               - code: A
                 status: 400
                 title: "never closed
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0001", DiagnosticSeverity.Error, line: 4, column: 12);
-    }
-
-    [Fact]
-    public void BadIndentation_ReportsMalformedYamlAtTheLine()
-    {
-        // Arrange
-        const string yaml = """
+            """,
+            "EC0001", DiagnosticSeverity.Error, 4, 12, []
+        },
+        {
+            "bad indentation: malformed YAML at the line",
+            """
             errors:
               - code: A
                 status: 400
                title: T
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0001", DiagnosticSeverity.Error, line: 4);
-    }
-
-    [Fact]
-    public void DuplicateMappingKey_ReportsMalformedYamlAtTheSecondKey()
-    {
-        // Arrange
-        const string yaml = """
+            """,
+            "EC0001", DiagnosticSeverity.Error, 4, 0, []
+        },
+        {
+            "duplicate mapping key: malformed YAML at the second key",
+            """
             errors:
               - code: A
                 status: 400
                 title: T
                 status: 401
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0001", DiagnosticSeverity.Error, line: 5, column: 5);
-    }
-
-    [Fact]
-    public void RootIsAList_ReportsMalformedYamlAtTheRoot()
-    {
-        // Arrange
-        const string yaml = """
+            """,
+            "EC0001", DiagnosticSeverity.Error, 5, 5, []
+        },
+        {
+            "root is a list: malformed YAML at the root",
+            """
             - code: A
               status: 400
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0001", DiagnosticSeverity.Error, line: 1, column: 1);
-    }
-
-    [Fact]
-    public void FileWithoutErrors_ReportsMissingErrorsList()
-    {
-        // Arrange
-        const string yaml = """
+            """,
+            "EC0001", DiagnosticSeverity.Error, 1, 1, []
+        },
+        {
+            "file without errors: missing errors list",
+            """
             namespace: Acme
             className: Problems
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0002", DiagnosticSeverity.Error, line: 1, column: 1);
-        Assert.Contains("'errors'", diagnostic.GetMessage(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void UnknownRootKey_ReportsUnknownKeyWarning()
-    {
-        // Arrange
-        const string yaml = """
+            """,
+            "EC0002", DiagnosticSeverity.Error, 1, 1, ["'errors'"]
+        },
+        {
+            "unknown root key: unknown key warning",
+            """
             namespace: Acme
             version: 2
             errors:
               - code: A
                 status: 400
                 title: T
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0014", DiagnosticSeverity.Warning, line: 2, column: 1);
-    }
-
-    [Fact]
-    public void NamespaceNotAnIdentifier_ReportsInvalidValueAtTheNamespace()
-    {
-        // Arrange
-        const string yaml = """
+            """,
+            "EC0014", DiagnosticSeverity.Warning, 2, 1, []
+        },
+        {
+            "namespace not an identifier: invalid value at the namespace",
+            """
             namespace: Acme.2nd
             errors:
               - code: A
                 status: 400
                 title: T
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0015", DiagnosticSeverity.Error, line: 1, column: 12);
-    }
-
-    [Fact]
-    public void ClassNameWithDot_ReportsInvalidValueAtTheClassName()
-    {
-        // Arrange
-        const string yaml = """
+            """,
+            "EC0015", DiagnosticSeverity.Error, 1, 12, []
+        },
+        {
+            "className with a dot: invalid value at the className",
+            """
             className: Acme.Errors
             errors:
               - code: A
                 status: 400
                 title: T
-            """;
+            """,
+            "EC0015", DiagnosticSeverity.Error, 1, 12, []
+        },
+    };
 
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0015", DiagnosticSeverity.Error, line: 1, column: 12);
+    [Theory]
+    [MemberData(nameof(SingleDiagnostics))]
+    public void File_ReportsItsOneDiagnosticAtItsPlace(string @case, string yaml, string id, DiagnosticSeverity severity, int line, int column, string[] quoted)
+    {
+        _ = @case; // names the row in the test's display name
+        DiagnosticAssert.SingleAt(yaml, id, severity, line, column, quoted);
     }
 
     [Theory]

@@ -6,107 +6,38 @@ namespace ErrorCatalog.Generator.Tests;
 /// <summary>Diagnostics about templates and placeholders: EC0006–EC0008, EC0011, EC0016, EC0019–EC0022.</summary>
 public sealed class PlaceholderDiagnosticsTests
 {
-    [Fact]
-    public void InlineTypeUnknown_ReportsUnknownPlaceholderTypeAtTheDetail()
+    /// <summary>
+    /// One entry, one error: the case, the entry's lines after <c>title</c> (status 429 where a header is involved),
+    /// the diagnostic's id and place in errors.yaml, and the quoted names its message must hold.
+    /// </summary>
+    public static readonly TheoryData<string, int, string, string, int, int, string[]> SingleErrors = new()
+    {
+        { "inline type unknown, at the detail", 400, "detail: \"Used {used:float}\"", "EC0006", 5, 13, ["'float'"] },
+        { "args type unknown, at the argument", 400, "detail: \"Wait {wait}\"\nargs:\n  wait: minutes", "EC0006", 7, 7, [] },
+        { "unused argument of unknown type: only the unknown type", 400, "args:\n  wait: minutes", "EC0006", 6, 7, [] },
+        { "header uses an argument of unknown type: only the unknown type", 429, "args:\n  wait: minutes\nheaders:\n  Retry-After: \"{wait}\"", "EC0006", 6, 7, [] },
+        { "placeholder without type: undeclared, at the detail", 400, "detail: \"Used {used}\"", "EC0007", 5, 13, ["'used'"] },
+        { "header uses an undeclared placeholder, at the value", 429, "headers:\n  Retry-After: \"{wait}\"", "EC0011", 6, 20, ["'Retry-After'"] },
+        { "nine placeholders: too many, at the code", 400, "detail: \"{a:int}{b:int}{c:int}{d:int}{e:int}{f:int}{g:int}{h:int}{i:int}\"", "EC0016", 2, 11, [] },
+        { "unknown system value, at the template", 400, "detail: \"Request {$requestGuid} failed\"", "EC0019", 5, 13, ["'$requestGuid'"] },
+        { "detail names itself: unknown system value", 400, "detail: \"Again: {$detail}\"", "EC0019", 5, 13, [] },
+        { "inline and args types differ, at the argument", 400, "detail: \"Used {used:int}\"\nargs:\n  used: string", "EC0020", 7, 7, ["'int'", "'string'"] },
+        { "unbalanced closing brace: malformed, at the detail", 400, "detail: \"Use } alone\"", "EC0021", 5, 13, [] },
+        { "unbalanced opening brace: malformed, at the detail", 400, "detail: \"Use { alone\"", "EC0021", 5, 13, [] },
+        { "placeholder name starts with a digit, at the detail", 400, "detail: \"Used {1st:int}\"", "EC0022", 5, 13, ["'1st'"] },
+        { "args name with a dash, at the argument", 400, "args:\n  retry-after: seconds", "EC0022", 6, 7, [] },
+    };
+
+    [Theory]
+    [MemberData(nameof(SingleErrors))]
+    public void Entry_ReportsItsOneErrorAtItsPlace(string @case, int status, string lines, string id, int line, int column, string[] quoted)
     {
         // Arrange
-        const string yaml = """
-            errors:
-              - code: A
-                status: 400
-                title: T
-                detail: "Used {used:float}"
-            """;
+        _ = @case; // names the row in the test's display name
+        var yaml = $"errors:\n  - code: A\n    status: {status}\n    title: T\n" + string.Join('\n', lines.Split('\n').Select(static l => "    " + l));
 
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0006", DiagnosticSeverity.Error, line: 5, column: 13);
-        Assert.Contains("'float'", diagnostic.GetMessage(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void ArgsTypeUnknown_ReportsUnknownPlaceholderTypeAtTheArgument()
-    {
-        // Arrange
-        const string yaml = """
-            errors:
-              - code: A
-                status: 400
-                title: T
-                detail: "Wait {wait}"
-                args:
-                  wait: minutes
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0006", DiagnosticSeverity.Error, line: 7, column: 7);
-    }
-
-    [Fact]
-    public void UnusedArgumentOfUnknownType_ReportsOnlyUnknownPlaceholderType()
-    {
-        // Arrange
-        const string yaml = """
-            errors:
-              - code: A
-                status: 400
-                title: T
-                args:
-                  wait: minutes
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0006", DiagnosticSeverity.Error, line: 6, column: 7);
-    }
-
-    [Fact]
-    public void HeaderUsesArgumentOfUnknownType_ReportsOnlyUnknownPlaceholderType()
-    {
-        // Arrange
-        const string yaml = """
-            errors:
-              - code: A
-                status: 429
-                title: T
-                args:
-                  wait: minutes
-                headers:
-                  Retry-After: "{wait}"
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0006", DiagnosticSeverity.Error, line: 6, column: 7);
-    }
-
-    [Fact]
-    public void PlaceholderWithoutType_ReportsUndeclaredPlaceholderAtTheDetail()
-    {
-        // Arrange
-        const string yaml = """
-            errors:
-              - code: A
-                status: 400
-                title: T
-                detail: "Used {used}"
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0007", DiagnosticSeverity.Error, line: 5, column: 13);
-        Assert.Contains("'used'", diagnostic.GetMessage(), StringComparison.Ordinal);
+        // Act, Assert
+        DiagnosticAssert.SingleAt(yaml, id, DiagnosticSeverity.Error, line, column, quoted);
     }
 
     [Fact]
@@ -132,46 +63,6 @@ public sealed class PlaceholderDiagnosticsTests
     }
 
     [Fact]
-    public void HeaderUsesUndeclaredPlaceholder_ReportsUnknownHeaderPlaceholderAtTheValue()
-    {
-        // Arrange
-        const string yaml = """
-            errors:
-              - code: A
-                status: 429
-                title: T
-                headers:
-                  Retry-After: "{wait}"
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0011", DiagnosticSeverity.Error, line: 6, column: 20);
-        Assert.Contains("'Retry-After'", diagnostic.GetMessage(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void NinePlaceholders_ReportsTooManyPlaceholdersAtTheCode()
-    {
-        // Arrange
-        const string yaml = """
-            errors:
-              - code: A
-                status: 400
-                title: T
-                detail: "{a:int}{b:int}{c:int}{d:int}{e:int}{f:int}{g:int}{h:int}{i:int}"
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0016", DiagnosticSeverity.Error, line: 2, column: 11);
-    }
-
-    [Fact]
     public void EightPlaceholders_AreAllowed()
     {
         // Arrange
@@ -189,89 +80,6 @@ public sealed class PlaceholderDiagnosticsTests
         // Assert
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompilationDiagnostics);
-    }
-
-    [Fact]
-    public void UnknownSystemValue_ReportsUnknownSystemValueAtTheTemplate()
-    {
-        // Arrange
-        const string yaml = """
-            errors:
-              - code: A
-                status: 400
-                title: T
-                detail: "Request {$requestGuid} failed"
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0019", DiagnosticSeverity.Error, line: 5, column: 13);
-        Assert.Contains("'$requestGuid'", diagnostic.GetMessage(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void DetailNamesItself_ReportsUnknownSystemValue()
-    {
-        // Arrange
-        const string yaml = """
-            errors:
-              - code: A
-                status: 400
-                title: T
-                detail: "Again: {$detail}"
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0019", DiagnosticSeverity.Error, line: 5, column: 13);
-    }
-
-    [Fact]
-    public void InlineAndArgsTypesDiffer_ReportsConflictingPlaceholderTypeAtTheArgument()
-    {
-        // Arrange
-        const string yaml = """
-            errors:
-              - code: A
-                status: 400
-                title: T
-                detail: "Used {used:int}"
-                args:
-                  used: string
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0020", DiagnosticSeverity.Error, line: 7, column: 7);
-        Assert.Contains("'int'", diagnostic.GetMessage(), StringComparison.Ordinal);
-        Assert.Contains("'string'", diagnostic.GetMessage(), StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("Use } alone")]
-    [InlineData("Use { alone")]
-    public void UnbalancedBrace_ReportsMalformedTemplateAtTheDetail(string detail)
-    {
-        // Arrange
-        var yaml = $"""
-            errors:
-              - code: A
-                status: 400
-                title: T
-                detail: "{detail}"
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0021", DiagnosticSeverity.Error, line: 5, column: 13);
     }
 
     [Fact]
@@ -314,45 +122,5 @@ public sealed class PlaceholderDiagnosticsTests
         // Assert
         var diagnostic = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "EC0021");
         DiagnosticAssert.At(diagnostic, "EC0021", DiagnosticSeverity.Error, line: 6, column: 20);
-    }
-
-    [Fact]
-    public void PlaceholderNameStartsWithDigit_ReportsInvalidPlaceholderNameAtTheDetail()
-    {
-        // Arrange
-        const string yaml = """
-            errors:
-              - code: A
-                status: 400
-                title: T
-                detail: "Used {1st:int}"
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0022", DiagnosticSeverity.Error, line: 5, column: 13);
-        Assert.Contains("'1st'", diagnostic.GetMessage(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void ArgsNameWithDash_ReportsInvalidPlaceholderNameAtTheArgument()
-    {
-        // Arrange
-        const string yaml = """
-            errors:
-              - code: A
-                status: 400
-                title: T
-                args:
-                  retry-after: seconds
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0022", DiagnosticSeverity.Error, line: 6, column: 7);
     }
 }

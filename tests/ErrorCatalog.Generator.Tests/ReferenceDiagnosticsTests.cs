@@ -6,88 +6,56 @@ namespace ErrorCatalog.Generator.Tests;
 /// <summary>Diagnostics about names an entry refers to: EC0009, EC0010, EC0012, EC0013, EC0018, EC0023.</summary>
 public sealed class ReferenceDiagnosticsTests
 {
-    [Fact]
-    public void EntryShapeNotDeclared_ReportsUnknownShapeAtTheShape()
+    /// <summary>A file with one error: the case, the file, and the diagnostic.</summary>
+    public static readonly TheoryData<string, string, string, int, int, string[]> SingleErrors = new()
     {
-        // Arrange
-        const string yaml = """
+        {
+            "EntryShapeNotDeclared_ReportsUnknownShapeAtTheShape",
+            """
             errors:
               - code: A
                 status: 400
                 title: T
                 shape: fancy
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0009", DiagnosticSeverity.Error, line: 5, column: 12);
-        Assert.Contains("'fancy'", diagnostic.GetMessage(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void DefaultShapeNotDeclared_ReportsUnknownShapeAtTheDefault()
-    {
-        // Arrange
-        const string yaml = """
+            """,
+            "EC0009", 5, 12, ["'fancy'"]
+        },
+        {
+            "DefaultShapeNotDeclared_ReportsUnknownShapeAtTheDefault",
+            """
             defaultShape: fancy
             errors:
               - code: A
                 status: 400
                 title: T
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0009", DiagnosticSeverity.Error, line: 1, column: 15);
-    }
-
-    [Fact]
-    public void EntryTypeRelative_ReportsBadTypeUriAtTheType()
-    {
-        // Arrange
-        const string yaml = """
+            """,
+            "EC0009", 1, 15, []
+        },
+        {
+            "EntryTypeRelative_ReportsBadTypeUriAtTheType",
+            """
             errors:
               - code: A
                 status: 400
                 title: T
                 type: /errors/a
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0010", DiagnosticSeverity.Error, line: 5, column: 11);
-    }
-
-    [Fact]
-    public void TypeBaseRelative_ReportsBadTypeUriAtTheTypeBase()
-    {
-        // Arrange
-        const string yaml = """
+            """,
+            "EC0010", 5, 11, []
+        },
+        {
+            "TypeBaseRelative_ReportsBadTypeUriAtTheTypeBase",
+            """
             typeBase: errors/
             errors:
               - code: A
                 status: 400
                 title: T
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0010", DiagnosticSeverity.Error, line: 1, column: 11);
-    }
-
-    [Fact]
-    public void RefusalAnsweredTwice_ReportsDuplicateRefusalAtTheSecondRefusal()
-    {
-        // Arrange
-        const string yaml = """
+            """,
+            "EC0010", 1, 11, []
+        },
+        {
+            "RefusalAnsweredTwice_ReportsDuplicateRefusalAtTheSecondRefusal",
+            """
             errors:
               - code: A
                 status: 401
@@ -97,54 +65,40 @@ public sealed class ReferenceDiagnosticsTests
                 status: 401
                 title: U
                 refusal: KeyInvalid
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0012", DiagnosticSeverity.Error, line: 9, column: 14);
-        Assert.Contains("'A'", diagnostic.GetMessage(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void RefusalNotKnown_ReportsUnknownRefusalAtTheRefusal()
-    {
-        // Arrange
-        const string yaml = """
+            """,
+            "EC0012", 9, 14, ["'A'"]
+        },
+        {
+            "RefusalNotKnown_ReportsUnknownRefusalAtTheRefusal",
+            """
             errors:
               - code: A
                 status: 401
                 title: T
                 refusal: KeyLost
-            """;
-
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0013", DiagnosticSeverity.Error, line: 5, column: 14);
-        Assert.Contains("MinuteLimit", diagnostic.GetMessage(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void HeaderNameWithSpace_ReportsInvalidHeaderNameAtTheName()
-    {
-        // Arrange
-        const string yaml = """
+            """,
+            "EC0013", 5, 14, ["MinuteLimit"]
+        },
+        {
+            "HeaderNameWithSpace_ReportsInvalidHeaderNameAtTheName",
+            """
             errors:
               - code: A
                 status: 400
                 title: T
                 headers:
                   "Retry After": "1"
-            """;
+            """,
+            "EC0018", 6, 7, []
+        },
+    };
 
-        // Act
-        var diagnostic = DiagnosticAssert.Single(yaml);
-
-        // Assert
-        DiagnosticAssert.At(diagnostic, "EC0018", DiagnosticSeverity.Error, line: 6, column: 7);
+    [Theory]
+    [MemberData(nameof(SingleErrors))]
+    public void File_ReportsItsOneErrorAtItsPlace(string @case, string yaml, string id, int line, int column, string[] quoted)
+    {
+        _ = @case; // names the row in the test's display name
+        DiagnosticAssert.SingleAt(yaml, id, DiagnosticSeverity.Error, line, column, quoted);
     }
 
     [Fact]

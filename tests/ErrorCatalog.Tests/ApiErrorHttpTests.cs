@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using ErrorCatalog.Testing;
 using ErrorCatalog.Tests.Fakes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

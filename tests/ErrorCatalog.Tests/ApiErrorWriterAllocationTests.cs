@@ -1,3 +1,4 @@
+using ErrorCatalog.Testing;
 using ErrorCatalog.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using ErrorCatalog.Testing;
 using ErrorCatalog.Tests.Fakes;
 using static ErrorCatalog.Tests.Fakes.TestContexts;
 

@@ -1,4 +1,4 @@
-using ErrorCatalog.Tests.Fakes;
+using ErrorCatalog.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -17,6 +17,7 @@ namespace ErrorCatalog.Middleware.Tests;
 /// (made on first read) and the refusal log line when it is enabled. Bytes on this thread over many warm
 /// requests, not timings; Release only (Debug boxes async state machines).
 /// </summary>
+[Collection(AllocationGuardCollection.Name)]
 public sealed class HeaderAndRefusalAllocationTests
 {
     private const string Key = "header_guard_key_0001";

@@ -1,23 +1,13 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using CoinMarketCap;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Time.Testing;
+using ErrorCatalog.Testing;
 
 namespace Samples.CoinMarketCap.Tests;
 
-/// <summary>
-/// The CoinMarketCap sample as shipped (its appsettings.json and errors.yaml) on a <see cref="FakeTimeProvider"/>,
-/// optionally with configuration overrides. A new host per test: each test has its own counters.
-/// </summary>
+/// <summary>The CoinMarketCap sample's host: its demo keys, key header and clock start, answering <see cref="Answer"/>s.</summary>
 internal sealed class CoinMarketCapHost(DateTimeOffset start, IReadOnlyDictionary<string, string?>? settings = null)
-    : WebApplicationFactory<CoinMarketCapApp>
+    : SampleHost<CoinMarketCapApp>(start, settings)
 {
     public const string FreeKey = "cmc_free_demo_key_0001";
     public const string ProKey = "cmc_pro_demo_key_0002";
@@ -29,16 +19,10 @@ internal sealed class CoinMarketCapHost(DateTimeOffset start, IReadOnlyDictionar
     /// <summary>Wednesday 15 January 2025, 10:00:00 UTC: a minute, day and month boundary are all ahead.</summary>
     public static readonly DateTimeOffset DefaultStart = new(2025, 1, 15, 10, 0, 0, TimeSpan.Zero);
 
-    private HttpClient? _client;
-
     public CoinMarketCapHost()
         : this(DefaultStart)
     {
     }
-
-    public FakeTimeProvider Time { get; } = new(start);
-
-    private HttpClient Http => _client ??= CreateClient();
 
     /// <summary>GET <paramref name="path"/> with the key in <c>X-CMC_PRO_API_KEY</c> (none when null).</summary>
     public Task<Answer> GetAsync(string path, string? key = null) => SendAsync(HttpMethod.Get, path, key);
@@ -46,13 +30,7 @@ internal sealed class CoinMarketCapHost(DateTimeOffset start, IReadOnlyDictionar
     /// <summary>Sends <paramref name="method"/> to <paramref name="path"/> with the key in <c>X-CMC_PRO_API_KEY</c> (none when null).</summary>
     public async Task<Answer> SendAsync(HttpMethod method, string path, string? key = null)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (key is not null)
-        {
-            request.Headers.TryAddWithoutValidation(KeyHeader, key);
-        }
-
-        using var response = await Http.SendAsync(request);
+        using var response = await RequestAsync(method, path, headers: (KeyHeader, key));
         var text = await response.Content.ReadAsStringAsync();
         var body = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
         var headers = response.Headers.Concat(response.Content.Headers)
@@ -62,24 +40,4 @@ internal sealed class CoinMarketCapHost(DateTimeOffset start, IReadOnlyDictionar
 
     /// <summary>The <c>timestamp</c> the API writes for the fake clock's current time.</summary>
     public string Now => Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        if (settings is not null)
-        {
-            builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
-        }
-
-        builder.ConfigureTestServices(services =>
-        {
-            services.RemoveAll<TimeProvider>();
-            services.AddSingleton<TimeProvider>(Time);
-        });
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        _client?.Dispose();
-        base.Dispose(disposing);
-    }
 }

@@ -1,6 +1,6 @@
 using System.IO.Pipelines;
 using System.Net;
-using ErrorCatalog.Tests.Fakes;
+using ErrorCatalog.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;

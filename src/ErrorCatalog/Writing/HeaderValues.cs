@@ -20,11 +20,9 @@ public static class HeaderValues
     /// <summary>Integers below this are cached.</summary>
     public const int CachedIntegers = 1 << 16;
 
-    private const int RecentSize = 256;
-
     private static readonly string?[] Integers = new string?[CachedIntegers];
 
-    private static readonly RecentInteger?[] Recent = new RecentInteger?[RecentSize];
+    private static readonly RecentIntegers Recent = new();
 
     /// <summary>
     /// The decimal text of <paramref name="value"/>: cached for 0 to <see cref="CachedIntegers"/> - 1, and for the
@@ -38,17 +36,7 @@ public static class HeaderValues
             return Integers[value] ??= value.ToString(CultureInfo.InvariantCulture);
         }
 
-        // Entries are immutable and swapped whole, so a reader never sees a value with another value's text.
-        ref var slot = ref Recent[(int)((ulong)value % RecentSize)];
-        var recent = Volatile.Read(ref slot);
-        if (recent is not null && recent.Value == value)
-        {
-            return recent.Text;
-        }
-
-        recent = new RecentInteger(value, value.ToString(CultureInfo.InvariantCulture));
-        Volatile.Write(ref slot, recent);
-        return recent.Text;
+        return Recent.Get(value);
     }
 
     /// <summary>
@@ -87,6 +75,4 @@ public static class HeaderValues
 
         return true;
     }
-
-    private sealed record RecentInteger(long Value, string Text);
 }

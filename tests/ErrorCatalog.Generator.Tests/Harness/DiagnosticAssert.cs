@@ -12,6 +12,17 @@ internal static class DiagnosticAssert
         return Assert.Single(run.GeneratorDiagnostics);
     }
 
+    /// <summary>
+    /// Runs the generator over <paramref name="yaml"/>: its only diagnostic is <paramref name="id"/> at the line (and
+    /// column, when not 0), and its message names each of <paramref name="quoted"/>.
+    /// </summary>
+    public static void SingleAt(string yaml, string id, DiagnosticSeverity severity, int line, int column, string[] quoted)
+    {
+        var diagnostic = Single(yaml);
+        At(diagnostic, id, severity, line, column == 0 ? null : column);
+        Assert.All(quoted, name => Assert.Contains(name, diagnostic.GetMessage(), StringComparison.Ordinal));
+    }
+
     /// <summary>Checks id, severity and the 1-based line (and column, when given) in errors.yaml.</summary>
     public static void At(Diagnostic diagnostic, string id, DiagnosticSeverity severity, int line, int? column = null)
     {

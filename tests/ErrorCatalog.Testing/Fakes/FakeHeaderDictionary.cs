@@ -3,13 +3,13 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
-namespace ErrorCatalog.Tests.Fakes;
+namespace ErrorCatalog.Testing;
 
 /// <summary>
 /// Response headers that, like Kestrel's, keep Content-Length as a number; a pre-sized dictionary cleared
 /// between uses, so setting headers allocates nothing.
 /// </summary>
-internal sealed class FakeHeaderDictionary : IHeaderDictionary
+public sealed class FakeHeaderDictionary : IHeaderDictionary
 {
     private readonly Dictionary<string, StringValues> _values = new(16, StringComparer.OrdinalIgnoreCase);
 

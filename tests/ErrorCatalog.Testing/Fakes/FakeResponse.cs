@@ -2,13 +2,13 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace ErrorCatalog.Tests.Fakes;
+namespace ErrorCatalog.Testing;
 
 /// <summary>
 /// A reusable response: a <see cref="DefaultHttpContext"/> whose response and body features are this object,
 /// with headers and body writer reset between uses. Its own machinery allocates nothing.
 /// </summary>
-internal sealed class FakeResponse : IHttpResponseFeature, IHttpResponseBodyFeature
+public sealed class FakeResponse : IHttpResponseFeature, IHttpResponseBodyFeature
 {
     private readonly PipeWriter? _writer;
 

@@ -1,9 +1,9 @@
 using System.IO.Pipelines;
 
-namespace ErrorCatalog.Tests.Fakes;
+namespace ErrorCatalog.Testing;
 
 /// <summary>A <see cref="PipeWriter"/> over one reused array: flushing completes at once and allocates nothing.</summary>
-internal sealed class BufferPipeWriter : PipeWriter
+public sealed class BufferPipeWriter : PipeWriter
 {
     private readonly byte[] _buffer = new byte[16 * 1024];
     private int _written;
