@@ -30,7 +30,7 @@ public class HeaderFormattingBenchmarks
         _app = Apps.Catalog("XRateLimit");
         var runtime = _app.Services.GetRequiredService<ApiErrorCatalogRuntime>();
         _key = runtime.Resolver.FindAsync(ApiKeyHash.Compute(Apps.ProKey), default).Result!;
-        _batch = new CounterBatch();
+        _batch = runtime.Counters.CreateBatch();
         var request = new BenchRequest("/v1/quotes/latest", Apps.ProKey).WithServices(_app.Services);
         runtime.FillBatch(_batch, request.Context, _key, 5, runtime.Time.GetUtcNow());
         if (!runtime.Counters.AcquireAsync(_batch).Result)

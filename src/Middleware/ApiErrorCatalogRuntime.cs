@@ -44,7 +44,7 @@ internal sealed class ApiErrorCatalogRuntime : IDisposable
         Headers = new RateLimitHeaderWriter(value.Headers);
         JsonRpc = new JsonRpcCostReader(value.JsonRpc, value.Catalog);
         Responder = new RefusalResponder(Headers, metrics, loggers.CreateLogger<RefusalResponder>(), time, value.UpgradeUrl, value.Keys.EffectiveHeaders[0]);
-        States = new DefaultObjectPool<RequestState>(new RequestStatePolicy(Headers), Environment.ProcessorCount * 64);
+        States = new DefaultObjectPool<RequestState>(new RequestStatePolicy(Headers, Counters), Environment.ProcessorCount * 64);
         Logger = loggers.CreateLogger<ApiErrorCatalogMiddleware>();
         if (value.Redis?.FailurePolicy == RedisFailurePolicy.FailClosed)
         {

@@ -67,7 +67,7 @@ public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCont
             }
         }
 
-        var batch = new CounterBatch();
+        var batch = runtime.Counters.CreateBatch();
         runtime.FillBatch(batch, resource, key, policy.Credits ?? Math.Max(permitCount, runtime.Options.DefaultCredits), runtime.Time.GetUtcNow());
         if (batch.Count == 0)
         {
