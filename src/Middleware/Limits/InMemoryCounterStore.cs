@@ -12,8 +12,7 @@ namespace ErrorCatalog.Middleware;
 /// State is kept per partition (a key, a subscription or a client IP), not per counter: one dictionary entry and
 /// one object hold all of a partition's counters as plain numbers, sized for them when the partition is created
 /// (a window is its end and its use, a sliding window also the previous window's use, a concurrency limit its
-/// requests in flight). A key with minute, month, credit and concurrency limits costs about 170 bytes instead of
-/// four entries and four objects (about 590 bytes); see benchmarks/ErrorCatalog.Benchmarks, <c>-- memory</c>.
+/// requests in flight), so a tracked key costs a fraction of an entry and an object per counter.
 /// </para>
 /// <para>
 /// A batch locks its partitions in a fixed order (their creation number), so two requests sharing partitions
