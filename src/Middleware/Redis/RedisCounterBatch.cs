@@ -55,6 +55,7 @@ internal sealed class RedisCounterBatch(RedisCounterStore store) : CounterBatch,
 
     public override void Reset()
     {
+        Call = null; // a call refused before it was written leaves its arguments here, out of the pool
         LeaseId = 0;
         base.Reset();
     }
