@@ -40,14 +40,7 @@ internal sealed class RedisCounterBatch(RedisCounterStore store) : CounterBatch,
 
         _decision.Reset();
         var version = _decision.Version;
-        if (_reader is null)
-        {
-            // On the thread pool without this request's execution context, so the reader never carries a request's.
-            using (ExecutionContext.SuppressFlow())
-            {
-                _reader = Task.Run(ReadRepliesAsync);
-            }
-        }
+        _reader ??= StartReader();
 
         _replies.Signal(pending);
         return new ValueTask<bool>(this, version);
@@ -66,6 +59,20 @@ internal sealed class RedisCounterBatch(RedisCounterStore store) : CounterBatch,
 
     void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _decision.OnCompleted(continuation, state, token, flags);
+
+    /// <summary>The reader, on the thread pool without this request's execution context, so it never carries a request's.</summary>
+    private Task StartReader()
+    {
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            return Task.Run(ReadRepliesAsync);
+        }
+
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(ReadRepliesAsync);
+        }
+    }
 
     private async Task ReadRepliesAsync()
     {
