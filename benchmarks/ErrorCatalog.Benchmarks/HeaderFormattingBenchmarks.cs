@@ -30,10 +30,12 @@ public class HeaderFormattingBenchmarks
         _app = Apps.Catalog("XRateLimit");
         var services = _app.Services;
         _key = services.GetRequiredService<KeyResolver>().FindAsync(ApiKeyHash.Compute(Apps.ProKey), default).Result!;
-        _batch = new CounterBatch { Now = services.GetRequiredService<TimeProvider>().GetUtcNow() };
+        var counters = services.GetRequiredService<ICounterStore>();
+        _batch = counters.CreateBatch();
+        _batch.Now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var request = new BenchRequest("/v1/quotes/latest", Apps.ProKey).WithServices(services);
         services.GetRequiredService<RequestLimits>().Fill(_batch, request.Context, _key, 5);
-        if (!services.GetRequiredService<ICounterStore>().AcquireAsync(_batch).Result)
+        if (!counters.AcquireAsync(_batch).Result)
         {
             throw new InvalidOperationException("The setup batch was refused.");
         }

@@ -41,7 +41,7 @@ internal static class MemoryPerKey
 
         var time = new FakeTimeProvider(Start);
         using var store = new InMemoryCounterStore(time, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1));
-        var batch = new CounterBatch();
+        var batch = store.CreateBatch();
         Decide(store, batch, limits, ids[0], time); // the store's own first-use allocations
         var before = GC.GetTotalMemory(forceFullCollection: true);
         for (var i = 1; i < keys; i++)

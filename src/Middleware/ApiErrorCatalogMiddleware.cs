@@ -41,7 +41,7 @@ internal sealed class ApiErrorCatalogMiddleware(
     /// <summary>
     /// The request, top to bottom, in one async method on purpose: when nothing waits it completes synchronously and
     /// allocates nothing; when something does (Redis, a key store, the endpoint) it is the request's only state
-    /// machine. The counters' pending task is awaited here, not in a helper, for the same reason.
+    /// machine. The counters' decision is awaited here, not in a helper, for the same reason.
     /// </summary>
     private async Task RunAsync(HttpContext context, RequestState state)
     {
@@ -66,13 +66,7 @@ internal sealed class ApiErrorCatalogMiddleware(
                 {
                     try
                     {
-                        var pending = counters.Begin(state.Batch);
-                        while (pending is not null)
-                        {
-                            // Complete reads the outcome, faults included.
-                            await pending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                            pending = counters.Complete(state.Batch, pending);
-                        }
+                        await counters.AcquireAsync(state.Batch).ConfigureAwait(false);
                     }
                     catch (CounterStoreUnavailableException)
                     {

@@ -54,7 +54,7 @@ internal static class ApiErrorCatalogServices
             Options(sp).UpgradeUrl,
             Options(sp).Keys.EffectiveHeaders[0]));
         services.TryAddSingleton<ObjectPool<RequestState>>(static sp =>
-            new DefaultObjectPool<RequestState>(new RequestStatePolicy(sp.GetRequiredService<RateLimitHeaderWriter>()), Environment.ProcessorCount * 64));
+            new DefaultObjectPool<RequestState>(new RequestStatePolicy(sp.GetRequiredService<RateLimitHeaderWriter>(), sp.GetRequiredService<ICounterStore>()), Environment.ProcessorCount * 64));
 
         // The framework's own problems (validation, status codes, exceptions) answer from the same catalog.
         services.AddApiErrorProblemDetails(static _ => { });

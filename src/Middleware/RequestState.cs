@@ -9,9 +9,9 @@ namespace ErrorCatalog.Middleware;
 /// path allocates nothing. It is also the request's <see cref="IApiKeyFeature"/>, <see cref="IErrorContextFeature"/> and
 /// (through the latter) <see cref="IRateLimitHeadersFeature"/> and <see cref="IBeforeEndpointFeature"/>.
 /// </summary>
-internal sealed class RequestState(RateLimitHeaderWriter headers) : IApiKeyFeature, IErrorContextFeature, IRateLimitHeadersFeature, IBeforeEndpointFeature, IResettable
+internal sealed class RequestState(RateLimitHeaderWriter headers, CounterBatch batch) : IApiKeyFeature, IErrorContextFeature, IRateLimitHeadersFeature, IBeforeEndpointFeature, IResettable
 {
-    public CounterBatch Batch { get; } = new();
+    public CounterBatch Batch { get; } = batch;
 
     public ResolvedKey? Key { get; set; }
 

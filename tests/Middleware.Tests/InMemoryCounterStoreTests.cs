@@ -28,7 +28,7 @@ public sealed class InMemoryCounterStoreTests
     {
         var time = new FakeTimeProvider(Start);
         using var store = new InMemoryCounterStore(time, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1));
-        var batch = new CounterBatch();
+        var batch = store.CreateBatch();
         for (var i = 0; i < 100; i++)
         {
             Decide(store, batch, "key-" + i, time, release: true);
@@ -50,7 +50,7 @@ public sealed class InMemoryCounterStoreTests
     {
         var time = new FakeTimeProvider(Start);
         using var store = new InMemoryCounterStore(time, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1));
-        var held = new CounterBatch();
+        var held = store.CreateBatch();
         Decide(store, held, "busy", time, release: false);
 
         time.Advance(TimeSpan.FromMinutes(3));
@@ -66,7 +66,7 @@ public sealed class InMemoryCounterStoreTests
     {
         var time = new FakeTimeProvider(Start);
         using var store = new InMemoryCounterStore(time, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1));
-        var batch = new CounterBatch();
+        var batch = store.CreateBatch();
         Decide(store, batch, "again", time, release: true);
         Decide(store, batch, "again", time, release: true);
         Assert.Equal(2, batch[1].Used);
@@ -86,7 +86,7 @@ public sealed class InMemoryCounterStoreTests
         // move the key's windows back, which would start them again from nothing.
         var time = new FakeTimeProvider(Start);
         using var store = new InMemoryCounterStore(time, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1));
-        var batch = new CounterBatch();
+        var batch = store.CreateBatch();
         var beforeMinute = time.GetUtcNow();
         time.Advance(TimeSpan.FromSeconds(40)); // 23:59:10: the next minute
         Decide(store, batch, "late", time, release: true);
@@ -111,7 +111,7 @@ public sealed class InMemoryCounterStoreTests
         var ids = Enumerable.Range(0, Keys).Select(i => "key-" + i).ToArray();
         var time = new FakeTimeProvider(Start);
         using var store = new InMemoryCounterStore(time, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1));
-        var batch = new CounterBatch();
+        var batch = store.CreateBatch();
         Decide(store, batch, "first", time, release: true);
 
         var before = GC.GetAllocatedBytesForCurrentThread();

@@ -145,7 +145,7 @@ public sealed class LimitMathTests
     [Fact]
     public void Conclude_AllAdmit_ChargesEveryLimitAndSetsWhatRemains()
     {
-        var batch = new CounterBatch();
+        var batch = new TestBatch();
         batch.Add(new LimitEntry(Limit(LimitKind.Requests, 10, "minute"), "k", "k"), 1, overageAllowed: false);
         batch.Add(new LimitEntry(Limit(LimitKind.Credits, 100, "day"), "k", "k"), 5, overageAllowed: false);
         batch.Add(new LimitEntry(Limit(LimitKind.Concurrency, 2, window: null), "k", "k"), 5, overageAllowed: false);
@@ -165,7 +165,7 @@ public sealed class LimitMathTests
     [Fact]
     public void Conclude_SeveralRefuse_NamesTheOneThatAdmitsLast_AndChargesNothing()
     {
-        var batch = new CounterBatch();
+        var batch = new TestBatch();
         batch.Add(new LimitEntry(Limit(LimitKind.Requests, 1, "minute"), "k", "k"), 1, overageAllowed: false);
         batch.Add(new LimitEntry(Limit(LimitKind.Requests, 1, "day"), "k", "k"), 1, overageAllowed: false);
         batch.Add(new LimitEntry(Limit(LimitKind.Requests, 5, "hour"), "k", "k"), 1, overageAllowed: false);
@@ -196,4 +196,7 @@ public sealed class LimitMathTests
         Assert.True(window is null || WindowSpec.TryParse(window, out spec));
         return new LimitDefinition("test", LimitScope.Key, kind, permit, spec, sliding, ApiErrors.Catalog.Find(Refusal.MinuteLimit)!, description: null);
     }
+
+    /// <summary>A batch no store made: LimitMath reads only the shared items.</summary>
+    private sealed class TestBatch : CounterBatch;
 }

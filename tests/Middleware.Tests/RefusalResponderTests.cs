@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json;
-using ErrorCatalog.Tests.Fakes;
+using ErrorCatalog.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -126,7 +126,8 @@ public sealed class RefusalResponderTests
             keyHeaderName: "X-API-Key");
     }
 
-    private static RequestState State() => new(new RateLimitHeaderWriter(RateLimitHeaderProfiles.XRateLimit));
+    private static RequestState State() =>
+        new(new RateLimitHeaderWriter(RateLimitHeaderProfiles.XRateLimit), new InMemoryCounterStore(new FakeTimeProvider(Now), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1)).CreateBatch());
 
     private static PlanBook Book()
     {

@@ -22,7 +22,7 @@ public sealed class RedisMemoryTests(ITestOutputHelper output)
             new("credits", LimitScope.Key, LimitKind.Credits, 10_000, new WindowSpec(TimeSpan.TicksPerDay, false), false, descriptor, null),
         ];
         using var store = new RedisCounterStore(new RedisOptions { Configuration = redis.Configuration, Timeout = TimeSpan.FromSeconds(2) }, TimeSpan.FromSeconds(1), NullLogger<RedisCounterStore>.Instance);
-        var batch = new CounterBatch();
+        var batch = store.CreateBatch();
         var before = await UsedMemoryAsync(redis);
 
         // Act: one request for each of 10,000 keys.

@@ -2,9 +2,10 @@ namespace ErrorCatalog.Middleware;
 
 /// <summary>
 /// All limits of one request, decided together: all admit and all are charged, or the request is refused and
-/// nothing is charged. Reused across requests (it lives in the pooled request state).
+/// nothing is charged. Reused across requests (it lives in the pooled request state); made by
+/// <see cref="ICounterStore.CreateBatch"/>, as each store keeps its own state for the batch in a subclass.
 /// </summary>
-internal sealed class CounterBatch
+internal abstract class CounterBatch
 {
     private CounterItem[] _items = new CounterItem[8];
 
@@ -19,13 +20,11 @@ internal sealed class CounterBatch
     /// <summary>The decision, once a store has made it: no item refused.</summary>
     public bool Admitted => RefusedIndex < 0;
 
+    /// <summary>The batch was admitted with concurrency limits whose leases are held until <see cref="ICounterStore.Release"/>.</summary>
     public bool HasLeases { get; set; }
 
     /// <summary>The store could not answer (an outage): nothing was decided or charged.</summary>
     public bool Unavailable { get; set; }
-
-    /// <summary>What a store keeps between <see cref="ICounterStore.Begin"/> and <see cref="ICounterStore.Complete"/>.</summary>
-    public object? StoreState { get; set; }
 
     public ref CounterItem this[int index] => ref _items[index];
 
@@ -37,20 +36,20 @@ internal sealed class CounterBatch
         }
 
         // Field by field into the slot (Reset leaves every slot from Count on cleared): assigning a whole new
-        // CounterItem copies a 100-byte struct with references through the runtime's bulk-copy barrier helper.
+        // CounterItem would copy a struct with references through the runtime's bulk-copy barrier helper.
         ref var item = ref _items[Count++];
         item.Entry = entry;
         item.Cost = cost;
         item.OverageAllowed = overageAllowed;
     }
 
-    public void Reset()
+    /// <summary>Empties the batch for the next request; a store's subclass forgets its own state too.</summary>
+    public virtual void Reset()
     {
         Array.Clear(_items, 0, Count);
         Count = 0;
         RefusedIndex = -1;
         HasLeases = false;
-        StoreState = null;
         Unavailable = false;
     }
 }

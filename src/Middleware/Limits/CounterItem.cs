@@ -15,11 +15,4 @@ internal struct CounterItem
     public TimeSpan RetryAfter;
     public bool Refused;
     public bool Overage;
-
-    /// <summary>The in-memory store's counter, kept to release a concurrency lease.</summary>
-    public object? Handle;
-
-    /// <summary>The Redis store's lease member, kept to release a concurrency lease.</summary>
-    public long LeaseId;
-    public bool Leased;
 }

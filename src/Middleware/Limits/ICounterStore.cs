@@ -4,24 +4,19 @@ namespace ErrorCatalog.Middleware;
 /// Where counters live. One call decides and charges a request's whole batch, so a remote store (Redis) does
 /// it in one round trip with the same all-or-nothing rule as memory.
 /// </summary>
-/// <remarks>
-/// Split in two (<see cref="Begin"/>, <see cref="Complete"/>) rather than one async method so the caller awaits the
-/// store's own pending task in the caller's state machine: a waiting decision then costs no state machine of the
-/// store's per request. <see cref="CounterStoreExtensions.AcquireAsync"/> joins the two for callers off the hot path.
-/// </remarks>
 internal interface ICounterStore
 {
-    /// <summary>
-    /// Decides the batch at <see cref="CounterBatch.Now"/> and fills every item's result (the decision is
-    /// <see cref="CounterBatch.Admitted"/>), returning null; or, for a store that waits for an answer, starts it and
-    /// returns what to wait for. Once that task has completed, whatever its outcome, <see cref="Complete"/> reads it.
-    /// </summary>
-    /// <exception cref="CounterStoreUnavailableException">The store cannot answer.</exception>
-    Task? Begin(CounterBatch batch);
+    /// <summary>A batch for this store's calls, with room for what the store keeps per batch (made once per pooled request state).</summary>
+    CounterBatch CreateBatch();
 
-    /// <summary>Reads a completed <paramref name="pending"/> task: null when decided, or another task to wait for (a retry).</summary>
-    /// <exception cref="CounterStoreUnavailableException">The store cannot answer.</exception>
-    Task? Complete(CounterBatch batch, Task pending);
+    /// <summary>
+    /// Decides the batch at <see cref="CounterBatch.Now"/> and fills every item's result: true when admitted (as
+    /// <see cref="CounterBatch.Admitted"/>). Completes synchronously for a store that never waits (memory); a remote
+    /// store's wait costs no allocation, as the batch it made is the awaited source.
+    /// </summary>
+    /// <param name="batch">A batch made by this store's <see cref="CreateBatch"/>.</param>
+    /// <exception cref="CounterStoreUnavailableException">The store cannot answer (thrown or through the task).</exception>
+    ValueTask<bool> AcquireAsync(CounterBatch batch);
 
     /// <summary>Releases the batch's concurrency leases (the request ended: success, exception or abort).</summary>
     /// <remarks>Never waits: a remote store queues or sends the release without awaiting it.</remarks>

@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-
 namespace ErrorCatalog.Middleware;
 
 /// <summary>
@@ -16,8 +12,7 @@ namespace ErrorCatalog.Middleware;
 /// State is kept per partition (a key, a subscription or a client IP), not per counter: one dictionary entry and
 /// one object hold all of a partition's counters as plain numbers, sized for them when the partition is created
 /// (a window is its end and its use, a sliding window also the previous window's use, a concurrency limit its
-/// requests in flight). A key with minute, month, credit and concurrency limits costs about 170 bytes instead of
-/// four entries and four objects (about 590 bytes); see benchmarks/ErrorCatalog.Benchmarks, <c>-- memory</c>.
+/// requests in flight), so a tracked key costs a fraction of an entry and an object per counter.
 /// </para>
 /// <para>
 /// A batch locks its partitions in a fixed order (their creation number), so two requests sharing partitions
@@ -27,70 +22,47 @@ namespace ErrorCatalog.Middleware;
 /// </remarks>
 internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
 {
-    // One map per LimitScope (Key, Subscription, Ip), keyed by the partition object: a key's id, a
-    // subscription's id, an IPAddress. The scope keeps a key and a subscription of the same id apart.
-    private readonly ConcurrentDictionary<object, Partition>[] _partitions =
-        [new(), new(), new()];
-
     private readonly TimeProvider _time;
     private readonly TimeSpan _retention;
     private readonly TimeSpan _concurrencyRetryAfter;
-    private readonly ITimer _sweeper;
-    private long _created;
+    private readonly CounterPartitions _partitions;
 
     public InMemoryCounterStore(TimeProvider time, TimeSpan retention, TimeSpan concurrencyRetryAfter)
     {
         _time = time;
         _retention = retention <= TimeSpan.Zero ? TimeSpan.FromMinutes(1) : retention;
         _concurrencyRetryAfter = concurrencyRetryAfter <= TimeSpan.Zero ? TimeSpan.FromSeconds(1) : concurrencyRetryAfter;
-        _sweeper = time.CreateTimer(static s => ((InMemoryCounterStore)s!).Sweep(), this, _retention, _retention);
+        _partitions = new CounterPartitions(time, _retention);
     }
 
     /// <summary>Partitions currently held (keys, subscriptions and client IPs with counters).</summary>
-    public int PartitionCount => _partitions[0].Count + _partitions[1].Count + _partitions[2].Count;
+    public int PartitionCount => _partitions.Count;
 
     /// <summary>Counters currently held (for measurements and tests; walks every partition).</summary>
-    public int CounterCount
-    {
-        get
-        {
-            var count = 0;
-            foreach (var map in _partitions)
-            {
-                foreach (var (_, partition) in map)
-                {
-                    count += Volatile.Read(ref partition.Layout).Count;
-                }
-            }
+    public int CounterCount => _partitions.CounterCount;
 
-            return count;
-        }
-    }
+    public CounterBatch CreateBatch() => new InMemoryCounterBatch();
 
     /// <summary>Decides at once: memory never makes the caller wait.</summary>
-    public Task? Begin(CounterBatch batch)
-    {
-        Acquire(batch);
-        return null;
-    }
+    public ValueTask<bool> AcquireAsync(CounterBatch batch) => new(Acquire(batch));
 
-    public Task? Complete(CounterBatch batch, Task pending) =>
-        throw new InvalidOperationException("The in-memory counters decide in Begin; there is nothing to complete.");
-
+    /// <summary>Decides the batch (see <see cref="ICounterStore.AcquireAsync"/>), synchronously.</summary>
     public bool Acquire(CounterBatch batch)
     {
+        var memory = (InMemoryCounterBatch)batch;
+        memory.EnsureCapacity();
+        var partitions = memory.Partitions;
         var count = batch.Count;
         Span<int> order = count <= 32 ? stackalloc int[count] : new int[count];
         while (true)
         {
             for (var i = 0; i < count; i++)
             {
-                ref var item = ref batch[i];
-                item.Handle = i > 0 && SamePartition(batch[i - 1].Entry, item.Entry) ? batch[i - 1].Handle : GetPartition(batch, i);
+                partitions[i] = i > 0 && SamePartition(batch[i - 1].Entry, batch[i].Entry) ? partitions[i - 1] : _partitions.Get(batch, i);
                 order[i] = i;
             }
 
-            SortByCreation(batch, order);
+            SortByCreation(partitions, order);
             var entered = 0;
             try
             {
@@ -98,8 +70,8 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
                 for (; entered < count; entered++)
                 {
                     // Items of one partition are adjacent in the order: lock each partition once.
-                    var partition = PartitionOf(batch, order[entered]);
-                    if (entered == 0 || !ReferenceEquals(partition, PartitionOf(batch, order[entered - 1])))
+                    var partition = partitions[order[entered]]!;
+                    if (entered == 0 || !ReferenceEquals(partition, partitions[order[entered - 1]]))
                     {
                         Monitor.Enter(partition);
                         stale |= partition.Removed;
@@ -108,15 +80,15 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
 
                 if (!stale)
                 {
-                    return Decide(batch);
+                    return Decide(batch, partitions);
                 }
             }
             finally
             {
                 for (var i = entered - 1; i >= 0; i--)
                 {
-                    var partition = PartitionOf(batch, order[i]);
-                    if (i == 0 || !ReferenceEquals(partition, PartitionOf(batch, order[i - 1])))
+                    var partition = partitions[order[i]]!;
+                    if (i == 0 || !ReferenceEquals(partition, partitions[order[i - 1]]))
                     {
                         Monitor.Exit(partition);
                     }
@@ -129,21 +101,26 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
 
     public void Release(CounterBatch batch)
     {
+        if (!batch.HasLeases)
+        {
+            return;
+        }
+
+        // Admitted: every concurrency item of the batch holds a lease.
+        var memory = (InMemoryCounterBatch)batch;
         for (var i = 0; i < batch.Count; i++)
         {
             ref var item = ref batch[i];
-            if (item.Leased && item.Handle is Partition partition)
+            if (item.Entry.Limit.Kind == LimitKind.Concurrency && memory.PartitionAt(i) is { } partition)
             {
                 lock (partition)
                 {
                     // A partition with requests in flight is never reclaimed, so the slot is still there.
-                    var offset = partition.Layout.Find(item.Entry.Limit.CounterName, ConcurrencyWidth);
+                    var offset = partition.Layout.Find(item.Entry.Limit.CounterName, CounterPartition.ConcurrencyWidth);
                     partition.Values()[offset]--;
                     partition.InFlight--;
                     partition.KeepUntil(_time.GetUtcNow().UtcTicks + _retention.Ticks); // idle from the request's end
                 }
-
-                item.Leased = false;
             }
         }
 
@@ -152,11 +129,12 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
 
     public void Refund(CounterBatch batch, DateTimeOffset now)
     {
+        var memory = (InMemoryCounterBatch)batch;
         for (var i = 0; i < batch.Count; i++)
         {
             ref var item = ref batch[i];
             var limit = item.Entry.Limit;
-            if (limit.Kind != LimitKind.Credits || item.Cost <= 0 || now >= item.ResetAt || item.Handle is not Partition partition)
+            if (limit.Kind != LimitKind.Credits || item.Cost <= 0 || now >= item.ResetAt || memory.PartitionAt(i) is not { } partition)
             {
                 continue;
             }
@@ -165,7 +143,7 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
             {
                 // The window's end tells it is the one charged: a partition reclaimed or moved on to a later window
                 // gets nothing.
-                var offset = partition.Layout.Find(limit.CounterName, WidthOf(limit));
+                var offset = partition.Layout.Find(limit.CounterName, CounterPartition.WidthOf(limit));
                 var values = partition.Values();
                 if (!partition.Removed && offset >= 0 && values[offset] == item.ResetAt.UtcTicks)
                 {
@@ -175,17 +153,9 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
         }
     }
 
-    public void Dispose() => _sweeper.Dispose();
+    public void Dispose() => _partitions.Dispose();
 
-    // The numbers each kind of counter keeps, in a partition's values.
-    private const int ConcurrencyWidth = 1; // requests in flight
-    private const int FixedWidth = 2;       // window end (UTC ticks), use
-    private const int SlidingWidth = 3;     // window end, use, the previous window's use
-
-    private static int WidthOf(LimitDefinition limit) =>
-        limit.Kind == LimitKind.Concurrency ? ConcurrencyWidth : limit.Sliding ? SlidingWidth : FixedWidth;
-
-    private bool Decide(CounterBatch batch)
+    private bool Decide(CounterBatch batch, CounterPartition?[] partitions)
     {
         var now = batch.Now;
         var idleUntil = now.UtcTicks + _retention.Ticks;
@@ -193,9 +163,9 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
         for (var i = 0; i < batch.Count; i++)
         {
             ref var item = ref batch[i];
-            var partition = PartitionOf(batch, i);
+            var partition = partitions[i]!;
             var limit = item.Entry.Limit;
-            var offset = offsets[i] = partition.Slot(limit.CounterName, WidthOf(limit));
+            var offset = offsets[i] = partition.Slot(limit.CounterName, CounterPartition.WidthOf(limit));
             var values = partition.Values();
             if (limit.Kind == LimitKind.Concurrency)
             {
@@ -241,12 +211,12 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
         for (var i = 0; i < batch.Count; i++)
         {
             ref var item = ref batch[i];
-            var values = PartitionOf(batch, i).Values();
+            var partition = partitions[i]!;
+            var values = partition.Values();
             if (item.Entry.Limit.Kind == LimitKind.Concurrency)
             {
                 values[offsets[i]]++;
-                PartitionOf(batch, i).InFlight++;
-                item.Leased = true;
+                partition.InFlight++;
                 batch.HasLeases = true;
             }
             else
@@ -258,285 +228,24 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
         return true;
     }
 
-    private static Partition PartitionOf(CounterBatch batch, int index) => Unsafe.As<Partition>(batch[index].Handle!);
-
     private static bool SamePartition(in LimitEntry a, in LimitEntry b) =>
         a.Limit.Scope == b.Limit.Scope && ReferenceEquals(a.Partition, b.Partition);
 
-    private Partition GetPartition(CounterBatch batch, int index)
-    {
-        ref var entry = ref batch[index].Entry;
-        var map = _partitions[(int)entry.Limit.Scope];
-        if (map.TryGetValue(entry.Partition, out var partition))
-        {
-            return partition;
-        }
-
-        // New: sized for the counters this batch keeps in it (a later, different limit grows it).
-        var width = 0;
-        for (var i = index; i < batch.Count; i++)
-        {
-            ref var other = ref batch[i].Entry;
-            if (other.Limit.Scope == entry.Limit.Scope && Equals(other.Partition, entry.Partition))
-            {
-                width += WidthOf(other.Limit);
-            }
-        }
-
-        return map.GetOrAdd(
-            entry.Partition,
-            static (_, state) => Partition.Create(Interlocked.Increment(ref state.Store._created), state.Width),
-            (Store: this, Width: width));
-    }
-
-    private static void SortByCreation(CounterBatch batch, Span<int> order)
+    private static void SortByCreation(CounterPartition?[] partitions, Span<int> order)
     {
         // Insertion sort: a batch holds a handful of items.
         for (var i = 1; i < order.Length; i++)
         {
             var current = order[i];
-            var key = PartitionOf(batch, current).Creation;
+            var key = partitions[current]!.Creation;
             var j = i - 1;
-            while (j >= 0 && PartitionOf(batch, order[j]).Creation > key)
+            while (j >= 0 && partitions[order[j]]!.Creation > key)
             {
                 order[j + 1] = order[j];
                 j--;
             }
 
             order[j + 1] = current;
-        }
-    }
-
-    private void Sweep()
-    {
-        var now = _time.GetUtcNow().UtcTicks;
-        foreach (var map in _partitions)
-        {
-            foreach (var (key, partition) in map)
-            {
-                lock (partition)
-                {
-                    if (partition.InFlight == 0 && partition.ReclaimAfterTicks <= now)
-                    {
-                        partition.Removed = true;
-                        map.TryRemove(new KeyValuePair<object, Partition>(key, partition));
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// All counters of one key, subscription or client IP: plain numbers at offsets its <see cref="CounterLayout"/>
-    /// gives, stored inline in the object (a subclass per capacity, 1 to 8 values) so a tracked key is one small object.
-    /// Guarded by locking the partition itself.
-    /// </summary>
-    private abstract class Partition(long creation)
-    {
-        /// <summary>The lock order among partitions.</summary>
-        public readonly long Creation = creation;
-
-        /// <summary>Where each counter's numbers are.</summary>
-        public CounterLayout Layout = CounterLayout.Empty;
-
-        /// <summary>Values beyond the inline capacity (a limit added after the partition was created).</summary>
-        public long[]? Overflow;
-
-        /// <summary>
-        /// When the partition may be reclaimed: the end of the last window it counts in (the next window's end for a
-        /// sliding one) or its last use plus the retention, whichever is later.
-        /// </summary>
-        public long ReclaimAfterTicks;
-
-        /// <summary>Requests in flight over all its concurrency limits; never reclaimed while any are.</summary>
-        public int InFlight;
-
-        /// <summary>Reclaimed: a batch that looked it up before must look again.</summary>
-        public bool Removed;
-
-        /// <summary>A partition with room for <paramref name="width"/> values inline (a plan's limits: 1 to 8).</summary>
-        public static Partition Create(long creation, int width) => width switch
-        {
-            <= 1 => new Sized<Values1>(creation),
-            2 => new Sized<Values2>(creation),
-            3 => new Sized<Values3>(creation),
-            4 => new Sized<Values4>(creation),
-            5 => new Sized<Values5>(creation),
-            6 => new Sized<Values6>(creation),
-            7 => new Sized<Values7>(creation),
-            _ => new Sized<Values8>(creation),
-        };
-
-        /// <summary>The values, read after <see cref="Slot"/> (which may grow them).</summary>
-        public PartitionValues Values() => new(InlineValues(), Overflow);
-
-        public void KeepUntil(long ticks)
-        {
-            if (ticks > ReclaimAfterTicks)
-            {
-                ReclaimAfterTicks = ticks;
-            }
-        }
-
-        /// <summary>The offset of a counter's numbers, given room (zeroed) on its first use.</summary>
-        public int Slot(string name, int width)
-        {
-            var layout = Layout;
-            var offset = layout.Find(name, width);
-            if (offset >= 0)
-            {
-                return offset;
-            }
-
-            var grown = layout.With(name, width);
-            var capacity = InlineValues().Length;
-            if (grown.Size > capacity)
-            {
-                var overflow = Overflow;
-                Array.Resize(ref overflow, grown.Size - capacity);
-                Overflow = overflow;
-            }
-
-            Volatile.Write(ref Layout, grown);
-            return grown.Size - width;
-        }
-
-        protected abstract Span<long> InlineValues();
-
-        private sealed class Sized<TValues>(long creation) : Partition(creation)
-            where TValues : struct
-        {
-            private TValues _values;
-
-            protected override Span<long> InlineValues() =>
-                MemoryMarshal.CreateSpan(ref Unsafe.As<TValues, long>(ref _values), Unsafe.SizeOf<TValues>() / sizeof(long));
-        }
-
-        [InlineArray(1)]
-        private struct Values1
-        {
-            private long _element;
-        }
-
-        [InlineArray(2)]
-        private struct Values2
-        {
-            private long _element;
-        }
-
-        [InlineArray(3)]
-        private struct Values3
-        {
-            private long _element;
-        }
-
-        [InlineArray(4)]
-        private struct Values4
-        {
-            private long _element;
-        }
-
-        [InlineArray(5)]
-        private struct Values5
-        {
-            private long _element;
-        }
-
-        [InlineArray(6)]
-        private struct Values6
-        {
-            private long _element;
-        }
-
-        [InlineArray(7)]
-        private struct Values7
-        {
-            private long _element;
-        }
-
-        [InlineArray(8)]
-        private struct Values8
-        {
-            private long _element;
-        }
-    }
-
-    /// <summary>A partition's values: inline ones, then the overflow.</summary>
-    private readonly ref struct PartitionValues(Span<long> inline, long[]? overflow)
-    {
-        private readonly Span<long> _inline = inline;
-
-        public ref long this[int offset] => ref offset < _inline.Length ? ref _inline[offset] : ref overflow![offset - _inline.Length];
-    }
-
-    /// <summary>
-    /// Which counter is at which offset of a partition's values: (counter name, width) in the order first used.
-    /// Immutable and shared: every partition that met the same limits in the same order has the same instance, so a
-    /// million keys of one plan share a handful of layouts.
-    /// </summary>
-    private sealed class CounterLayout
-    {
-        public static readonly CounterLayout Empty = new([], [], 0);
-
-        private readonly string[] _names;
-        private readonly int[] _widths;
-        private CounterLayout[] _next = [];
-
-        private CounterLayout(string[] names, int[] widths, int size)
-        {
-            _names = names;
-            _widths = widths;
-            Size = size;
-        }
-
-        /// <summary>Counters laid out.</summary>
-        public int Count => _names.Length;
-
-        /// <summary>Values used.</summary>
-        public int Size { get; }
-
-        /// <summary>The offset of the counter's first value, or -1.</summary>
-        public int Find(string name, int width)
-        {
-            var offset = 0;
-            for (var i = 0; i < _names.Length; i++)
-            {
-                if (_widths[i] == width && (ReferenceEquals(_names[i], name) || string.Equals(_names[i], name, StringComparison.Ordinal)))
-                {
-                    return offset;
-                }
-
-                offset += _widths[i];
-            }
-
-            return -1;
-        }
-
-        /// <summary>This layout and one more counter after it (shared: built once per distinct step).</summary>
-        public CounterLayout With(string name, int width)
-        {
-            foreach (var next in Volatile.Read(ref _next))
-            {
-                if (next._widths[^1] == width && string.Equals(next._names[^1], name, StringComparison.Ordinal))
-                {
-                    return next;
-                }
-            }
-
-            lock (this)
-            {
-                foreach (var next in _next)
-                {
-                    if (next._widths[^1] == width && string.Equals(next._names[^1], name, StringComparison.Ordinal))
-                    {
-                        return next;
-                    }
-                }
-
-                var created = new CounterLayout([.. _names, name], [.. _widths, width], Size + width);
-                Volatile.Write(ref _next, [.. _next, created]);
-                return created;
-            }
         }
     }
 }

@@ -67,7 +67,8 @@ public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCont
             now = result.Now;
         }
 
-        var batch = new CounterBatch { Now = now };
+        var batch = parts.Counters.CreateBatch();
+        batch.Now = now;
         parts.Limits.Fill(batch, resource, key, policy.Credits ?? Math.Max(permitCount, parts.Limits.DefaultCredits));
         if (batch.Count == 0)
         {

@@ -6,7 +6,7 @@ namespace ErrorCatalog.Middleware;
 /// <summary>
 /// Concurrency leases ended on this instance and not yet removed from Redis. They ride along with the next script
 /// call (which removes them before it decides), so ending a request sends no command of its own; a timer sends
-/// the ones no request picked up (see <see cref="RedisCounterStore"/>). A locked ring: allocation-free, and the
+/// the ones no request picked up (see <see cref="RedisCallSender"/>). A locked ring: allocation-free, and the
 /// lock is held for a copy of a few entries.
 /// </summary>
 internal sealed class LeaseReleases

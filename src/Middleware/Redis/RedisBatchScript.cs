@@ -10,9 +10,8 @@ namespace ErrorCatalog.Middleware;
 /// <remarks>
 /// <para>Everything the script needs besides key names travels in one binary argument (Redis's <c>struct</c>
 /// library reads it), and the reply is one binary string: the client formats and writes each argument as a
-/// bulk string, and Redis turns each into a Lua string, so thirty numeric arguments cost the app about 10 µs and
-/// Redis about 4 µs per request more than one (measured with benchmarks/load/redis.sh's redis-floor mode); numbers
-/// formatted as text in the reply cost Redis about 3 µs more.</para>
+/// bulk string and Redis turns each into a Lua string, so one argument costs both sides far less than one per
+/// number (see docs/performance.md).</para>
 /// <para>ARGV[1], little-endian: now (unix ms, i8), lease expiry (unix ms, i8), deadline (Redis's unix ms, i8; 0:
 /// none), item count n (i2), released lease count r (i2), release slots s (i2, r of them filled), this request's
 /// lease member (8 bytes); then per item:

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using StackExchange.Redis;
+
+namespace ErrorCatalog.Middleware;
+
+/// <summary>
+/// The Redis keys of a limit's counter in a window (index -1: the lease set), cached per owner (key, subscription,
+/// client IP) until the window changes, so a request builds no key strings. Bounded: a flood of distinct IPs clears
+/// the cache rather than growing it.
+/// </summary>
+internal sealed class RedisKeyNames(string prefix)
+{
+    private const int MaxCachedKeys = 200_000;
+
+    private readonly ConcurrentDictionary<(string Counter, object Owner), Names> _cache = new();
+
+    /// <summary>The key of an owner's window counter (and the previous window's), or of its lease set (index -1).</summary>
+    public Names Get(in LimitEntry entry, long index)
+    {
+        // A key's and a subscription's entries are built once per key: their names live in the entry's slot.
+        var limit = entry.Limit;
+        if (entry.Slot?.Value is Names slotted && slotted.Index == index && slotted.Owner == this)
+        {
+            return slotted;
+        }
+
+        if (_cache.TryGetValue((limit.CounterName, entry.Partition), out var cached) && cached.Index == index)
+        {
+            if (entry.Slot is { } slot)
+            {
+                slot.Value = cached;
+            }
+
+            return cached;
+        }
+
+        var partition = entry.PartitionName.Length > 0 ? entry.PartitionName : entry.Partition.ToString();
+        var start = $"{prefix}{limit.CounterName}:{partition}:";
+        var names = index < 0
+            ? new Names(this, index, Name(start + "leases"), default)
+            : new Names(this, index, Name(start + index.ToString(CultureInfo.InvariantCulture)), Name(start + (index - 1).ToString(CultureInfo.InvariantCulture)));
+        if (_cache.Count >= MaxCachedKeys)
+        {
+            _cache.Clear(); // idle owners' names go; active ones come back on their next request
+        }
+
+        _cache[(limit.CounterName, entry.Partition)] = names;
+        if (entry.Slot is { } own)
+        {
+            own.Value = names;
+        }
+
+        return names;
+    }
+
+    /// <summary>A key name as its UTF-8 bytes, so the client writes it without encoding it on every request.</summary>
+    public static RedisKey Name(string name) => Encoding.UTF8.GetBytes(name);
+
+    /// <summary>The keys of one counter in one window; <see cref="Owner"/> tells which store's cache an entry's slot holds.</summary>
+    internal sealed record Names(RedisKeyNames Owner, long Index, RedisKey Current, RedisKey Previous);
+}
