@@ -113,6 +113,32 @@ public sealed class ApiErrorCatalogRateLimiterTests
         Assert.Equal(1, body.RootElement.GetProperty("retryAfter").GetInt32());
     }
 
+    [Fact]
+    public async Task BuiltInRateLimiter_BadKeys_CountAgainstTheIpLimit_AsInTheMiddleware()
+    {
+        // Arrange: an IP limit of 2 a minute in front of the keys.
+        var json = $$"""
+            {
+              "Plans": { "p": { "Limits": { "minute": { "PermitLimit": 10, "Window": "minute" } } } },
+              "IpLimit": { "PermitLimit": 2, "Window": "minute" },
+              "ApiKeys": [ { "Id": "k", "Hash": "{{ApiKeyHash.Compute(Key)}}", "Plan": "p" } ]
+            }
+            """;
+        await using var app = await StartAsync(json, store: null);
+        var client = app.GetTestClient();
+
+        // Act: two guesses, a third, then the real key from the same address.
+        using var first = await GetAsync(client, "/ok", "guess_1");
+        using var second = await GetAsync(client, "/ok", "guess_2");
+        using var third = await GetAsync(client, "/ok", "guess_3");
+        using var real = await GetAsync(client, "/ok", Key);
+
+        // Assert: the guesses are refused as invalid until the address is over its limit, which then answers.
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized], [first.StatusCode, second.StatusCode]);
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, real.StatusCode);
+    }
+
     private const string FreeKey = "builtin_limiter_free";
     private const string ProKey = "builtin_limiter_pro";
     private const string RevokedKey = "builtin_limiter_revoked";

@@ -48,6 +48,7 @@ public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCont
 
         // UseApiErrorCatalog ran first: it checked the key already.
         var key = (resource.Features.Get<IApiKeyFeature>() as RequestState)?.Key;
+        ApiLimitLease? keyRefusal = null;
         if (key is null)
         {
             var resolving = parts.Keys.ResolveAsync(resource, policy, now, cancellationToken);
@@ -60,16 +61,30 @@ public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCont
             var result = await resolving.ConfigureAwait(false);
             if (result.Refused)
             {
-                return ApiLimitLease.Refused(parts.Responder.Error(result.Refusal, result.Key, result.Scope, result.RetryAfter), result.RetryAfter ?? TimeSpan.Zero);
+                keyRefusal = ApiLimitLease.Refused(parts.Responder.Error(result.Refusal, result.Key, result.Scope, result.RetryAfter), result.RetryAfter ?? TimeSpan.Zero);
+                if (!parts.Limits.HasIpLimit)
+                {
+                    return keyRefusal;
+                }
+
+                if (synchronousOnly)
+                {
+                    return Pending; // the built-in middleware asks AcquireAsync after a refused attempt: charge the IP there, once
+                }
+            }
+            else
+            {
+                key = result.Key;
             }
 
-            key = result.Key;
             now = result.Now;
         }
 
+        // A key or access refusal still counts against the client's IP limit, as the middleware counts it: a flood of
+        // bad keys is throttled like any other traffic.
         var batch = parts.Counters.CreateBatch();
         batch.Now = now;
-        parts.Limits.Fill(batch, resource, key, policy.Credits ?? Math.Max(permitCount, parts.Limits.DefaultCredits));
+        parts.Limits.Fill(batch, resource, key, keyRefusal is null ? policy.Credits ?? Math.Max(permitCount, parts.Limits.DefaultCredits) : 0);
         if (batch.Count == 0)
         {
             return ApiLimitLease.Admitted;
@@ -89,12 +104,23 @@ public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCont
         {
             // The outage policy, as the middleware applies it (see RedisOptions.FailurePolicy).
             parts.Metrics.StoreFailed();
+            if (keyRefusal is not null)
+            {
+                return keyRefusal; // the key's answer, without the IP limit nobody could count
+            }
+
             if (parts.Limits.OutageRetryAfter is not { } wait)
             {
                 return ApiLimitLease.Admitted;
             }
 
             return ApiLimitLease.Refused(parts.Responder.Error(Refusal.StoreUnavailable, key, retryAfter: wait), wait);
+        }
+
+        if (admitted && keyRefusal is not null)
+        {
+            parts.Counters.Release(batch);
+            return keyRefusal;
         }
 
         if (admitted)
