@@ -258,7 +258,7 @@ internal sealed partial class ApiErrorCatalogMiddleware(RequestDelegate next, Ap
 
         foreach (var identity in user.Identities)
         {
-            if (identity.AuthenticationType == ApiKeyDefaults.AuthenticationScheme && identity.HasClaim(ApiKeyClaimTypes.KeyId, key.Id))
+            if (identity.AuthenticationType == ApiKeyDefaults.AuthenticationScheme && identity.HasClaim(ApiKeyDefaults.KeyIdClaimType, key.Id))
             {
                 return true;
             }

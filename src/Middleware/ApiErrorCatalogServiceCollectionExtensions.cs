@@ -1,5 +1,6 @@
 using ErrorCatalog;
 using ErrorCatalog.Middleware;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers API keys, plans and limits answered from the error catalog.</summary>
-public static class ApiErrorCatalogServiceCollectionExtensions
+public static partial class ApiErrorCatalogServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="ApiErrorCatalogOptions"/> to <paramref name="section"/> (usually <c>ApiErrorCatalog</c>),

@@ -321,7 +321,7 @@ public sealed class OptionsValidationTests
         builder.Services.AddApiErrorCatalog(options =>
         {
             options.Plans["free"] = new PlanOptions { Limits = { ["minute"] = new LimitOptions { PermitLimit = 10, Window = "minute", Kind = (LimitKind)7 } } };
-            options.ApiKeys.Add(new ApiKeyOptions { Id = "a", Hash = GoodHash, Plan = "free", State = (ApiKeyState)99 });
+            options.ApiKeys.Add(new ConfiguredApiKey { Id = "a", Hash = GoodHash, Plan = "free", State = (ApiKeyState)99 });
         });
 
         await using var app = builder.Build();

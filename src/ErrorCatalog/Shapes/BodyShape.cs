@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace ErrorCatalog;
 
 /// <summary>
@@ -60,6 +62,13 @@ public sealed class BodyShape
             ShapeNode.Value("numericCode", SystemValue.NumericCode),
             ShapeNode.Value("requestId", SystemValue.RequestId),
             ShapeNode.Arguments()));
+
+    /// <summary>
+    /// <paramref name="data"/> as a success body in this shape (<c>$data</c>), with the request's values filled as for
+    /// errors; for responses written outside an endpoint group's <c>WithSuccessShape</c> (a health check's writer).
+    /// </summary>
+    public IResult ToSuccessResult(object? data, int status = StatusCodes.Status200OK) =>
+        new SuccessEnvelopeResult(this, data, status, null);
 
     private static bool Uses(ShapeNode node, SystemValue value)
     {

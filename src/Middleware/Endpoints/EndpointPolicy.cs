@@ -45,7 +45,7 @@ internal sealed class EndpointPolicy
     internal static bool IsRoutingRejection(Endpoint endpoint) => endpoint is not RouteEndpoint && endpoint.Metadata.Count == 0;
 
     private static EndpointPolicy Create(Endpoint endpoint, ApiErrorCatalog catalog) =>
-        IsRoutingRejection(endpoint) ? Default : Create(endpoint.Metadata, catalog);
+        IsRoutingRejection(endpoint) ? Default : Create(ApiKeyAttribute.Expand(endpoint.Metadata), catalog);
 
     private static EndpointPolicy Create(EndpointMetadataCollection metadata, ApiErrorCatalog catalog) => new()
     {

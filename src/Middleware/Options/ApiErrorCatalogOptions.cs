@@ -23,7 +23,7 @@ public sealed class ApiErrorCatalogOptions
     public Dictionary<string, SubscriptionOptions> Subscriptions { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Keys of the configuration-backed store (ignored when an <see cref="IApiKeyStore"/> is registered).</summary>
-    public List<ApiKeyOptions> ApiKeys { get; set; } = [];
+    public List<ConfiguredApiKey> ApiKeys { get; set; } = [];
 
     /// <summary>A limit per client IP address, applied to every request (null: none).</summary>
     public LimitOptions? IpLimit { get; set; }
