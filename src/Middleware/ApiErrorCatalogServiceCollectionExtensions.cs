@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -33,6 +34,8 @@ public static partial class ApiErrorCatalogServiceCollectionExtensions
             builder.Configure(configure);
         }
 
+        // Settings written under a former name still bind; this says at start-up which to rename.
+        services.AddHostedService(sp => new RenamedSettingsCheck(section, path, sp.GetRequiredService<ILogger<RenamedSettingsCheck>>()));
         return services.AddCore(validator);
     }
 
