@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Http;
 
 namespace ErrorCatalog;
@@ -12,6 +13,7 @@ public sealed class BodyShape
     public const string ProblemName = "problem";
 
     /// <summary>Creates a shape; called by generated code.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public BodyShape(string name, string contentType, ShapeNode root)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
