@@ -271,7 +271,7 @@ public sealed class OptionsValidationTests
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
-        builder.Services.AddApiErrorCatalog(options => options.Keys.Required = false);
+        builder.Services.AddApiErrorCatalog(options => options.KeyReading.Required = false);
         await using var app = builder.Build();
         app.UseApiErrorCatalog();
         app.MapGet("/", () => "ok");
