@@ -113,13 +113,13 @@ public sealed class OptionsValidationTests
         },
         {
             "key MaxLength out of range",
-            Config(extra: """ "Keys": { "MaxLength": 4 }, """),
-            "ApiErrorCatalog:Keys:MaxLength must be between 8 and 4096 (was 4)"
+            Config(extra: """ "KeyReading": { "MaxLength": 4 }, """),
+            "ApiErrorCatalog:KeyReading:MaxLength must be between 8 and 4096 (was 4)"
         },
         {
             "negative key hash cache size",
-            Config(extra: """ "Keys": { "HashCacheSize": -1 }, """),
-            "ApiErrorCatalog:Keys:HashCacheSize must be between 0 (off) and 10000000 (was -1)"
+            Config(extra: """ "KeyReading": { "HashCacheSize": -1 }, """),
+            "ApiErrorCatalog:KeyReading:HashCacheSize must be between 0 (off) and 10000000 (was -1)"
         },
         {
             "negative JSON-RPC cost",
