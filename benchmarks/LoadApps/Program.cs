@@ -211,9 +211,9 @@ internal static class LoadConfig
         for (var i = 1; i <= Keys; i++)
         {
             var key = string.Create(CultureInfo.InvariantCulture, $"load_key_{i:D4}");
-            options.ApiKeys.Add(new ApiKeyOptions { Id = key, Hash = ApiKeyHash.Compute(key).ToString(), Plan = "load" });
+            options.ApiKeys.Add(new ConfiguredApiKey { Id = key, Hash = ApiKeyHash.Compute(key).ToString(), Plan = "load" });
         }
 
-        options.ApiKeys.Add(new ApiKeyOptions { Id = "refuse", Hash = ApiKeyHash.Compute("load_refuse_key").ToString(), Plan = "tiny" });
+        options.ApiKeys.Add(new ConfiguredApiKey { Id = "refuse", Hash = ApiKeyHash.Compute("load_refuse_key").ToString(), Plan = "tiny" });
     }
 }

@@ -92,7 +92,7 @@ v1.MapPost("/keys", IResult (CreateKeyRequest request, ClaimsPrincipal user, Acc
     // A key creates keys with its own scopes at most.
     foreach (var scope in request.Scopes!)
     {
-        if (!user.HasClaim(ApiKeyClaimTypes.Scope, scope))
+        if (!user.HasClaim(ApiKeyDefaults.ScopeClaimType, scope))
         {
             return ApiErrors.InsufficientScope(scope);
         }
@@ -121,4 +121,4 @@ app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthR
 
 app.Run();
 
-static string Owner(ClaimsPrincipal user) => user.FindFirstValue(ApiKeyClaimTypes.Subscription) ?? string.Empty;
+static string Owner(ClaimsPrincipal user) => user.FindFirstValue(ApiKeyDefaults.SubscriptionClaimType) ?? string.Empty;

@@ -57,7 +57,7 @@ app.MapGet("/v1/errors", () => ApiErrors.Catalog.Errors.Select(e => new
     title = e.Title,
     type = e.Type,
     resolution = e.Resolution,
-    refusal = e.Refusal == Refusal.None ? null : e.Refusal.ToString(),
+    refusal = e.Refusal == default ? null : e.Refusal.ToString(),
 })).ApiKeyOptional().ExemptFromLimits();
 
 // Any catalog entry by code, with its placeholders left out: shows each body and its headers.
@@ -78,17 +78,10 @@ app.MapGet("/v1/errors/{code}", IResult (string code, string? shape) =>
     error.TrySet("used", 10);
     error.TrySet("limit", 10);
     error.TrySet("retryAfter", TimeSpan.FromSeconds(42));
-    return shape is null ? error : new ShapedError(error, ApiErrors.Catalog.GetShape(shape));
+    return shape is null ? error : error.ToResult(ApiErrors.Catalog.GetShape(shape));
 }).ApiKeyOptional().ExemptFromLimits();
 
 app.Run();
-
-/// <summary>Writes an error in a shape chosen by the query string (endpoints normally pick one with WithErrorShape).</summary>
-internal sealed class ShapedError(ApiError error, BodyShape shape) : IResult
-{
-    public Task ExecuteAsync(HttpContext httpContext) =>
-        ApiErrorWriter.WriteAsync(httpContext.Response, error, httpContext.GetErrorContext(), shape).AsTask();
-}
 
 /// <summary>Visible to WebApplicationFactory.</summary>
 public partial class Program;

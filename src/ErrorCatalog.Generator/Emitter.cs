@@ -11,6 +11,9 @@ namespace ErrorCatalog.Generator;
 internal static class Emitter
 {
     private const string Runtime = "global::ErrorCatalog";
+
+    // Types only generated code constructs (segments, shape nodes, refusals) are hidden from IntelliSense there.
+    private const string Generated = "global::ErrorCatalog.CodeGeneration";
     private static readonly string GeneratedCode =
         $"[global::System.CodeDom.Compiler.GeneratedCode(\"ErrorCatalog.Generator\", \"{typeof(Emitter).Assembly.GetName().Version}\")]";
 
@@ -53,8 +56,9 @@ internal static class Emitter
 
         sb.AppendLine("    }");
         sb.AppendLine();
+        // Internal: only the factories above and the catalog read them; users reach entries through Catalog.
         sb.AppendLine("    /// <summary>The descriptor of each entry: code, status, title, templates and pre-encoded text.</summary>");
-        sb.AppendLine("    public static class Descriptors");
+        sb.AppendLine("    internal static class Descriptors");
         sb.AppendLine("    {");
         foreach (var error in catalog.Errors)
         {
@@ -143,9 +147,9 @@ internal static class Emitter
         sb.AppendLine(",");
         sb.Append("            resolution: ").Append(error.Resolution is null ? "null" : Literal(error.Resolution)).AppendLine(",");
         sb.Append("            type: ").Append(Literal(error.Type)).AppendLine(",");
-        sb.Append("            refusal: ").Append(Runtime).Append(".Refusal.").Append(error.Refusal ?? "None").AppendLine(",");
+        sb.Append("            refusal: ").Append(Generated).Append(".Refusal.").Append(error.Refusal ?? "None").AppendLine(",");
         sb.Append("            placeholders: [")
-            .Append(string.Join(", ", error.Placeholders.Select(p => $"new({Literal(p.Name)}, {Runtime}.PlaceholderKind.{KindName(p.Type)})")))
+            .Append(string.Join(", ", error.Placeholders.Select(p => $"new({Literal(p.Name)}, {Generated}.PlaceholderKind.{KindName(p.Type)})")))
             .AppendLine("],");
         sb.Append("            headers: [");
         var first = true;
@@ -169,9 +173,9 @@ internal static class Emitter
     private static string Segment(SegmentModel segment) => segment.Kind switch
     {
         // UTF-8 literals: the compiler encodes the text, nothing is transcoded at run time.
-        SegmentKind.Literal => $"{Runtime}.TemplateSegment.Literal({Literal(segment.Text)}u8)",
-        SegmentKind.Argument => $"{Runtime}.TemplateSegment.Argument({Literal(segment.Text)})",
-        _ => $"{Runtime}.TemplateSegment.Value({Runtime}.SystemValue.{SystemName(segment.Text)})",
+        SegmentKind.Literal => $"{Generated}.TemplateSegment.Literal({Literal(segment.Text)}u8)",
+        SegmentKind.Argument => $"{Generated}.TemplateSegment.Argument({Literal(segment.Text)})",
+        _ => $"{Generated}.TemplateSegment.Value({Generated}.SystemValue.{SystemName(segment.Text)})",
     };
 
     private static void EmitNode(StringBuilder sb, NodeModel node)
@@ -180,7 +184,7 @@ internal static class Emitter
         switch (node.Kind)
         {
             case NodeKind.Object:
-                sb.Append(Runtime).Append(".ShapeNode.Object(").Append(name);
+                sb.Append(Generated).Append(".ShapeNode.Object(").Append(name);
                 foreach (var child in node.Children)
                 {
                     sb.Append(", ");
@@ -190,19 +194,19 @@ internal static class Emitter
                 sb.Append(')');
                 break;
             case NodeKind.Literal:
-                sb.Append(Runtime).Append(".ShapeNode.Literal(").Append(name).Append(", ").Append(Literal(node.Text)).Append("u8)");
+                sb.Append(Generated).Append(".ShapeNode.Literal(").Append(name).Append(", ").Append(Literal(node.Text)).Append("u8)");
                 break;
             case NodeKind.Argument:
-                sb.Append(Runtime).Append(".ShapeNode.Argument(").Append(name).Append(", ").Append(Literal(node.Text)).Append(')');
+                sb.Append(Generated).Append(".ShapeNode.Argument(").Append(name).Append(", ").Append(Literal(node.Text)).Append(')');
                 break;
             case NodeKind.System:
-                sb.Append(Runtime).Append(".ShapeNode.Value(").Append(name).Append(", ").Append(Runtime).Append(".SystemValue.").Append(SystemName(node.Text)).Append(')');
+                sb.Append(Generated).Append(".ShapeNode.Value(").Append(name).Append(", ").Append(Generated).Append(".SystemValue.").Append(SystemName(node.Text)).Append(')');
                 break;
             case NodeKind.Template:
-                sb.Append(Runtime).Append(".ShapeNode.Text(").Append(name).Append(", ").Append(string.Join(", ", node.Template.Select(Segment))).Append(')');
+                sb.Append(Generated).Append(".ShapeNode.Text(").Append(name).Append(", ").Append(string.Join(", ", node.Template.Select(Segment))).Append(')');
                 break;
             case NodeKind.Arguments:
-                sb.Append(Runtime).Append(".ShapeNode.Arguments()");
+                sb.Append(Generated).Append(".ShapeNode.Arguments()");
                 break;
         }
     }

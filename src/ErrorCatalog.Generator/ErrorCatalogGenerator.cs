@@ -11,7 +11,7 @@ namespace ErrorCatalog.Generator;
 /// Compilation, so editing C# leaves every step cached.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
-public sealed class ErrorCatalogGenerator : IIncrementalGenerator
+internal sealed class ErrorCatalogGenerator : IIncrementalGenerator
 {
     /// <summary>Tracking names of the pipeline's steps, for caching tests.</summary>
     public static class Steps

@@ -221,7 +221,7 @@ internal sealed class ApiErrorCatalogMiddleware(
 
         foreach (var identity in user.Identities)
         {
-            if (identity.AuthenticationType == ApiKeyDefaults.AuthenticationScheme && identity.HasClaim(ApiKeyClaimTypes.KeyId, key.Id))
+            if (identity.AuthenticationType == ApiKeyDefaults.AuthenticationScheme && identity.HasClaim(ApiKeyDefaults.KeyIdClaimType, key.Id))
             {
                 return true;
             }

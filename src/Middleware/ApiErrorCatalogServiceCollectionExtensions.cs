@@ -1,12 +1,13 @@
 using ErrorCatalog;
 using ErrorCatalog.Middleware;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers API keys, plans and limits answered from the error catalog.</summary>
-public static class ApiErrorCatalogServiceCollectionExtensions
+public static partial class ApiErrorCatalogServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="ApiErrorCatalogOptions"/> to <paramref name="section"/> (usually <c>ApiErrorCatalog</c>),
@@ -30,6 +31,8 @@ public static class ApiErrorCatalogServiceCollectionExtensions
             builder.Configure(configure);
         }
 
+        // Settings written under a former name still bind; this says at start-up which to rename.
+        services.AddHostedService(sp => new RenamedSettingsCheck(section, path, sp.GetRequiredService<ILogger<RenamedSettingsCheck>>()));
         return ApiErrorCatalogServices.Add(services, validator);
     }
 

@@ -1,4 +1,5 @@
 using ErrorCatalog;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -35,9 +36,9 @@ internal static class ApiErrorCatalogServices
             var store = sp.GetService<IApiKeyStore>();
             return new KeyResolver(compiled.Book, store, Time(sp), sp.GetRequiredService<ILogger<KeyResolver>>(), store is null ? compiled.Keys : null);
         });
-        services.TryAddSingleton(static sp => new ApiKeyReader(Options(sp).Keys, sp.GetRequiredService<KeyResolver>().IsKnown));
+        services.TryAddSingleton(static sp => new ApiKeyReader(Options(sp).KeyReading, sp.GetRequiredService<KeyResolver>().IsKnown));
         services.TryAddSingleton(static sp => new KeyStep(
-            sp.GetRequiredService<ApiKeyReader>(), sp.GetRequiredService<KeyResolver>(), Time(sp), sp.GetRequiredService<ILogger<KeyStep>>(), Options(sp).Keys.Required));
+            sp.GetRequiredService<ApiKeyReader>(), sp.GetRequiredService<KeyResolver>(), Time(sp), sp.GetRequiredService<ILogger<KeyStep>>(), Options(sp).KeyReading.Required));
         services.TryAddSingleton(static sp => new EndpointPolicyCache(Options(sp).Catalog));
         services.TryAddSingleton(static sp => new RequestLimits(sp.GetRequiredService<CompiledOptions>().Book, Options(sp)));
         services.TryAddSingleton<ICounterStore>(static sp => Options(sp) is { Redis.Configuration.Length: > 0 } options
@@ -52,7 +53,7 @@ internal static class ApiErrorCatalogServices
             sp.GetRequiredService<ILogger<RefusalResponder>>(),
             Time(sp),
             Options(sp).UpgradeUrl,
-            Options(sp).Keys.EffectiveHeaders[0]));
+            Options(sp).KeyReading.EffectiveHeaders[0]));
         services.TryAddSingleton<ObjectPool<RequestState>>(static sp =>
             new DefaultObjectPool<RequestState>(new RequestStatePolicy(sp.GetRequiredService<RateLimitHeaderWriter>(), sp.GetRequiredService<ICounterStore>()), Environment.ProcessorCount * 64));
 

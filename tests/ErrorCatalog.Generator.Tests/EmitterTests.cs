@@ -199,7 +199,7 @@ public sealed class EmitterTests
             StringComparison.Ordinal);
         foreach (var kind in Enum.GetNames<PlaceholderKind>())
         {
-            Assert.Contains($"global::ErrorCatalog.PlaceholderKind.{kind})", run.GeneratedSource, StringComparison.Ordinal);
+            Assert.Contains($"global::ErrorCatalog.CodeGeneration.PlaceholderKind.{kind})", run.GeneratedSource, StringComparison.Ordinal);
         }
     }
 }

@@ -11,11 +11,15 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
 {
     private const string Program = """
         using System.Text;
-        using ErrorCatalog;
+        using Microsoft.AspNetCore.Http;
         using Shop.Errors;
 
         var error = ShopErrors.OutOfStock(3, "mug");
-        Console.WriteLine(Encoding.UTF8.GetString(ApiErrorWriter.GetBodyBytes(error, new ErrorContext { RequestId = "r1" })));
+        var http = new DefaultHttpContext { TraceIdentifier = "r1" };
+        var body = new MemoryStream();
+        http.Response.Body = body;
+        await error.ExecuteAsync(http);
+        Console.WriteLine(Encoding.UTF8.GetString(body.ToArray()));
         """;
 
     [Fact]

@@ -34,15 +34,15 @@ public sealed class AuthenticationTests
             {
                 name = user.Identity?.Name,
                 authenticationType = user.Identity?.AuthenticationType,
-                plan = user.FindFirst(ApiKeyClaimTypes.Plan)?.Value,
-                subscription = user.FindFirst(ApiKeyClaimTypes.Subscription)?.Value,
-                scopes = user.FindAll(ApiKeyClaimTypes.Scope).Select(c => c.Value).ToArray(),
+                plan = user.FindFirst(ApiKeyDefaults.PlanClaimType)?.Value,
+                subscription = user.FindFirst(ApiKeyDefaults.SubscriptionClaimType)?.Value,
+                scopes = user.FindAll(ApiKeyDefaults.ScopeClaimType).Select(c => c.Value).ToArray(),
                 featureKeyId = feature?.KeyId,
                 featurePlan = feature?.Plan,
                 featureSubscription = feature?.SubscriptionId,
                 featureCredits = feature?.CreditCount,
             });
-        }).RequireAuthorization(policy => policy.AddAuthenticationSchemes(ApiKeyDefaults.AuthenticationScheme).RequireClaim(ApiKeyClaimTypes.Scope, "x"));
+        }).RequireAuthorization(policy => policy.AddAuthenticationSchemes(ApiKeyDefaults.AuthenticationScheme).RequireClaim(ApiKeyDefaults.ScopeClaimType, "x"));
 
         app.MapGet("/authenticate", async (HttpContext context) =>
         {
@@ -236,8 +236,8 @@ public sealed class AuthenticationTests
                 () => context.User.AddIdentities([new ClaimsIdentity()]),
                 () => identity.AddClaim(new Claim("seen", "yes")),
                 () => identity.AddClaims([new Claim("seen", "yes")]),
-                () => identity.RemoveClaim(identity.FindFirst(ApiKeyClaimTypes.Scope)),
-                () => identity.TryRemoveClaim(identity.FindFirst(ApiKeyClaimTypes.Scope)),
+                () => identity.RemoveClaim(identity.FindFirst(ApiKeyDefaults.ScopeClaimType)),
+                () => identity.TryRemoveClaim(identity.FindFirst(ApiKeyDefaults.ScopeClaimType)),
             })
             {
                 try
@@ -302,7 +302,7 @@ public sealed class AuthenticationTests
         {
             builder.Services.AddAuthorization().AddAuthentication("Fixed")
                 .AddScheme<FixedPrincipalOptions, FixedPrincipalHandler>("Fixed", o =>
-                    o.Principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ApiKeyClaimTypes.KeyId, keyIdClaim)], authenticationType, ApiKeyClaimTypes.KeyId, null)));
+                    o.Principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ApiKeyDefaults.KeyIdClaimType, keyIdClaim)], authenticationType, ApiKeyDefaults.KeyIdClaimType, null)));
         });
 
         // Act
@@ -316,7 +316,7 @@ public sealed class AuthenticationTests
 
     private static void MapWho(WebApplication app) => app.MapGet("/who", (HttpContext context) => Results.Json(new
     {
-        keyId = context.User.FindFirst(ApiKeyClaimTypes.KeyId)?.Value,
+        keyId = context.User.FindFirst(ApiKeyDefaults.KeyIdClaimType)?.Value,
         authenticationType = context.User.Identity?.AuthenticationType,
         tenant = context.User.FindFirst("tenant")?.Value,
     }));

@@ -37,7 +37,7 @@ public sealed class KeyLoggingTests
 
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Equal("ErrorCatalog.Middleware.QueryKeyLoggingCheck", warning.Category);
-        Assert.Contains("Keys:QueryParameter is 'CMC_PRO_API_KEY'", warning.Message);
+        Assert.Contains("KeyReading:QueryParameter is 'CMC_PRO_API_KEY'", warning.Message);
         Assert.Contains(HostingCategory + " logs at Information", warning.Message);
     }
 

@@ -113,13 +113,13 @@ public sealed class OptionsValidationTests
         },
         {
             "key MaxLength out of range",
-            Config(extra: """ "Keys": { "MaxLength": 4 }, """),
-            "ApiErrorCatalog:Keys:MaxLength must be between 8 and 4096 (was 4)"
+            Config(extra: """ "KeyReading": { "MaxLength": 4 }, """),
+            "ApiErrorCatalog:KeyReading:MaxLength must be between 8 and 4096 (was 4)"
         },
         {
             "negative key hash cache size",
-            Config(extra: """ "Keys": { "HashCacheSize": -1 }, """),
-            "ApiErrorCatalog:Keys:HashCacheSize must be between 0 (off) and 10000000 (was -1)"
+            Config(extra: """ "KeyReading": { "HashCacheSize": -1 }, """),
+            "ApiErrorCatalog:KeyReading:HashCacheSize must be between 0 (off) and 10000000 (was -1)"
         },
         {
             "negative JSON-RPC cost",
@@ -271,7 +271,7 @@ public sealed class OptionsValidationTests
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
-        builder.Services.AddApiErrorCatalog(options => options.Keys.Required = false);
+        builder.Services.AddApiErrorCatalog(options => options.KeyReading.Required = false);
         await using var app = builder.Build();
         app.UseApiErrorCatalog();
         app.MapGet("/", () => "ok");
@@ -321,7 +321,7 @@ public sealed class OptionsValidationTests
         builder.Services.AddApiErrorCatalog(options =>
         {
             options.Plans["free"] = new PlanOptions { Limits = { ["minute"] = new LimitOptions { PermitLimit = 10, Window = "minute", Kind = (LimitKind)7 } } };
-            options.ApiKeys.Add(new ApiKeyOptions { Id = "a", Hash = GoodHash, Plan = "free", State = (ApiKeyState)99 });
+            options.ApiKeys.Add(new ConfiguredApiKey { Id = "a", Hash = GoodHash, Plan = "free", State = (ApiKeyState)99 });
         });
 
         await using var app = builder.Build();

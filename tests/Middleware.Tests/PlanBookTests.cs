@@ -107,7 +107,7 @@ public sealed class PlanBookTests
         Assert.Equal(Refusal.SubscriptionLimit, key.Limits[1].Limit.Error.Refusal);
         Assert.Equal(Refusal.CreditsLimit, key.Limits[2].Limit.Error.Refusal);
         Assert.Equal("enabled", key.OverageText);
-        Assert.Contains(key.Principal.Claims, c => c.Type == ApiKeyClaimTypes.Scope && c.Value == "read");
+        Assert.Contains(key.Principal.Claims, c => c.Type == ApiKeyDefaults.ScopeClaimType && c.Value == "read");
     }
 
     [Fact]

@@ -9,7 +9,6 @@ public sealed class PlanOnlyController : ControllerBase
 {
     /// <summary>Pro plans only, 5 credits.</summary>
     [HttpGet("pro")]
-    [RequirePlan("pro")]
-    [Credits(5)]
+    [ApiKey(Plans = ["pro"], Credits = 5)]
     public string Pro() => "pro";
 }

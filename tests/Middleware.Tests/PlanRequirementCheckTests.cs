@@ -46,7 +46,7 @@ public sealed class PlanRequirementCheckTests
             Json,
             app =>
             {
-                app.MapGet("/gold", [RequirePlan("gold")] () => "gold");
+                app.MapGet("/gold", [ApiKey(Plans = ["gold"])] () => "gold");
                 app.MapPost("/platinum", () => "platinum").RequirePlan("platinum");
             }));
 
@@ -67,7 +67,7 @@ public sealed class PlanRequirementCheckTests
         await using var api = await StartAsync(json, app =>
         {
             app.MapGet("/by-plan", () => "by-plan").RequirePlan("pro");
-            app.MapGet("/by-feature", [RequirePlan("spread")] () => "by-feature");
+            app.MapGet("/by-feature", [ApiKey(Plans = ["spread"])] () => "by-feature");
         });
 
         using var byPlan = await api.GetAsync("/by-plan", key);
@@ -110,7 +110,7 @@ public sealed class PlanRequirementCheckTests
     internal sealed class TypoController : ControllerBase
     {
         [HttpGet("gold")]
-        [RequirePlan("gold")]
+        [ApiKey(Plans = ["gold"])]
         public string Gold() => "gold";
     }
 

@@ -16,12 +16,11 @@ internal static class HealthResponse
             var failed = report.Entries
                 .Where(static e => e.Value.Status == HealthStatus.Unhealthy)
                 .ToDictionary(static e => e.Key, static e => e.Value.Description ?? "unhealthy");
-            var errorContext = context.GetErrorContext() with { Details = new { checks = failed } };
-            return ApiErrorWriter.WriteAsync(context.Response, ApiErrors.ServiceUnavailable(), errorContext).AsTask();
+            return ApiErrors.ServiceUnavailable().ToResult(null, new { checks = failed }).ExecuteAsync(context);
         }
 
         var checks = report.Entries.ToDictionary(static e => e.Key, static e => Status(e.Value.Status));
-        return ApiSuccessWriter.WriteAsync(context, new { status = Status(report.Status), checks }, ApiErrors.Shapes.Success).AsTask();
+        return ApiErrors.Shapes.Success.ToSuccessResult(new { status = Status(report.Status), checks }).ExecuteAsync(context);
     }
 
     private static string Status(HealthStatus status) => status switch

@@ -24,7 +24,7 @@ public sealed class AccountKeys : IApiKeyStore
     public AccountKeys(Database database, IConfiguration configuration)
     {
         _database = database;
-        foreach (var key in configuration.GetSection("ApiErrorCatalog:ApiKeys").Get<List<ApiKeyOptions>>() ?? [])
+        foreach (var key in configuration.GetSection("ApiErrorCatalog:ApiKeys").Get<List<ConfiguredApiKey>>() ?? [])
         {
             if (!ApiKeyHash.TryParse(key.Hash, out var hash))
             {

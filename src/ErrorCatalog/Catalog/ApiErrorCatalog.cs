@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.ComponentModel;
 
 namespace ErrorCatalog;
 
@@ -14,6 +15,7 @@ public sealed class ApiErrorCatalog
     private readonly FrozenDictionary<string, BodyShape> _shapes;
 
     /// <summary>Builds a catalog; called by generated code.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public ApiErrorCatalog(string? defaultShape, BodyShape[] shapes, ErrorDescriptor[] errors)
     {
         ArgumentNullException.ThrowIfNull(shapes);

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 
 namespace ErrorCatalog;
@@ -12,6 +13,7 @@ public sealed class ErrorDescriptor
     public const int MaxPlaceholders = ErrorArguments.Capacity;
 
     /// <summary>Creates a descriptor; called by generated code.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public ErrorDescriptor(
         string code,
         int? numericCode,

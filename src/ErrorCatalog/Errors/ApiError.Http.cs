@@ -38,10 +38,17 @@ public partial struct ApiError : IResult, IStatusCodeHttpResult, IContentTypeHtt
     public readonly IResult ToResult() => this;
 
     /// <summary>
+    /// This error as an <see cref="IResult"/> written in <paramref name="shape"/> (null: the endpoint's or the entry's
+    /// own), with <paramref name="details"/> serialized where the shape writes <c>$details</c>.
+    /// </summary>
+    public readonly IResult ToResult(BodyShape? shape, object? details = null) =>
+        shape is null && details is null ? this : new ShapedErrorResult(this, shape, details);
+
+    /// <summary>
     /// This error as <see cref="ProblemDetails"/> (for MVC's <c>Problem(...)</c> or <c>IProblemDetailsService</c>):
     /// type, title, status, detail, instance, and the extensions code, numericCode, requestId and every placeholder.
     /// </summary>
-    public readonly ProblemDetails ToProblemDetails(in ErrorContext context = default)
+    internal readonly ProblemDetails ToProblemDetails(in ErrorContext context = default)
     {
         ApiErrorHttpExtensions.AssertNotDefault(this);
         var descriptor = Descriptor;
@@ -84,7 +91,7 @@ public partial struct ApiError : IResult, IStatusCodeHttpResult, IContentTypeHtt
     }
 
     /// <summary>The value of a placeholder with its .NET type (boxed; for ProblemDetails and logs).</summary>
-    public static object? GetValue(PlaceholderKind kind, in ErrorArgument argument) => kind switch
+    internal static object? GetValue(PlaceholderKind kind, in ErrorArgument argument) => kind switch
     {
         PlaceholderKind.String => argument.Text,
         PlaceholderKind.Int32 => (int)argument.Number,

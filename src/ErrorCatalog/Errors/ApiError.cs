@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics;
 
 namespace ErrorCatalog;
@@ -34,27 +35,33 @@ public partial struct ApiError
     public readonly string Code => Descriptor.Code;
 
     /// <summary>Whether the placeholder at <paramref name="index"/> has a value.</summary>
-    public readonly bool IsSet(int index) => (uint)index < ErrorArguments.Capacity && (_set & (1 << index)) != 0;
+    internal readonly bool IsSet(int index) => (uint)index < ErrorArguments.Capacity && (_set & (1 << index)) != 0;
 
     /// <summary>The value at <paramref name="index"/>; check <see cref="IsSet"/> first.</summary>
-    public readonly ErrorArgument this[int index] => _arguments[index];
+    internal readonly ErrorArgument this[int index] => _arguments[index];
 
     /// <summary>Sets a placeholder by position (generated factories use this).</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void Set(int index, long value) => SetCore(index, new ErrorArgument(value, null));
 
     /// <summary>Sets a placeholder by position.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void Set(int index, int value) => SetCore(index, new ErrorArgument(value, null));
 
     /// <summary>Sets a <c>string</c> placeholder by position.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void Set(int index, string? value) => SetCore(index, new ErrorArgument(0, value ?? string.Empty));
 
     /// <summary>Sets a <c>bool</c> placeholder by position.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void Set(int index, bool value) => SetCore(index, new ErrorArgument(value ? 1 : 0, null));
 
     /// <summary>Sets a <c>seconds</c> placeholder by position: stored as whole seconds, rounded up, never negative.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void Set(int index, TimeSpan value) => SetCore(index, new ErrorArgument(ToWholeSeconds(value), null));
 
     /// <summary>Sets a <c>timestamp</c> or <c>unixtime</c> placeholder by position.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void Set(int index, DateTimeOffset value) => SetCore(index, new ErrorArgument(value.UtcTicks, null));
 
     /// <summary>Sets a placeholder by name; false when the entry declares no such placeholder.</summary>
@@ -70,7 +77,7 @@ public partial struct ApiError
     public bool TrySet(string name, DateTimeOffset value) => TrySetCore(name, new ErrorArgument(value.UtcTicks, null));
 
     /// <summary>Whole seconds, rounded up: a client that waits this long is not refused for being early.</summary>
-    public static long ToWholeSeconds(TimeSpan value) =>
+    internal static long ToWholeSeconds(TimeSpan value) =>
         value <= TimeSpan.Zero ? 0 : (value.Ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond;
 
     private bool TrySetCore(string name, ErrorArgument argument)

@@ -4,7 +4,7 @@ namespace ErrorCatalog;
 /// One placeholder value without boxing: numbers, seconds, booleans and times (UTC ticks) in
 /// <see cref="Number"/>, text in <see cref="Text"/>. The descriptor says which.
 /// </summary>
-public readonly struct ErrorArgument
+internal readonly struct ErrorArgument
 {
     internal ErrorArgument(long number, string? text)
     {

@@ -4,7 +4,7 @@ namespace ErrorCatalog;
 
 /// <summary>Placeholder values stored inline in <see cref="ApiError"/>, so an error never touches the heap.</summary>
 [InlineArray(Capacity)]
-public struct ErrorArguments
+internal struct ErrorArguments
 {
     /// <summary>How many values fit.</summary>
     public const int Capacity = 8;

@@ -4,7 +4,7 @@ namespace ErrorCatalog;
 /// What the request adds to an error body: request id, path, time, cost. The middleware fills it from the
 /// request; <see cref="ApiErrorHttpExtensions"/> builds one from an <c>HttpContext</c>.
 /// </summary>
-public readonly record struct ErrorContext
+internal readonly record struct ErrorContext
 {
     /// <summary>The request id, as in the server's log line (<c>$requestId</c>).</summary>
     public string? RequestId { get; init; }

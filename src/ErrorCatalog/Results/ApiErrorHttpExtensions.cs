@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ErrorCatalog;
 
 /// <summary>Builds the request's side of an error (<see cref="ErrorContext"/>) and picks the endpoint's shape.</summary>
-public static class ApiErrorHttpExtensions
+internal static class ApiErrorHttpExtensions
 {
     /// <summary>
     /// The request id (<see cref="HttpContext.TraceIdentifier"/>, the <c>RequestId</c> of the server's log

@@ -1,3 +1,6 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Http;
+
 namespace ErrorCatalog;
 
 /// <summary>
@@ -10,6 +13,7 @@ public sealed class BodyShape
     public const string ProblemName = "problem";
 
     /// <summary>Creates a shape; called by generated code.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public BodyShape(string name, string contentType, ShapeNode root)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -60,6 +64,13 @@ public sealed class BodyShape
             ShapeNode.Value("numericCode", SystemValue.NumericCode),
             ShapeNode.Value("requestId", SystemValue.RequestId),
             ShapeNode.Arguments()));
+
+    /// <summary>
+    /// <paramref name="data"/> as a success body in this shape (<c>$data</c>), with the request's values filled as for
+    /// errors; for responses written outside an endpoint group's <c>WithSuccessShape</c> (a health check's writer).
+    /// </summary>
+    public IResult ToSuccessResult(object? data, int status = StatusCodes.Status200OK) =>
+        new SuccessEnvelopeResult(this, data, status, null);
 
     private static bool Uses(ShapeNode node, SystemValue value)
     {

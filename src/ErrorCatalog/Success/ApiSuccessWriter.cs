@@ -12,7 +12,7 @@ namespace ErrorCatalog;
 /// <c>$elapsed</c>, <c>$creditCount</c>, <c>$requestId</c>, <c>$status</c>) are filled as for errors; the
 /// entry's own values (<c>$code</c>, <c>$detail</c>…) are absent, so write the success constants as literals.
 /// </summary>
-public static class ApiSuccessWriter
+internal static class ApiSuccessWriter
 {
     /// <summary>Writes <paramref name="data"/> in <paramref name="shape"/> with <paramref name="status"/>.</summary>
     public static ValueTask WriteAsync(HttpContext httpContext, object? data, BodyShape shape, int status = StatusCodes.Status200OK)

@@ -31,19 +31,4 @@ internal sealed class SuccessEnvelopeFilter(BodyShape shape) : IEndpointFilter
         status is StatusCodes.Status201Created or StatusCodes.Status202Accepted
             ? LocationProperties.GetOrAdd(result.GetType(), static type => type.GetProperty("Location", typeof(string)))?.GetValue(result) as string
             : null;
-
-    private sealed class SuccessEnvelopeResult(BodyShape shape, object? data, int status, string? location) : IResult, IStatusCodeHttpResult
-    {
-        public int? StatusCode => status;
-
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            if (location is not null)
-            {
-                httpContext.Response.Headers.Location = location;
-            }
-
-            return ApiSuccessWriter.WriteAsync(httpContext, data, shape, status).AsTask();
-        }
-    }
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace ErrorCatalog;
 
-public static partial class ApiErrorWriter
+internal static partial class ApiErrorWriter
 {
     private static void WriteObject(Utf8JsonWriter writer, ShapeNode node, in ApiError error, in ErrorContext context, WriterCache cache)
     {

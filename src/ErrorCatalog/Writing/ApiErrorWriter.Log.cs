@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ErrorCatalog;
 
-public static partial class ApiErrorWriter
+internal static partial class ApiErrorWriter
 {
     /// <summary>
     /// One line per error answered, carrying the request id its body carries, so a client's report finds the server's

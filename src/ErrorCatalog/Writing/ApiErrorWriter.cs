@@ -10,7 +10,7 @@ namespace ErrorCatalog;
 /// Writes catalog errors: as JSON into any <see cref="Utf8JsonWriter"/>, or as a whole response (status,
 /// headers, Content-Type, Content-Length and body) with reused per-thread storage, allocating nothing once warm.
 /// </summary>
-public static partial class ApiErrorWriter
+internal static partial class ApiErrorWriter
 {
     /// <summary>
     /// Escapes quotes, backslashes and control characters and leaves other text readable ("You've", "é").

@@ -15,7 +15,7 @@ namespace ErrorCatalog;
 /// of a day or month window: every key refused in the same second gets the same value, as windows are aligned to
 /// the UTC clock) from a small cache of recent values, one string per value and second instead of per response.
 /// </remarks>
-public static class HeaderValues
+internal static class HeaderValues
 {
     /// <summary>Integers below this are cached.</summary>
     public const int CachedIntegers = 1 << 16;

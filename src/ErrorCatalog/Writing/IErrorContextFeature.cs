@@ -4,7 +4,7 @@ namespace ErrorCatalog;
 /// Request state the middleware records for error bodies (plan, cost, start time), so an error written
 /// later by an endpoint carries the same <c>$plan</c>, <c>$creditCount</c> and <c>$elapsed</c>.
 /// </summary>
-public interface IErrorContextFeature
+internal interface IErrorContextFeature
 {
     /// <summary>The caller's plan, if known.</summary>
     string? Plan { get; }

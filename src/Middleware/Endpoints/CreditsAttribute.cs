@@ -2,7 +2,7 @@ namespace ErrorCatalog.Middleware;
 
 /// <summary>The action costs this many credits.</summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = false)]
-public sealed class CreditsAttribute : Attribute, ICreditsMetadata
+internal sealed class CreditsAttribute : Attribute, ICreditsMetadata
 {
     /// <summary>Sets the cost.</summary>
     public CreditsAttribute(long credits)

@@ -40,7 +40,7 @@ internal sealed class EndpointPolicy
 
     /// <summary>Reads <paramref name="endpoint"/>'s metadata; <see cref="EndpointPolicyCache"/> keeps the result.</summary>
     internal static EndpointPolicy Create(Endpoint endpoint, ApiErrorCatalog catalog) =>
-        IsRoutingRejection(endpoint) ? Default : Create(endpoint.Metadata, catalog);
+        IsRoutingRejection(endpoint) ? Default : Create(ApiKeyAttribute.Expand(endpoint.Metadata), catalog);
 
     private static EndpointPolicy Create(EndpointMetadataCollection metadata, ApiErrorCatalog catalog) => new()
     {

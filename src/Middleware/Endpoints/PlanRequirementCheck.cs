@@ -44,12 +44,13 @@ internal sealed class PlanRequirementCheck(IOptions<ApiErrorCatalogOptions> opti
         var answersInvalidRequest = options.Catalog.Find(Refusal.InvalidRequest) is not null;
         foreach (var endpoint in endpoints)
         {
-            if (!answersInvalidRequest && endpoint.Metadata.GetMetadata<IJsonRpcCreditsMetadata>() is not null)
+            var metadata = ApiKeyAttribute.Expand(endpoint.Metadata);
+            if (!answersInvalidRequest && metadata.GetMetadata<IJsonRpcCreditsMetadata>() is not null)
             {
                 problems.Add($"Endpoint '{endpoint.DisplayName}' is marked WithJsonRpcCredits, but the error catalog answers no refusal InvalidRequest; add 'refusal: InvalidRequest' to an entry of errors.yaml.");
             }
 
-            foreach (var requirement in endpoint.Metadata.GetOrderedMetadata<IRequirePlanMetadata>())
+            foreach (var requirement in metadata.GetOrderedMetadata<IRequirePlanMetadata>())
             {
                 foreach (var name in requirement.Plans)
                 {

@@ -2,7 +2,7 @@ namespace ErrorCatalog.Middleware;
 
 /// <summary>Only keys whose plan is, or includes the feature, one of these (else PlanNotAuthorized).</summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = true)]
-public sealed class RequirePlanAttribute : Attribute, IRequirePlanMetadata
+internal sealed class RequirePlanAttribute : Attribute, IRequirePlanMetadata
 {
     /// <summary>Plans or features; any one admits.</summary>
     public RequirePlanAttribute(params string[] plans)

@@ -2,7 +2,7 @@ namespace ErrorCatalog.Middleware;
 
 /// <summary>Only keys holding all these scopes (else InsufficientScope).</summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = true)]
-public sealed class RequireScopeAttribute : Attribute, IRequireScopeMetadata
+internal sealed class RequireScopeAttribute : Attribute, IRequireScopeMetadata
 {
     /// <summary>Required scopes.</summary>
     public RequireScopeAttribute(params string[] scopes)

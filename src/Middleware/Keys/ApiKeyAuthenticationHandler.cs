@@ -9,17 +9,17 @@ namespace ErrorCatalog.Middleware;
 
 /// <summary>
 /// The <c>ApiKey</c> authentication scheme, so the framework's authorization (<c>[Authorize]</c>, policies on
-/// <see cref="ApiKeyClaimTypes"/>) works with keys. It reuses the middleware's resolution when that already ran,
+/// <see cref="ApiKeyDefaults"/>) works with keys. It reuses the middleware's resolution when that already ran,
 /// and answers challenges and forbids from the catalog.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<ApiKeyAuthenticationOptions> options,
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     KeyStep keys,
     RefusalMap refusals,
     TimeProvider time)
-    : AuthenticationHandler<ApiKeyAuthenticationOptions>(options, logger, encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private Refusal _failure = Refusal.KeyInvalid;
     private DateTimeOffset? _expiredAt;

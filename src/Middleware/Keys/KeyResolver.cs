@@ -27,7 +27,7 @@ internal sealed partial class KeyResolver
         _time = time;
         _logger = logger;
         _configured = configured;
-        _cacheDuration = book.Options.Keys.CacheDuration;
+        _cacheDuration = book.Options.KeyReading.CacheDuration;
     }
 
     public bool IsCustomStore => _store is not null;

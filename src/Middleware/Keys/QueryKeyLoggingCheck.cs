@@ -16,7 +16,7 @@ internal sealed partial class QueryKeyLoggingCheck(IOptions<ApiErrorCatalogOptio
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.Keys.QueryParameter is { } parameter
+        if (options.Value.KeyReading.QueryParameter is { } parameter
             && loggers.CreateLogger(HostingDiagnosticsCategory).IsEnabled(LogLevel.Information))
         {
             Log.QueryKeysLogged(loggers.CreateLogger<QueryKeyLoggingCheck>(), parameter, HostingDiagnosticsCategory);
@@ -30,7 +30,7 @@ internal sealed partial class QueryKeyLoggingCheck(IOptions<ApiErrorCatalogOptio
     private static partial class Log
     {
         [LoggerMessage(30, LogLevel.Warning,
-            "Keys are accepted in the query string (Keys:QueryParameter is '{Parameter}') and {Category} logs at Information: "
+            "Keys are accepted in the query string (KeyReading:QueryParameter is '{Parameter}') and {Category} logs at Information: "
             + "its \"Request starting\" and \"Request finished\" lines carry the query string, keys included. Set that "
             + "category to Warning, or accept keys in headers only.",
             EventName = "QueryKeysLogged")]

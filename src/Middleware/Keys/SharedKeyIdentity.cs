@@ -5,7 +5,7 @@ namespace ErrorCatalog.Middleware;
 /// <summary>The identity of a <see cref="SharedKeyPrincipal"/>: read-only for the same reason. Its
 /// <see cref="ClaimsIdentity.Clone"/> is an ordinary, mutable identity.</summary>
 internal sealed class SharedKeyIdentity(IEnumerable<Claim> claims)
-    : ClaimsIdentity(claims, ApiKeyDefaults.AuthenticationScheme, ApiKeyClaimTypes.KeyId, ClaimTypes.Role)
+    : ClaimsIdentity(claims, ApiKeyDefaults.AuthenticationScheme, ApiKeyDefaults.KeyIdClaimType, ClaimTypes.Role)
 {
     public override void AddClaim(Claim claim) => throw ReadOnly(Name);
 

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using ErrorCatalog;
 using ErrorCatalog.Defaults;
 
@@ -13,8 +14,16 @@ public sealed class ApiErrorCatalogOptions
     /// <summary>The catalog refusals are answered from. Default: the library's own <see cref="ApiErrors"/>.</summary>
     public ApiErrorCatalog Catalog { get; set; } = ApiErrors.Catalog;
 
-    /// <summary>Where and how clients send their key.</summary>
-    public ApiKeyReadingOptions Keys { get; set; } = new();
+    /// <summary>Where and how clients send their key (the keys themselves are <see cref="ApiKeys"/>).</summary>
+    public ApiKeyReadingOptions KeyReading { get; set; } = new();
+
+    /// <summary>The former name of <see cref="KeyReading"/>, still read from configuration with a start-up warning.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public ApiKeyReadingOptions Keys
+    {
+        get => KeyReading;
+        set => KeyReading = value;
+    }
 
     /// <summary>Plans by name: limits and features.</summary>
     public Dictionary<string, PlanOptions> Plans { get; set; } = new(StringComparer.Ordinal);
@@ -23,7 +32,7 @@ public sealed class ApiErrorCatalogOptions
     public Dictionary<string, SubscriptionOptions> Subscriptions { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Keys of the configuration-backed store (ignored when an <see cref="IApiKeyStore"/> is registered).</summary>
-    public List<ApiKeyOptions> ApiKeys { get; set; } = [];
+    public List<ConfiguredApiKey> ApiKeys { get; set; } = [];
 
     /// <summary>A limit per client IP address, applied to every request (null: none).</summary>
     public LimitOptions? IpLimit { get; set; }

@@ -270,7 +270,7 @@ internal static class ConfigurationShape
         nameof(LimitOptions) => "a limit",
         nameof(PlanOptions) => "a plan",
         nameof(SubscriptionOptions) => "a subscription",
-        nameof(ApiKeyOptions) => "a key",
+        nameof(ConfiguredApiKey) => "a key",
         nameof(ApiKeyReadingOptions) => "Keys",
         nameof(JsonRpcOptions) => "JsonRpc",
         nameof(RedisOptions) => "Redis",

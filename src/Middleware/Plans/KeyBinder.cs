@@ -99,15 +99,15 @@ internal static class KeyBinder
     {
         var claims = new List<Claim>
         {
-            new(ApiKeyClaimTypes.KeyId, record.Id),
-            new(ApiKeyClaimTypes.Plan, plan.Name),
+            new(ApiKeyDefaults.KeyIdClaimType, record.Id),
+            new(ApiKeyDefaults.PlanClaimType, plan.Name),
         };
         if (record.SubscriptionId is not null)
         {
-            claims.Add(new Claim(ApiKeyClaimTypes.Subscription, record.SubscriptionId));
+            claims.Add(new Claim(ApiKeyDefaults.SubscriptionClaimType, record.SubscriptionId));
         }
 
-        claims.AddRange(record.Scopes.Select(s => new Claim(ApiKeyClaimTypes.Scope, s)));
+        claims.AddRange(record.Scopes.Select(s => new Claim(ApiKeyDefaults.ScopeClaimType, s)));
         return new SharedKeyPrincipal(new SharedKeyIdentity(claims));
     }
 

@@ -11,10 +11,10 @@ internal static class SettingChecks
         CheckRange(options.DefaultCredits, 0, SettingBounds.MaxCost, $"{path}:DefaultCredits", errors);
         CheckDelay(options.ConcurrencyRetryAfter, TimeSpan.FromTicks(1), $"{path}:ConcurrencyRetryAfter", errors);
         CheckDelay(options.IdleCounterRetention, TimeSpan.FromTicks(1), $"{path}:IdleCounterRetention", errors);
-        CheckDelay(options.Keys.CacheDuration, TimeSpan.Zero, $"{path}:Keys:CacheDuration", errors);
-        if (options.Keys.QueryParameter is { } query && (query.Length == 0 || query.Any(char.IsWhiteSpace)))
+        CheckDelay(options.KeyReading.CacheDuration, TimeSpan.Zero, $"{path}:KeyReading:CacheDuration", errors);
+        if (options.KeyReading.QueryParameter is { } query && (query.Length == 0 || query.Any(char.IsWhiteSpace)))
         {
-            errors.Add($"{path}:Keys:QueryParameter '{query}' is not a query parameter name (leave it out to accept keys in headers only).");
+            errors.Add($"{path}:KeyReading:QueryParameter '{query}' is not a query parameter name (leave it out to accept keys in headers only).");
         }
 
         if ((options.Headers & ~(RateLimitHeaderProfiles.XRateLimit | RateLimitHeaderProfiles.Ietf | RateLimitHeaderProfiles.UnitsLimit)) != 0)
@@ -22,22 +22,22 @@ internal static class SettingChecks
             errors.Add($"{path}:Headers {(int)options.Headers} is not a combination of {string.Join(", ", Enum.GetNames<RateLimitHeaderProfiles>())}.");
         }
 
-        if (options.Keys.MaxLength is < 8 or > 4096)
+        if (options.KeyReading.MaxLength is < 8 or > 4096)
         {
-            errors.Add($"{path}:Keys:MaxLength must be between 8 and 4096 (was {options.Keys.MaxLength}).");
+            errors.Add($"{path}:KeyReading:MaxLength must be between 8 and 4096 (was {options.KeyReading.MaxLength}).");
         }
 
-        if (options.Keys.HashCacheSize is < 0 or > 10_000_000)
+        if (options.KeyReading.HashCacheSize is < 0 or > 10_000_000)
         {
-            errors.Add($"{path}:Keys:HashCacheSize must be between 0 (off) and 10000000 (was {options.Keys.HashCacheSize}).");
+            errors.Add($"{path}:KeyReading:HashCacheSize must be between 0 (off) and 10000000 (was {options.KeyReading.HashCacheSize}).");
         }
 
-        for (var i = 0; i < options.Keys.Headers.Count; i++)
+        for (var i = 0; i < options.KeyReading.Headers.Count; i++)
         {
-            var header = options.Keys.Headers[i];
+            var header = options.KeyReading.Headers[i];
             if (string.IsNullOrWhiteSpace(header) || header.Any(c => c <= ' ' || c >= 127 || c == ':'))
             {
-                errors.Add($"{path}:Keys:Headers:{i} '{header}' is not a header name.");
+                errors.Add($"{path}:KeyReading:Headers:{i} '{header}' is not a header name.");
             }
         }
     }

@@ -12,7 +12,7 @@ namespace ErrorCatalog.Middleware;
 /// batch, and refuses with a lease carrying the catalog error. <c>UseApiErrorCatalog</c> does not go through it: the
 /// built-in middleware costs an allocation per request that the catalog's own path avoids.
 /// </summary>
-public sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpContext>
+internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpContext>
 {
     private Parts? _parts;
 

@@ -8,7 +8,7 @@ namespace ErrorCatalog.Middleware;
 /// (<see cref="ErrorMetadata"/>) and the standard <see cref="MetadataName.RetryAfter"/>; an admitted one
 /// releases its concurrency leases when disposed.
 /// </summary>
-public sealed class ApiLimitLease : RateLimitLease
+internal sealed class ApiLimitLease : RateLimitLease
 {
     /// <summary>The catalog error answering a refused lease.</summary>
     public static readonly MetadataName<ApiError> ErrorMetadata = new("ErrorCatalog.Error");

@@ -3,17 +3,17 @@ using Microsoft.AspNetCore.Authentication;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>The <c>ApiKey</c> authentication scheme, for the framework's authorization on key claims.</summary>
-public static class ApiKeyAuthenticationBuilderExtensions
+// The ApiKey authentication scheme, for the framework's authorization on key claims.
+public static partial class ApiErrorCatalogServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the <c>ApiKey</c> scheme (<c>builder.Services.AddAuthentication().AddApiKey()</c>). Opt-in: a lone
     /// registered scheme becomes the default, and authentication then runs on every request before
     /// <c>UseApiErrorCatalog</c>, which does the same work without allocating.
     /// </summary>
-    public static AuthenticationBuilder AddApiKey(this AuthenticationBuilder builder, Action<ApiKeyAuthenticationOptions>? configure = null)
+    public static AuthenticationBuilder AddApiKey(this AuthenticationBuilder builder, Action<AuthenticationSchemeOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.AuthenticationScheme, configure);
+        return builder.AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.AuthenticationScheme, configure);
     }
 }

@@ -1,8 +1,11 @@
 using System.Text.Json;
 
-namespace ErrorCatalog;
+using System.ComponentModel;
+
+namespace ErrorCatalog.CodeGeneration;
 
 /// <summary>One property of a body shape. Built by generated code, written by <see cref="ApiErrorWriter"/>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class ShapeNode
 {
     private ShapeNode(ShapeNodeKind kind, string? name)

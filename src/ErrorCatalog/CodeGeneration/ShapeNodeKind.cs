@@ -1,6 +1,9 @@
-namespace ErrorCatalog;
+using System.ComponentModel;
+
+namespace ErrorCatalog.CodeGeneration;
 
 /// <summary>What a <see cref="ShapeNode"/> writes.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public enum ShapeNodeKind : byte
 {
     /// <summary>A JSON object of child nodes.</summary>

@@ -1,6 +1,9 @@
-namespace ErrorCatalog;
+using System.ComponentModel;
+
+namespace ErrorCatalog.CodeGeneration;
 
 /// <summary>A response header a catalog entry sets from its placeholders (<c>Retry-After: "{retryAfter}"</c>).</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class HeaderTemplate
 {
     /// <summary>Creates a header template; called by generated code.</summary>

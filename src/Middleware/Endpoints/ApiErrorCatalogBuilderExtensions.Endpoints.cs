@@ -2,8 +2,8 @@ using ErrorCatalog.Middleware;
 
 namespace Microsoft.AspNetCore.Builder;
 
-/// <summary>Minimal-API and route-group conventions; they add the same metadata as the attributes.</summary>
-public static class ApiErrorCatalogEndpointConventionBuilderExtensions
+// Minimal-API and route-group conventions; they add the same metadata as ApiKeyAttribute's settings.
+public static partial class ApiErrorCatalogBuilderExtensions
 {
     /// <summary>The endpoints cost <paramref name="credits"/> credits per request.</summary>
     public static TBuilder WithCredits<TBuilder>(this TBuilder builder, long credits)

@@ -1,10 +1,13 @@
-namespace ErrorCatalog;
+using System.ComponentModel;
+
+namespace ErrorCatalog.CodeGeneration;
 
 /// <summary>
 /// A reason the middleware refuses a request. Each catalog entry may answer one refusal
 /// (<c>refusal:</c> in errors.yaml), so an application maps refusals to its own codes.
 /// </summary>
 /// <remarks>The generator validates names against this list; keep both in step (a test checks it).</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public enum Refusal
 {
     /// <summary>The entry answers no middleware refusal.</summary>

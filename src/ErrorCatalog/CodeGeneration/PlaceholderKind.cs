@@ -1,6 +1,9 @@
-namespace ErrorCatalog;
+using System.ComponentModel;
+
+namespace ErrorCatalog.CodeGeneration;
 
 /// <summary>The type of a placeholder in errors.yaml (<c>{name:type}</c>).</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public enum PlaceholderKind : byte
 {
     /// <summary><c>string</c>: text, escaped where written.</summary>

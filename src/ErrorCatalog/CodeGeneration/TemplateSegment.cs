@@ -1,11 +1,14 @@
 using System.Text;
 
-namespace ErrorCatalog;
+using System.ComponentModel;
+
+namespace ErrorCatalog.CodeGeneration;
 
 /// <summary>
 /// One piece of a template: literal UTF-8 text, a placeholder of the error, or a value of the request
 /// (<c>{$code}</c>). Templates are split once, by the generator, so writing one never parses.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class TemplateSegment
 {
     private TemplateSegment(byte[]? literal, string? placeholder, SystemValue system)

@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.AspNetCore.Builder;
 
-/// <summary>Adds the API-key and limits middleware.</summary>
-public static class ApiErrorCatalogApplicationBuilderExtensions
+/// <summary>The API-key and limits middleware, and the endpoint conventions it reads.</summary>
+public static partial class ApiErrorCatalogBuilderExtensions
 {
     // Set by UseRouting on the builder it is called on (EndpointRoutingApplicationBuilderExtensions).
     private const string EndpointRouteBuilderKey = "__EndpointRouteBuilder";

@@ -3,10 +3,12 @@ using ErrorCatalog.Defaults;
 using ErrorCatalog.Middleware;
 using Microsoft.AspNetCore.Http;
 
-namespace Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
 
-/// <summary>Lets the built-in rate limiter use the catalog: its limits as the global limiter, its errors as answers.</summary>
-public static class ApiErrorCatalogRateLimiterOptionsExtensions
+namespace Microsoft.Extensions.DependencyInjection;
+
+// Lets the built-in rate limiter use the catalog: its limits as the global limiter, its errors as answers.
+public static partial class ApiErrorCatalogServiceCollectionExtensions
 {
     /// <summary>Uses the configured API limits (<c>AddApiErrorCatalog</c>) as <see cref="RateLimiterOptions.GlobalLimiter"/>.</summary>
     public static RateLimiterOptions UseApiErrorCatalogLimits(this RateLimiterOptions options)
@@ -18,7 +20,7 @@ public static class ApiErrorCatalogRateLimiterOptionsExtensions
 
     /// <summary>
     /// Answers every rejection of the built-in rate limiter with a catalog error: the one a lease of
-    /// <see cref="ApiErrorCatalogRateLimiter"/> carries, else the entry answering <paramref name="refusal"/>,
+    /// the catalog's limiter carries, else the entry answering <paramref name="refusal"/>,
     /// with <c>Retry-After</c> from the lease's metadata.
     /// </summary>
     public static RateLimiterOptions AnswerRejectionsFromCatalog(this RateLimiterOptions options, Refusal refusal = Refusal.MinuteLimit, ApiErrorCatalog? catalog = null)

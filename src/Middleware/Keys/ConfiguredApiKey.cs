@@ -1,7 +1,10 @@
 namespace ErrorCatalog.Middleware;
 
-/// <summary>A key of the configuration-backed store. Only its SHA-256 hash is configured, never the key.</summary>
-public sealed class ApiKeyOptions
+/// <summary>
+/// One API key configured under <c>ApiErrorCatalog:ApiKeys</c>, for the configuration-backed key store: only its
+/// SHA-256 hash is configured, never the key. A key store of your own returns <see cref="ApiKeyRecord"/>s instead.
+/// </summary>
+public sealed class ConfiguredApiKey
 {
     /// <summary>A stable id for logs, metrics and counters (never the key).</summary>
     public string Id { get; set; } = string.Empty;

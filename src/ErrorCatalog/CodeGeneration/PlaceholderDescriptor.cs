@@ -1,8 +1,11 @@
 using System.Text.Json;
 
-namespace ErrorCatalog;
+using System.ComponentModel;
+
+namespace ErrorCatalog.CodeGeneration;
 
 /// <summary>A typed placeholder of a catalog entry: its name, type and position in <see cref="ApiError"/>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class PlaceholderDescriptor
 {
     /// <summary>Creates a placeholder; called by generated code.</summary>

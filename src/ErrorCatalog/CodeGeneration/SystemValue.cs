@@ -1,10 +1,13 @@
-namespace ErrorCatalog;
+using System.ComponentModel;
+
+namespace ErrorCatalog.CodeGeneration;
 
 /// <summary>
 /// A value that is not a placeholder of the error: the entry's own fields and the request's
 /// (<c>{$code}</c>, <c>{$requestId}</c> in errors.yaml). An absent value (no numeric code, no request id)
 /// leaves its field out of the body.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public enum SystemValue : byte
 {
     /// <summary>Not a system value.</summary>
