@@ -187,6 +187,21 @@ public sealed class OptionsValidationTests
             "ApiErrorCatalog:ApiKeys:100:Plan 'gold' is not a configured plan (free)"
         },
         {
+            "key without an Id",
+            Config(keys: $$"""[ { "Hash": "{{GoodHash}}", "Plan": "free" } ]"""),
+            "ApiErrorCatalog:ApiKeys:0:Id must be set."
+        },
+        {
+            "key's subscription under the record's property name",
+            Config(keys: $$"""[ { "Id": "a", "Hash": "{{GoodHash}}", "SubscriptionId": "acme" } ]"""),
+            "ApiErrorCatalog:ApiKeys:0:SubscriptionId is not a setting (did you mean Subscription?); a key has Id, Subscription, Plan,"
+        },
+        {
+            "key as a value",
+            Config(keys: """[ "a" ]"""),
+            "ApiErrorCatalog:ApiKeys:0 must be an object ({ \"Id\": ... }), not the value 'a'."
+        },
+        {
             "state as a numeric string",
             Config(subscriptions: """{ "acme": { "Plan": "free", "State": "5" } }"""),
             "ApiErrorCatalog:Subscriptions:acme:State '5' is not one of Active, Revoked"

@@ -31,16 +31,7 @@ public sealed class AccountKeys : IApiKeyStore
                 throw new InvalidOperationException($"ApiErrorCatalog:ApiKeys: the key '{key.Id}' has no valid Hash.");
             }
 
-            Add(hash, new ApiKeyRecord
-            {
-                Id = key.Id,
-                SubscriptionId = key.Subscription,
-                Plan = key.Plan,
-                Scopes = key.Scopes,
-                AllowedIps = key.AllowedIps,
-                State = key.State,
-                ExpiresAt = key.ExpiresAt,
-            });
+            Add(hash, key);
         }
     }
 

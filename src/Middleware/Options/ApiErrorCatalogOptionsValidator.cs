@@ -135,19 +135,19 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
                 continue;
             }
 
-            if (key.Subscription is not null && !options.Subscriptions.ContainsKey(key.Subscription))
+            if (key.SubscriptionId is not null && !options.Subscriptions.ContainsKey(key.SubscriptionId))
             {
-                errors.Add($"{keyPath}:Subscription '{key.Subscription}' is not configured under {Path}:Subscriptions.");
+                errors.Add($"{keyPath}:Subscription '{key.SubscriptionId}' is not configured under {Path}:Subscriptions.");
                 continue;
             }
 
-            if (key.Subscription is null && key.Plan is null)
+            if (key.SubscriptionId is null && key.Plan is null)
             {
                 errors.Add($"{keyPath}: set Subscription or Plan.");
                 continue;
             }
 
-            if (key.Subscription is not null && key.Plan is not null)
+            if (key.SubscriptionId is not null && key.Plan is not null)
             {
                 // The subscription's plan would apply and this one be ignored.
                 errors.Add($"{keyPath}: set Subscription or Plan, not both (the subscription gives the plan).");
@@ -166,25 +166,13 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
                 }
             }
 
-            if (key.Subscription is null && key.Plan is not null && !options.Plans.ContainsKey(key.Plan))
+            if (key.SubscriptionId is null && key.Plan is not null && !options.Plans.ContainsKey(key.Plan))
             {
                 errors.Add($"{keyPath}:Plan '{key.Plan}' is not a configured plan ({string.Join(", ", options.Plans.Keys)}).");
                 continue;
             }
 
-            var record = new ApiKeyRecord
-            {
-                Id = key.Id,
-                SubscriptionId = key.Subscription,
-                Plan = key.Plan,
-                Scopes = key.Scopes,
-                AllowedIps = key.AllowedIps,
-                State = key.State,
-                ExpiresAt = key.ExpiresAt,
-                Limits = key.Limits,
-                Overage = key.Overage,
-            };
-            if (book.Resolve(record, errors, keyPath) is { } resolved && !keys.TryAdd(hash, resolved))
+            if (book.Resolve(key, errors, keyPath) is { } resolved && !keys.TryAdd(hash, resolved))
             {
                 errors.Add($"{keyPath}:Hash is the same as another key's.");
             }

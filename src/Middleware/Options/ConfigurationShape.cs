@@ -134,7 +134,7 @@ internal static class ConfigurationShape
         if (value is not null)
         {
             // An object given as text (or as []) is dropped whole by the binder: "IpLimit": "600/minute" meant no IP limit.
-            problems.Add(path, $"{path} must be an object ({{ \"{Settings(type)[0].Name}\": ... }}), not the value '{value}'.");
+            problems.Add(path, $"{path} must be an object ({{ \"{SettingName(Settings(type)[0])}\": ... }}), not the value '{value}'.");
             return;
         }
 
@@ -143,11 +143,11 @@ internal static class ConfigurationShape
         foreach (var child in node.GetChildren())
         {
             var childPath = $"{path}:{child.Key}";
-            var property = settings.FirstOrDefault(p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));
+            var property = settings.FirstOrDefault(p => string.Equals(SettingName(p), child.Key, StringComparison.OrdinalIgnoreCase));
             if (property is null)
             {
                 unknown = true;
-                problems.Add(childPath, $"{childPath} is not a setting{Suggest(child.Key, settings)}; {Name(type)} has {string.Join(", ", settings.Select(p => p.Name))}.");
+                problems.Add(childPath, $"{childPath} is not a setting{Suggest(child.Key, settings)}; {Name(type)} has {string.Join(", ", settings.Select(SettingName))}.");
             }
             else if (property.PropertyType == typeof(ApiErrorCatalog))
             {
@@ -174,8 +174,17 @@ internal static class ConfigurationShape
         }
     }
 
+    /// <summary>The type's settings, a base type's first (a configured key's record, then its hash).</summary>
     private static PropertyInfo[] Settings(Type type) =>
-        [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(static p => p.GetMethod is { IsPublic: true } && p.GetIndexParameters().Length == 0)];
+        [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(static p => p.GetMethod is { IsPublic: true } && p.GetIndexParameters().Length == 0)
+            .OrderBy(static p => Depth(p.DeclaringType))];
+
+    private static int Depth(Type? type) => type is null ? 0 : 1 + Depth(type.BaseType);
+
+    /// <summary>The name the binder reads the property from (<c>Subscription</c> for a key's SubscriptionId).</summary>
+    private static string SettingName(PropertyInfo property) =>
+        property.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? property.Name;
 
     private static bool IsNullable(PropertyInfo property) =>
         Nullable.GetUnderlyingType(property.PropertyType) is not null
@@ -280,7 +289,7 @@ internal static class ConfigurationShape
     /// <summary>The closest setting name, when the unknown one looks like a misspelling of it.</summary>
     private static string Suggest(string name, PropertyInfo[] settings)
     {
-        var best = settings.Select(p => (p.Name, Distance: Distance(name.ToUpperInvariant(), p.Name.ToUpperInvariant()))).MinBy(static c => c.Distance);
+        var best = settings.Select(SettingName).Select(s => (Name: s, Distance: Distance(name.ToUpperInvariant(), s.ToUpperInvariant()))).MinBy(static c => c.Distance);
         return best.Name is not null && best.Distance <= Math.Max(1, name.Length / 4) ? $" (did you mean {best.Name}?)" : string.Empty;
     }
 
