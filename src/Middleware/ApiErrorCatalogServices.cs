@@ -59,16 +59,17 @@ internal static class ApiErrorCatalogServices
 
         // The framework's own problems (validation, status codes, exceptions) answer from the same catalog.
         services.AddApiErrorProblemDetails(static _ => { });
-        services.AddOptions<ApiErrorProblemDetailsOptions>().Configure<IOptions<ApiErrorCatalogOptions>>(static (problems, options) =>
+        services.AddOptions<ApiErrorProblemDetailsOptions>().Configure<IOptionsMonitor<ApiErrorCatalogOptions>>(static (problems, options) =>
         {
-            problems.Catalog = options.Value.Catalog;
-            problems.StatusErrors = options.Value.StatusErrors;
-            problems.UnhandledExceptionError = options.Value.UnhandledExceptionError;
+            problems.Catalog = options.CurrentValue.Catalog;
+            problems.StatusErrors = options.CurrentValue.StatusErrors;
+            problems.UnhandledExceptionError = options.CurrentValue.UnhandledExceptionError;
         });
         return services;
     }
 
-    private static ApiErrorCatalogOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<ApiErrorCatalogOptions>>().Value;
+    // The monitor's instance is the one start-up validation compiled; IOptions<T> would build (and compile) another.
+    private static ApiErrorCatalogOptions Options(IServiceProvider services) => services.GetRequiredService<IOptionsMonitor<ApiErrorCatalogOptions>>().CurrentValue;
 
     private static TimeProvider Time(IServiceProvider services) => services.GetRequiredService<TimeProvider>();
 }

@@ -139,6 +139,47 @@ public sealed class ApiErrorCatalogRateLimiterTests
         Assert.Equal(HttpStatusCode.TooManyRequests, real.StatusCode);
     }
 
+    [Fact]
+    public async Task BuiltInRateLimiter_ExemptEndpoint_StillChecksTheKeysAccess()
+    {
+        // Arrange: exempt from limits, but for pro keys only.
+        await using var app = await StartAsync(AccessJson, store: null, static app => app.MapGet("/pro-exempt", () => "pro").RequirePlan("pro").ExemptFromLimits());
+        var client = app.GetTestClient();
+
+        // Act
+        using var free = await GetAsync(client, "/pro-exempt", FreeKey);
+        using var revoked = await GetAsync(client, "/pro-exempt", RevokedKey);
+        using var pro = await GetAsync(client, "/pro-exempt", ProKey);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Forbidden, free.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, pro.StatusCode);
+    }
+
+    [Fact]
+    public async Task BuiltInRateLimiter_FailingKeyStore_IsNotChargedToTheIpLimit()
+    {
+        // Arrange: an IP limit of 1 a minute, and a key store that cannot answer.
+        var json = """
+            {
+              "Plans": { "p": { "Limits": { "minute": { "PermitLimit": 3, "Window": "minute" } } } },
+              "IpLimit": { "PermitLimit": 1, "Window": "minute" }
+            }
+            """;
+        await using var app = await StartAsync(json, new FailingStore());
+        var client = app.GetTestClient();
+
+        // Act
+        using var first = await GetAsync(client, "/ok", Key);
+        using var second = await GetAsync(client, "/ok", Key);
+
+        // Assert: the client did nothing wrong; each answer is the outage's, not the IP limit's.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+        Assert.Equal("1", second.Headers.RetryAfter?.ToString());
+    }
+
     private const string FreeKey = "builtin_limiter_free";
     private const string ProKey = "builtin_limiter_pro";
     private const string RevokedKey = "builtin_limiter_revoked";

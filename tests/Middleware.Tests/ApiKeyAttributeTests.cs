@@ -77,6 +77,43 @@ public sealed class ApiKeyAttributeTests
     }
 
     [Fact]
+    public async Task BareAttribute_RequiresAKey_WhereKeysAreOptionalByDefault()
+    {
+        // Arrange: keys optional unless an endpoint asks for one.
+        var key = NewKey();
+        var config = Config(key).Replace("\"Headers\": \"XRateLimit, UnitsLimit\",", "\"Headers\": \"XRateLimit, UnitsLimit\", \"KeyReading\": { \"Required\": false },");
+        await using var api = await StartAsync(config, map: static app =>
+        {
+            app.MapGet("/open", () => "ok");
+            app.MapGet("/a/bare", [ApiKey] () => "ok");
+            app.MapGet("/c/required", () => "ok").RequireApiKey();
+        });
+
+        // Act
+        using var open = await api.GetAsync("/open", null);
+        using var bare = await api.GetAsync("/a/bare", null);
+        using var convention = await api.GetAsync("/c/required", null);
+        using var withKey = await api.GetAsync("/a/bare", key);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, open.StatusCode);
+        Assert.False(convention.IsSuccessStatusCode);
+        Assert.Equal(convention.StatusCode, bare.StatusCode);
+        Assert.Equal(await CodeAsync(convention), await CodeAsync(bare));
+        Assert.Equal(HttpStatusCode.OK, withKey.StatusCode);
+    }
+
+    private static async Task<string?> CodeAsync(HttpResponseMessage response) =>
+        System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString();
+
+    [Fact]
+    public void NullPlansOrScopes_AreRefusedWhenSet()
+    {
+        Assert.Throws<ArgumentNullException>(() => new ApiKeyAttribute { Plans = null! });
+        Assert.Throws<ArgumentNullException>(() => new ApiKeyAttribute { Scopes = null! });
+    }
+
+    [Fact]
     public void NegativeCredits_AreRefusedWhenSet() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new ApiKeyAttribute { Credits = -1 });
 }

@@ -114,6 +114,7 @@ public sealed class AuthenticationTests
     [InlineData(""", "State": "Disabled" """, HttpStatusCode.Forbidden, "API_KEY_DISABLED", 1007)]
     [InlineData(""", "State": "PaymentRequired" """, HttpStatusCode.PaymentRequired, "API_KEY_PLAN_REQUIRES_PAYEMENT", 1003)]
     [InlineData(""", "ExpiresAt": "2024-01-31T00:00:00Z" """, HttpStatusCode.Unauthorized, "KEY_EXPIRED", null)]
+    [InlineData(""", "AllowedIps": [ "10.0.0.1" ] """, HttpStatusCode.Forbidden, "IP_NOT_ALLOWED", null)] // the test client has no address
     public async Task UnusableKey_IsChallenged_WithItsOwnRefusal(string state, HttpStatusCode status, string code, int? numericCode)
     {
         // The framework's authorization runs before UseApiErrorCatalog (WebApplication adds it after routing),

@@ -13,18 +13,33 @@ namespace ErrorCatalog.Middleware;
 public sealed class ApiKeyAttribute : Attribute
 {
     private long _credits = -1;
+    private string[] _plans = [];
+    private string[] _scopes = [];
 
     /// <summary>A key is optional: a request without one is admitted (a wrong key is still refused).</summary>
     public bool Optional { get; set; }
 
-    /// <summary>A key is required even where keys are optional by default.</summary>
+    /// <summary>
+    /// A key is required even where keys are optional by default. A bare <c>[ApiKey]</c>, with no setting, means
+    /// this too: it reads as "this endpoint takes a key".
+    /// </summary>
     public bool Required { get; set; }
 
     /// <summary>Only keys whose plan is, or includes the feature, one of these (else PlanNotAuthorized).</summary>
-    public string[] Plans { get; set; } = [];
+    /// <exception cref="ArgumentNullException">The value is null.</exception>
+    public string[] Plans
+    {
+        get => _plans;
+        set => _plans = value ?? throw new ArgumentNullException(nameof(value));
+    }
 
     /// <summary>Only keys holding every one of these scopes (else InsufficientScope).</summary>
-    public string[] Scopes { get; set; } = [];
+    /// <exception cref="ArgumentNullException">The value is null.</exception>
+    public string[] Scopes
+    {
+        get => _scopes;
+        set => _scopes = value ?? throw new ArgumentNullException(nameof(value));
+    }
 
     /// <summary>Credits each request costs; unset, the configured <c>DefaultCredits</c>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
@@ -43,6 +58,8 @@ public sealed class ApiKeyAttribute : Attribute
 
     /// <summary>The requests count against no limit.</summary>
     public bool ExemptFromLimits { get; set; }
+
+    private bool IsBare => !Optional && !Required && _plans.Length == 0 && _scopes.Length == 0 && _credits < 0 && !JsonRpcCredits && !ExemptFromLimits;
 
     /// <summary>
     /// <paramref name="metadata"/> with each <see cref="ApiKeyAttribute"/> replaced, in place, by the metadata its
@@ -69,7 +86,7 @@ public sealed class ApiKeyAttribute : Attribute
                 items.Add(ApiKeyOptionalAttribute.Instance);
             }
 
-            if (key.Required)
+            if (key.Required || key.IsBare)
             {
                 items.Add(ApiKeyRequiredAttribute.Instance);
             }

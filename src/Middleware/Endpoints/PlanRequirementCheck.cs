@@ -19,14 +19,14 @@ namespace ErrorCatalog.Middleware;
 /// controllers) are in <see cref="EndpointDataSource"/>, and before the server takes a request. Scopes are not
 /// checked: they come from each key (configured or a store's record), an open set.
 /// </remarks>
-internal sealed class PlanRequirementCheck(IOptions<ApiErrorCatalogOptions> options) : IStartupFilter
+internal sealed class PlanRequirementCheck(IOptionsMonitor<ApiErrorCatalogOptions> options) : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
         next(app);
         if (app.ApplicationServices.GetService<EndpointDataSource>() is { } endpoints)
         {
-            Check(endpoints.Endpoints, options.Value);
+            Check(endpoints.Endpoints, options.CurrentValue);
         }
     };
 

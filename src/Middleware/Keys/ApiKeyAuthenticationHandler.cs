@@ -55,12 +55,15 @@ internal sealed class ApiKeyAuthenticationHandler(
             now = found.Now;
         }
 
-        if (ApiKeyStates.Check(key, now) is { } refusal)
+        // The key's own checks (state, expiry, IP allow-list); an endpoint's plans and scopes are authorization's.
+        if (KeyStep.CheckAccess(Context, key, EndpointPolicy.Default, now, out _) is { } refusal)
         {
             // A challenge answers with the key's own refusal (revoked, payment required…), as the middleware would.
             _failure = refusal;
             _expiredAt = key.Record.ExpiresAt;
-            return AuthenticateResult.Fail($"The API key is {(key.State == ApiKeyState.Active ? "expired" : key.State.ToString())}.");
+            return AuthenticateResult.Fail(refusal == Refusal.IpNotAllowed
+                ? "The API key may not be used from this address."
+                : $"The API key is {(key.State == ApiKeyState.Active ? "expired" : key.State.ToString())}.");
         }
 
         // A copy per request, as the framework's own handlers build one: claims transformations add identities to

@@ -9,14 +9,14 @@ namespace ErrorCatalog.Middleware;
 /// Information: their "Request starting" and "Request finished" lines carry the whole query string, so such a key
 /// reaches the logs before any middleware runs, and nothing this library does can take it out.
 /// </summary>
-internal sealed partial class QueryKeyLoggingCheck(IOptions<ApiErrorCatalogOptions> options, ILoggerFactory loggers) : IHostedService
+internal sealed partial class QueryKeyLoggingCheck(IOptionsMonitor<ApiErrorCatalogOptions> options, ILoggerFactory loggers) : IHostedService
 {
     /// <summary>The category of the framework's per-request lines (HostingApplicationDiagnostics).</summary>
     internal const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.KeyReading.QueryParameter is { } parameter
+        if (options.CurrentValue.KeyReading.QueryParameter is { } parameter
             && loggers.CreateLogger(HostingDiagnosticsCategory).IsEnabled(LogLevel.Information))
         {
             Log.QueryKeysLogged(loggers.CreateLogger<QueryKeyLoggingCheck>(), parameter, HostingDiagnosticsCategory);

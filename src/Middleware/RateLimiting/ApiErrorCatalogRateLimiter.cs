@@ -39,11 +39,6 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
         // Built by the application that first uses this limiter (it is made before the application's services are).
         var parts = _parts ??= new Parts(resource.RequestServices);
         var policy = parts.Policies.For(resource.GetEndpoint());
-        if (policy.Exempt)
-        {
-            return ApiLimitLease.Admitted;
-        }
-
         var now = parts.Time.GetUtcNow();
 
         // UseApiErrorCatalog ran first: it checked the key already.
@@ -62,7 +57,8 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
             if (result.Refused)
             {
                 keyRefusal = ApiLimitLease.Refused(parts.Responder.Error(result.Refusal, result.Key, result.Scope, result.RetryAfter), result.RetryAfter ?? TimeSpan.Zero);
-                if (!parts.Limits.HasIpLimit)
+                // Not charged: an endpoint exempt from limits, or a key store that failed (the client did nothing wrong).
+                if (!parts.Limits.HasIpLimit || policy.Exempt || result.Refusal == Refusal.StoreUnavailable)
                 {
                     return keyRefusal;
                 }
@@ -78,6 +74,11 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
             }
 
             now = result.Now;
+        }
+
+        if (policy.Exempt && keyRefusal is null)
+        {
+            return ApiLimitLease.Admitted; // the key's access was checked; its limits are not
         }
 
         // A key or access refusal still counts against the client's IP limit, as the middleware counts it: a flood of
