@@ -76,7 +76,7 @@ public sealed class AdmissionTests
         await using var api = await StartAsync("""
             {
               "ApiErrorCatalog": {
-                "Keys": { "Required": false },
+                "KeyReading": { "Required": false },
                 "IpLimit": { "PermitLimit": 2, "Window": "minute" }
               }
             }

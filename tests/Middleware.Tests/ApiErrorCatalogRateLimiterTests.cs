@@ -232,7 +232,7 @@ public sealed class ApiErrorCatalogRateLimiterTests
         var json = $$"""
             {
               "Plans": { "p": { "Limits": { "minute": { "PermitLimit": 3, "Window": "minute" } } } },
-              "Keys": { "CacheDuration": "00:00:00" },
+              "KeyReading": { "CacheDuration": "00:00:00" },
               "ApiKeys": [ { "Id": "k", "Hash": "{{ApiKeyHash.Compute(Key)}}", "Plan": "p" } ]
             }
             """;

@@ -238,7 +238,7 @@ public sealed class BadConfigurationCorpusTests(ITestOutputHelper output)
         var section = root["ApiErrorCatalog"]!.AsObject();
         Normalize(section);
         var plan = section["Plans"]!.AsObject().First().Key;
-        var header = section["Keys"]?["Headers"]?[0]?.GetValue<string>() ?? KeyHeader;
+        var header = (section["KeyReading"] ?? section["Keys"])?["Headers"]?[0]?.GetValue<string>() ?? KeyHeader;
         section["ApiKeys"]!.AsArray().Add(new JsonObject { ["Id"] = "corpus-probe", ["Hash"] = Hash(ProbeKey), ["Plan"] = plan });
         variant.Change(section);
 

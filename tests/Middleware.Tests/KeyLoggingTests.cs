@@ -16,7 +16,7 @@ public sealed class KeyLoggingTests
     private static string Config(string key, string? queryParameter) => $$"""
         {
           "ApiErrorCatalog": {
-            "Keys": { "QueryParameter": {{(queryParameter is null ? "null" : $"\"{queryParameter}\"")}} },
+            "KeyReading": { "QueryParameter": {{(queryParameter is null ? "null" : $"\"{queryParameter}\"")}} },
             "Plans": { "free": { "Limits": { "minute": { "PermitLimit": 1, "Window": "minute" } } }, "pro": { "Unlimited": true } },
             "ApiKeys": [ { "Id": "free-key", "Hash": "{{Hash(key)}}", "Plan": "free" } ]
           }

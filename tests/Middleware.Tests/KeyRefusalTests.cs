@@ -13,7 +13,7 @@ public sealed class KeyRefusalTests
     private static string Config(string keys, string keyOptions = """{ "MaxLength": 64 }""") => $$"""
         {
           "ApiErrorCatalog": {
-            "Keys": {{keyOptions}},
+            "KeyReading": {{keyOptions}},
             "Plans": {
               "free": { "Limits": { "minute": { "PermitLimit": 100, "Window": "minute" } } },
               "pro": { "Features": [ "spread" ], "Limits": { "minute": { "PermitLimit": 100, "Window": "minute" } } }

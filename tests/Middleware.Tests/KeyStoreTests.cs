@@ -11,7 +11,7 @@ public sealed class KeyStoreTests
     private const string Json = """
         {
           "ApiErrorCatalog": {
-            "Keys": { "CacheDuration": "00:00:30" },
+            "KeyReading": { "CacheDuration": "00:00:30" },
             "Plans": { "free": { "Limits": { "minute": { "PermitLimit": 100, "Window": "minute" } } } }
           }
         }

@@ -56,6 +56,17 @@ public sealed class RenamedSettingsTests
         Assert.Contains("ApiErrorCatalog:Keys:Hedaers", error.ToString());
     }
 
+    [Fact]
+    public async Task FormerAndCurrentName_BothSet_FailStartUp_NamingBoth()
+    {
+        // Both would bind into one object, the former name last, so neither would mean what it says.
+        var config = Config(NewKey(), "KeyReading").Replace("\"KeyReading\":", "\"Keys\": { \"MaxLength\": 64 }, \"KeyReading\":", StringComparison.Ordinal);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(config));
+
+        Assert.Contains("ApiErrorCatalog:Keys is the former name of ApiErrorCatalog:KeyReading, and both are set", error.ToString());
+    }
+
     private static Task<HttpResponseMessage> SendWithHeaderAsync(TestApi api, string header, string key)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/ok");

@@ -139,6 +139,7 @@ internal static class ConfigurationShape
         }
 
         var settings = Settings(type);
+        var listed = settings.Where(static p => !IsFormerName(p)).ToArray(); // a former name is read, never suggested
         var unknown = false;
         foreach (var child in node.GetChildren())
         {
@@ -147,7 +148,7 @@ internal static class ConfigurationShape
             if (property is null)
             {
                 unknown = true;
-                problems.Add(childPath, $"{childPath} is not a setting{Suggest(child.Key, settings)}; {Name(type)} has {string.Join(", ", settings.Select(SettingName))}.");
+                problems.Add(childPath, $"{childPath} is not a setting{Suggest(child.Key, listed)}; {Name(type)} has {string.Join(", ", listed.Select(SettingName))}.");
             }
             else if (property.PropertyType == typeof(ApiErrorCatalog))
             {
@@ -156,6 +157,18 @@ internal static class ConfigurationShape
             else
             {
                 CheckValue(child, childPath, property.PropertyType, IsNullable(property), problems);
+            }
+        }
+
+        if (type == typeof(ApiErrorCatalogOptions))
+        {
+            foreach (var (former, current) in RenamedSettingsCheck.Renamed)
+            {
+                if (node.GetSection(former).Exists() && node.GetSection(current).Exists())
+                {
+                    // Both bind into one object, the former name last: neither would mean what it says.
+                    problems.Add($"{path}:{former}", $"{path}:{former} is the former name of {path}:{current}, and both are set; keep {current} only.");
+                }
             }
         }
 
@@ -179,6 +192,9 @@ internal static class ConfigurationShape
         [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(static p => p.GetMethod is { IsPublic: true } && p.GetIndexParameters().Length == 0)
             .OrderBy(static p => Depth(p.DeclaringType))];
+
+    private static bool IsFormerName(PropertyInfo property) =>
+        property.GetCustomAttribute<System.ComponentModel.EditorBrowsableAttribute>()?.State == System.ComponentModel.EditorBrowsableState.Never;
 
     private static int Depth(Type? type) => type is null ? 0 : 1 + Depth(type.BaseType);
 
@@ -280,7 +296,7 @@ internal static class ConfigurationShape
         nameof(PlanOptions) => "a plan",
         nameof(SubscriptionOptions) => "a subscription",
         nameof(ConfiguredApiKey) => "a key",
-        nameof(ApiKeyReadingOptions) => "Keys",
+        nameof(ApiKeyReadingOptions) => "KeyReading",
         nameof(JsonRpcOptions) => "JsonRpc",
         nameof(RedisOptions) => "Redis",
         _ => type.Name,
