@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using ErrorCatalog.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -225,12 +226,7 @@ internal sealed class TestApi : IAsyncDisposable
     /// </summary>
     public static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code, int? numericCode = null)
     {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"Expected {(int)status} {code}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(Encoding.UTF8.GetByteCount(body), response.Content.Headers.ContentLength);
-        using var document = JsonDocument.Parse(body);
-        var json = document.RootElement.Clone();
+        var json = await ResponseAssert.JsonBodyAsync(response, status, "application/problem+json", code);
         Assert.Equal(code, json.GetProperty("code").GetString());
         Assert.Equal((int)status, json.GetProperty("status").GetInt32());
         Assert.StartsWith("https://errorcatalog.dev/errors/", json.GetProperty("type").GetString());

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
+using ErrorCatalog.Testing;
 
 namespace Samples.CoinApi.Tests;
 
@@ -32,12 +32,7 @@ internal static class Rpc
     /// </summary>
     public static async Task<JsonElement> AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, int code, string message, string machineCode)
     {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"Expected {(int)status} {machineCode}, got {(int)response.StatusCode}: {text}");
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(Encoding.UTF8.GetByteCount(text), response.Content.Headers.ContentLength);
-        using var document = JsonDocument.Parse(text);
-        var body = document.RootElement.Clone();
+        var body = await ResponseAssert.JsonBodyAsync(response, status, "application/json", machineCode);
         Assert.Equal(["jsonrpc", "error", "id"], Names(body));
         Assert.Equal("2.0", body.GetProperty("jsonrpc").GetString());
         Assert.Equal(JsonValueKind.Null, body.GetProperty("id").ValueKind);

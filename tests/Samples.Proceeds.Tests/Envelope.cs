@@ -1,6 +1,6 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
+using ErrorCatalog.Testing;
 
 namespace Samples.Proceeds.Tests;
 
@@ -20,12 +20,7 @@ internal static class Envelope
     /// </summary>
     public static async Task<JsonElement> AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string code, string error, DateTimeOffset? time = null)
     {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"Expected {(int)status} {code}, got {(int)response.StatusCode}: {text}");
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(Encoding.UTF8.GetByteCount(text), response.Content.Headers.ContentLength);
-        using var document = JsonDocument.Parse(text);
-        var body = document.RootElement.Clone();
+        var body = await ResponseAssert.JsonBodyAsync(response, status, "application/json", code);
 
         Assert.Equal(["error", "code", "details", "meta"], Names(body));
         Assert.Equal(error, body.GetProperty("error").GetString());
