@@ -28,7 +28,7 @@ internal static class RedisModes
                     options.Plans["load"].Limits.Remove("concurrency");
                     options.IpLimit = new LimitOptions { PermitLimit = 1_000_000_000, Window = "minute" };
                     options.Redis = new RedisOptions { Configuration = Require(redis), Prefix = "load:", Timeout = TimeSpan.FromSeconds(1) };
-                });
+                }).AddApiErrorCatalogRedis();
                 return true;
             case "catalog-redis-one":
                 builder.Services.AddApiErrorCatalog(options =>
@@ -39,7 +39,7 @@ internal static class RedisModes
                     limits.Remove("month");
                     limits.Remove("credits");
                     options.Redis = new RedisOptions { Configuration = Require(redis), Prefix = "load:", Timeout = TimeSpan.FromSeconds(1) };
-                });
+                }).AddApiErrorCatalogRedis();
                 return true;
             case "redis-ratelimiting":
                 var connection = ConnectionMultiplexer.Connect(Require(redis));

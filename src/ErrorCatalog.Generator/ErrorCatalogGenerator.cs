@@ -7,8 +7,9 @@ namespace ErrorCatalog.Generator;
 
 /// <summary>
 /// errors.yaml (an AdditionalFiles item of the consuming project) -> a static <c>ApiErrors</c> class.
-/// The pipeline: read the file's text, parse it into an equatable model, emit. It never touches the
-/// Compilation, so editing C# leaves every step cached.
+/// The pipeline: read the file's text, parse it into an equatable model, emit. Of the Compilation it reads only
+/// whether <c>ErrorCatalog.ApiError</c> exists (a bool, so editing C# leaves every step cached): with the ASP.NET Core
+/// package the class has factories; with the core package alone (a client) it has the catalog and shapes only.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 internal sealed class ErrorCatalogGenerator : IIncrementalGenerator
@@ -19,6 +20,7 @@ internal sealed class ErrorCatalogGenerator : IIncrementalGenerator
         public const string ReadCatalog = nameof(ReadCatalog);
         public const string RootNamespace = nameof(RootNamespace);
         public const string ParseCatalog = nameof(ParseCatalog);
+        public const string HasFactories = nameof(HasFactories);
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -40,8 +42,13 @@ internal sealed class ErrorCatalogGenerator : IIncrementalGenerator
                 : Parser.Parse(input.Left.Path, input.Left.Text, input.Right, cancellationToken))
             .WithTrackingName(Steps.ParseCatalog);
 
-        context.RegisterSourceOutput(parsed, static (output, result) =>
+        var factories = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName("ErrorCatalog.ApiError") is not null)
+            .WithTrackingName(Steps.HasFactories);
+
+        context.RegisterSourceOutput(parsed.Combine(factories), static (output, input) =>
         {
+            var (result, withFactories) = input;
             foreach (var diagnostic in result.Diagnostics)
             {
                 output.ReportDiagnostic(diagnostic.ToDiagnostic());
@@ -52,7 +59,7 @@ internal sealed class ErrorCatalogGenerator : IIncrementalGenerator
                 string source;
                 try
                 {
-                    source = Emitter.Emit(catalog, output.CancellationToken);
+                    source = Emitter.Emit(catalog, withFactories, output.CancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -3,7 +3,7 @@ using ErrorCatalog.Generator.Tests.Harness;
 namespace ErrorCatalog.Generator.Tests;
 
 /// <summary>
-/// Packs src/ErrorCatalog once, with a version no cache has seen, into a temporary feed. Its build goes to a
+/// Packs src/ErrorCatalog and src/ErrorCatalog.AspNetCore once, with a version no cache has seen, into a temporary feed. Its build goes to a
 /// temporary artifacts folder, so it neither collides with nor disturbs builds of the checkout running meanwhile.
 /// </summary>
 public sealed class PackageFixture : IAsyncLifetime
@@ -16,15 +16,21 @@ public sealed class PackageFixture : IAsyncLifetime
 
     public string PackagePath => Path.Combine(Feed, $"ErrorCatalog.{Version}.nupkg");
 
+    public string AspNetCorePackagePath => Path.Combine(Feed, $"ErrorCatalog.AspNetCore.{Version}.nupkg");
+
     public async Task InitializeAsync()
     {
-        var project = Path.Combine(RepositoryRoot.Path, "src", "ErrorCatalog", "ErrorCatalog.csproj");
-        var pack = await DotNetCli.RunAsync(
-            RepositoryRoot.Path,
-            "pack", project, "-c", "Release", "-o", Feed, "--artifacts-path", Path.Combine(Root, "artifacts"),
-            $"-p:Version={Version}", "--disable-build-servers");
-        Assert.True(pack.ExitCode == 0, pack.ToString());
-        Assert.True(File.Exists(PackagePath), pack.ToString());
+        // The core package (generator, build files) and the ASP.NET Core one that depends on it.
+        foreach (var (folder, path) in new[] { ("ErrorCatalog", PackagePath), ("ErrorCatalog.AspNetCore", AspNetCorePackagePath) })
+        {
+            var project = Path.Combine(RepositoryRoot.Path, "src", folder, folder + ".csproj");
+            var pack = await DotNetCli.RunAsync(
+                RepositoryRoot.Path,
+                "pack", project, "-c", "Release", "-o", Feed, "--artifacts-path", Path.Combine(Root, "artifacts"),
+                $"-p:MinVerVersionOverride={Version}", "--disable-build-servers");
+            Assert.True(pack.ExitCode == 0, pack.ToString());
+            Assert.True(File.Exists(path), pack.ToString());
+        }
     }
 
     public Task DisposeAsync()
@@ -34,6 +40,7 @@ public sealed class PackageFixture : IAsyncLifetime
             ? folder
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         TryDelete(Path.Combine(packages, "errorcatalog", Version));
+        TryDelete(Path.Combine(packages, "errorcatalog.aspnetcore", Version));
         return Task.CompletedTask;
     }
 

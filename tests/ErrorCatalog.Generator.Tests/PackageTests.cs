@@ -4,8 +4,8 @@ using ErrorCatalog.Generator.Tests.Harness;
 namespace ErrorCatalog.Generator.Tests;
 
 /// <summary>
-/// The NuGet package as a user gets it: a fresh project that references it compiles its own errors.yaml,
-/// so the generator and YamlDotNet load from the package's analyzers folder.
+/// The NuGet packages as a user gets them: a fresh project that references ErrorCatalog.AspNetCore alone compiles its
+/// own errors.yaml, so the generator, YamlDotNet and the build files reach it through the core package's dependency.
 /// </summary>
 public sealed class PackageTests(PackageFixture package) : IClassFixture<PackageFixture>
 {
@@ -34,6 +34,10 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
         Assert.Contains("analyzers/dotnet/cs/YamlDotNet.dll", entries);
         Assert.Contains("build/ErrorCatalog.props", entries);
         Assert.Contains("build/ErrorCatalog.targets", entries);
+        Assert.Contains("buildTransitive/ErrorCatalog.props", entries);
+        Assert.Contains("buildTransitive/ErrorCatalog.targets", entries);
+        Assert.Contains("README.md", entries);
+        Assert.Contains("LICENSE", entries);
         Assert.Contains("lib/net10.0/ErrorCatalog.dll", entries);
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith("Generator.dll", StringComparison.Ordinal));
     }
@@ -69,6 +73,54 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
     }
 
     [Fact]
+    public void AspNetCorePackage_DependsOnTheCoreWithItsGeneratorAndBuildFiles()
+    {
+        // Act
+        using var zip = ZipFile.OpenRead(package.AspNetCorePackagePath);
+        using var reader = new StreamReader(zip.GetEntry("ErrorCatalog.AspNetCore.nuspec")!.Open());
+        var nuspec = reader.ReadToEnd();
+
+        // Assert: one generator, from the core package (excluding Analyzers or Build would lose it).
+        Assert.DoesNotContain(zip.Entries, e => e.FullName.StartsWith("analyzers/", StringComparison.Ordinal));
+        Assert.Contains($"<dependency id=\"ErrorCatalog\" version=\"{package.Version}\" include=\"All\" />", nuspec, StringComparison.Ordinal);
+        Assert.Contains("<frameworkReference name=\"Microsoft.AspNetCore.App\" />", nuspec, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConsumerOfCoreAlone_GetsItsCatalogWithoutAspNetCore()
+    {
+        // Arrange: a console app (no ASP.NET Core), as a client of the API would be.
+        var consumer = CreateConsumer(
+            """
+            namespace: Shop.Errors
+            className: ShopErrors
+            errors:
+              - code: OUT_OF_STOCK
+                numericCode: 42
+                status: 409
+                title: Out of stock
+                detail: "Only {left:int} left of {sku:string}."
+            """,
+            """
+            using Shop.Errors;
+
+            var entry = ShopErrors.Catalog.Find("OUT_OF_STOCK")!;
+            Console.WriteLine($"{entry.Code} {entry.NumericCode} {entry.Status} {entry.Title}");
+            Console.WriteLine(AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name!.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)));
+            """,
+            packageId: "ErrorCatalog");
+
+        // Act
+        var build = await DotNetCli.RunAsync(consumer, "build", "--disable-build-servers");
+        Assert.True(build.ExitCode == 0, build.ToString());
+        var run = await DotNetCli.RunAsync(consumer, "run", "--no-build");
+
+        // Assert
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("OUT_OF_STOCK 42 409 Out of stock\nFalse", run.Output.Trim().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public async Task ConsumerWithMalformedCatalog_FailsBuildAtTheLine()
     {
         // Arrange
@@ -89,7 +141,7 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
         Assert.Contains("errors.yaml(4,12): error EC0001", build.Output, StringComparison.Ordinal);
     }
 
-    private string CreateConsumer(string errorsYaml, string program)
+    private string CreateConsumer(string errorsYaml, string program, string packageId = "ErrorCatalog.AspNetCore")
     {
         var directory = Directory.CreateDirectory(Path.Combine(package.Root, "consumer-" + Guid.NewGuid().ToString("N")[..8])).FullName;
 
@@ -119,7 +171,7 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="ErrorCatalog" Version="{package.Version}" />
+                <PackageReference Include="{packageId}" Version="{package.Version}" />
               </ItemGroup>
             </Project>
             """);

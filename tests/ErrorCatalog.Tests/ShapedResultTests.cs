@@ -1,11 +1,12 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace ErrorCatalog.Tests;
 
 /// <summary>
 /// The user's way to write outside an endpoint's own shape: <see cref="ApiError.ToResult(BodyShape?, object?)"/> and
-/// <see cref="BodyShape.ToSuccessResult"/>.
+/// <see cref="ErrorCatalogExtensions.ToSuccessResult"/>.
 /// </summary>
 public sealed class ShapedResultTests
 {

@@ -46,7 +46,7 @@ internal sealed class RedisTestApi : IAsyncDisposable
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(time);
-        builder.Services.AddApiErrorCatalog(configuration);
+        builder.Services.AddApiErrorCatalog(configuration).AddApiErrorCatalogRedis();
         if (builtInLimiter)
         {
             builder.Services.AddRateLimiter(options => options.UseApiErrorCatalogLimits());

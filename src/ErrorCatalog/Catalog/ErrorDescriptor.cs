@@ -4,13 +4,13 @@ using System.Text.Json;
 namespace ErrorCatalog;
 
 /// <summary>
-/// One entry of errors.yaml, with everything constant about it encoded once: an <see cref="ApiError"/>
+/// One entry of errors.yaml, with everything constant about it encoded once: an <c>ApiError</c>
 /// is this descriptor plus its placeholder values.
 /// </summary>
 public sealed class ErrorDescriptor
 {
-    /// <summary>The most placeholders one entry may declare; <see cref="ApiError"/> holds them inline.</summary>
-    public const int MaxPlaceholders = ErrorArguments.Capacity;
+    /// <summary>The most placeholders one entry may declare; <c>ApiError</c> holds them inline.</summary>
+    public const int MaxPlaceholders = 8;
 
     /// <summary>Creates a descriptor; called by generated code.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
@@ -49,13 +49,13 @@ public sealed class ErrorDescriptor
         Headers = headers;
         ShapeName = shape;
 
-        EncodedCode = JsonEncodedText.Encode(code, ApiErrorWriter.Encoder);
-        EncodedTitle = JsonEncodedText.Encode(title, ApiErrorWriter.Encoder);
-        EncodedType = JsonEncodedText.Encode(type, ApiErrorWriter.Encoder);
-        EncodedResolution = resolution is null ? default : JsonEncodedText.Encode(resolution, ApiErrorWriter.Encoder);
+        EncodedCode = JsonEncodedText.Encode(code, CatalogJson.Encoder);
+        EncodedTitle = JsonEncodedText.Encode(title, CatalogJson.Encoder);
+        EncodedType = JsonEncodedText.Encode(type, CatalogJson.Encoder);
+        EncodedResolution = resolution is null ? default : JsonEncodedText.Encode(resolution, CatalogJson.Encoder);
         if (detail.Length == 1 && detail[0].Utf8 is { } constant)
         {
-            ConstantDetail = JsonEncodedText.Encode(constant, ApiErrorWriter.Encoder);
+            ConstantDetail = JsonEncodedText.Encode(constant, CatalogJson.Encoder);
             HasConstantDetail = true;
         }
 

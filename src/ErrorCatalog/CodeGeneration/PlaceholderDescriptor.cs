@@ -4,7 +4,7 @@ using System.ComponentModel;
 
 namespace ErrorCatalog.CodeGeneration;
 
-/// <summary>A typed placeholder of a catalog entry: its name, type and position in <see cref="ApiError"/>.</summary>
+/// <summary>A typed placeholder of a catalog entry: its name, type and position in <c>ApiError</c>.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class PlaceholderDescriptor
 {
@@ -14,7 +14,7 @@ public sealed class PlaceholderDescriptor
         ArgumentException.ThrowIfNullOrEmpty(name);
         Name = name;
         Kind = kind;
-        EncodedName = JsonEncodedText.Encode(name, ApiErrorWriter.Encoder);
+        EncodedName = JsonEncodedText.Encode(name, CatalogJson.Encoder);
     }
 
     /// <summary>The name used in templates, headers and shapes.</summary>

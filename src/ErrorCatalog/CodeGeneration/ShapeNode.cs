@@ -4,7 +4,7 @@ using System.ComponentModel;
 
 namespace ErrorCatalog.CodeGeneration;
 
-/// <summary>One property of a body shape. Built by generated code, written by <see cref="ApiErrorWriter"/>.</summary>
+/// <summary>One property of a body shape. Built by generated code, written by the ASP.NET Core package's writer.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class ShapeNode
 {
@@ -12,7 +12,7 @@ public sealed class ShapeNode
     {
         Kind = kind;
         Name = name;
-        EncodedName = name is null ? default : JsonEncodedText.Encode(name, ApiErrorWriter.Encoder);
+        EncodedName = name is null ? default : JsonEncodedText.Encode(name, CatalogJson.Encoder);
     }
 
     /// <summary>What this node writes.</summary>

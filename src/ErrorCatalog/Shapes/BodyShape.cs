@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using Microsoft.AspNetCore.Http;
 
 namespace ErrorCatalog;
 
@@ -42,7 +41,7 @@ public sealed class BodyShape
     /// <summary>
     /// Whether the body writes <c>$requestId</c> (as a value or inside a text). With
     /// <see cref="ErrorDescriptor.UsesRequestId"/>, it lets a caller skip making a request id nobody writes (on
-    /// Kestrel, <c>HttpContext.TraceIdentifier</c> creates its string on first read).
+    /// Kestrel, the request's trace identifier creates its string on first read).
     /// </summary>
     public bool UsesRequestId { get; }
 
@@ -64,13 +63,6 @@ public sealed class BodyShape
             ShapeNode.Value("numericCode", SystemValue.NumericCode),
             ShapeNode.Value("requestId", SystemValue.RequestId),
             ShapeNode.Arguments()));
-
-    /// <summary>
-    /// <paramref name="data"/> as a success body in this shape (<c>$data</c>), with the request's values filled as for
-    /// errors; for responses written outside an endpoint group's <c>WithSuccessShape</c> (a health check's writer).
-    /// </summary>
-    public IResult ToSuccessResult(object? data, int status = StatusCodes.Status200OK) =>
-        new SuccessEnvelopeResult(this, data, status, null);
 
     private static bool Uses(ShapeNode node, SystemValue value)
     {

@@ -90,4 +90,15 @@ public static class ErrorCatalogExtensions
         ArgumentNullException.ThrowIfNull(shape);
         return builder.AddEndpointFilter(new SuccessEnvelopeFilter(shape));
     }
+
+    /// <summary>
+    /// <paramref name="data"/> as a success body in <paramref name="shape"/> (<c>$data</c>), with the request's values
+    /// filled as for errors; for responses written outside an endpoint group's <c>WithSuccessShape</c> (a health
+    /// check's writer).
+    /// </summary>
+    public static IResult ToSuccessResult(this BodyShape shape, object? data, int status = StatusCodes.Status200OK)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return new SuccessEnvelopeResult(shape, data, status, null);
+    }
 }

@@ -12,11 +12,8 @@ namespace ErrorCatalog;
 /// </summary>
 internal static partial class ApiErrorWriter
 {
-    /// <summary>
-    /// Escapes quotes, backslashes and control characters and leaves other text readable ("You've", "é").
-    /// The output is JSON for API clients; it is not meant to be pasted into HTML.
-    /// </summary>
-    public static JavaScriptEncoder Encoder => JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    /// <summary>The catalog's encoder, so texts encoded when entries were built and texts written now agree.</summary>
+    public static JavaScriptEncoder Encoder => CatalogJson.Encoder;
 
     /// <summary>Writes the error's body in <paramref name="shape"/> (default: the entry's shape).</summary>
     public static void WriteBody(Utf8JsonWriter writer, in ApiError error, in ErrorContext context, BodyShape? shape = null)

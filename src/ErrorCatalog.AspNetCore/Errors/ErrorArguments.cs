@@ -7,7 +7,7 @@ namespace ErrorCatalog;
 internal struct ErrorArguments
 {
     /// <summary>How many values fit.</summary>
-    public const int Capacity = 8;
+    public const int Capacity = ErrorDescriptor.MaxPlaceholders;
 
     private ErrorArgument _element;
 }

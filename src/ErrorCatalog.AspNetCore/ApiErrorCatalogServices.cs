@@ -42,7 +42,7 @@ internal static class ApiErrorCatalogServices
         services.TryAddSingleton(static sp => new EndpointPolicyCache(Options(sp).Catalog));
         services.TryAddSingleton(static sp => new RequestLimits(sp.GetRequiredService<CompiledOptions>().Book, Options(sp)));
         services.TryAddSingleton<ICounterStore>(static sp => Options(sp) is { Redis.Configuration.Length: > 0 } options
-            ? new RedisCounterStore(options.Redis, options.ConcurrencyRetryAfter, sp.GetRequiredService<ILogger<RedisCounterStore>>())
+            ? (sp.GetService<IRemoteCounterStoreFactory>() ?? throw RedisNotRegistered(sp)).Create(sp, options)
             : new InMemoryCounterStore(Time(sp), Options(sp).IdleCounterRetention, Options(sp).ConcurrencyRetryAfter));
         services.TryAddSingleton(static sp => new RateLimitHeaderWriter(Options(sp).Headers));
         services.TryAddSingleton(static sp => new JsonRpcCostReader(Options(sp).JsonRpc, Options(sp).Catalog));
@@ -70,6 +70,10 @@ internal static class ApiErrorCatalogServices
 
     // The monitor's instance is the one start-up validation compiled; IOptions<T> would build (and compile) another.
     private static ApiErrorCatalogOptions Options(IServiceProvider services) => services.GetRequiredService<IOptionsMonitor<ApiErrorCatalogOptions>>().CurrentValue;
+
+    private static InvalidOperationException RedisNotRegistered(IServiceProvider services) => new(
+        $"{services.GetRequiredService<ApiErrorCatalogOptionsValidator>().Path}:Redis:Configuration is set, but no Redis counter store is "
+        + "registered: add the ErrorCatalog.Redis package and call services.AddApiErrorCatalogRedis(), or remove the Redis section to count in memory.");
 
     private static TimeProvider Time(IServiceProvider services) => services.GetRequiredService<TimeProvider>();
 }
