@@ -1,13 +1,12 @@
 using System.IO.Compression;
-using ErrorCatalog.Generator.Tests.Harness;
-
-namespace ErrorCatalog.Generator.Tests;
+namespace ErrorCatalog.Packages.Tests;
 
 /// <summary>
 /// The NuGet packages as a user gets them: a fresh project that references ErrorCatalog.AspNetCore alone compiles its
 /// own errors.yaml, so the generator, YamlDotNet and the build files reach it through the core package's dependency.
 /// </summary>
-public sealed class PackageTests(PackageFixture package) : IClassFixture<PackageFixture>
+[Collection(PackagesCollection.Name)]
+public sealed class PackageTests(PackageFeed package)
 {
     private const string Program = """
         using System.Text;
@@ -143,24 +142,7 @@ public sealed class PackageTests(PackageFixture package) : IClassFixture<Package
 
     private string CreateConsumer(string errorsYaml, string program, string packageId = "ErrorCatalog.AspNetCore")
     {
-        var directory = Directory.CreateDirectory(Path.Combine(package.Root, "consumer-" + Guid.NewGuid().ToString("N")[..8])).FullName;
-
-        // Empty Directory.* files stop MSBuild from importing whatever lies above the temporary folder.
-        foreach (var name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
-        {
-            File.WriteAllText(Path.Combine(directory, name), "<Project />\n");
-        }
-
-        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="errorcatalog-test" value="{package.Feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
+        var directory = package.CreateProjectFolder("consumer");
         File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace ErrorCatalog.Generator.Tests.Harness;
+namespace ErrorCatalog.Packages.Tests.Harness;
 
 /// <summary>
 /// Runs the dotnet CLI as a user would, with no build servers or reused nodes (they would keep the output

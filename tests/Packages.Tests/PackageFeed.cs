@@ -1,12 +1,10 @@
-using ErrorCatalog.Generator.Tests.Harness;
-
-namespace ErrorCatalog.Generator.Tests;
+namespace ErrorCatalog.Packages.Tests;
 
 /// <summary>
 /// Packs src/ErrorCatalog and src/ErrorCatalog.AspNetCore once, with a version no cache has seen, into a temporary feed. Its build goes to a
 /// temporary artifacts folder, so it neither collides with nor disturbs builds of the checkout running meanwhile.
 /// </summary>
-public sealed class PackageFixture : IAsyncLifetime
+public sealed class PackageFeed : IAsyncLifetime
 {
     public string Version { get; } = $"0.0.0-test{DateTime.UtcNow:yyyyMMddHHmmssfff}";
 
@@ -31,6 +29,40 @@ public sealed class PackageFixture : IAsyncLifetime
             Assert.True(pack.ExitCode == 0, pack.ToString());
             Assert.True(File.Exists(path), pack.ToString());
         }
+    }
+
+    /// <summary>
+    /// A folder for a new project that restores ErrorCatalog packages from this feed only (whatever nuget.org holds
+    /// under those names never mixes in) and everything else from nuget.org, with no MSBuild files from above it.
+    /// </summary>
+    public string CreateProjectFolder(string name)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(Root, name + "-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
+        {
+            File.WriteAllText(Path.Combine(directory, file), "<Project />\n");
+        }
+
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="errorcatalog-test" value="{Feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+              <packageSourceMapping>
+                <packageSource key="errorcatalog-test">
+                  <package pattern="ErrorCatalog" />
+                  <package pattern="ErrorCatalog.*" />
+                </packageSource>
+                <packageSource key="nuget.org">
+                  <package pattern="*" />
+                </packageSource>
+              </packageSourceMapping>
+            </configuration>
+            """);
+        return directory;
     }
 
     public Task DisposeAsync()
