@@ -1,6 +1,7 @@
 using System.Net;
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.AspNetCore.Mvc.Controllers;
@@ -41,6 +42,25 @@ public sealed class PlanRequirementCheckTests
             "Endpoint 'HTTP: GET /typo' requires plan or feature 'sprad' (RequirePlan), which no configured plan has "
             + "(did you mean 'spread'?); no key could call it. Plans and features: free, pro, spread.",
             exception.Message);
+    }
+
+    [Fact]
+    public async Task OnKestrel_RequirePlanTypo_FailsStartAsync_BeforeTheServerListens()
+    {
+        // Arrange: an application as a user writes it, on Kestrel rather than the test server
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Json)));
+        builder.Services.AddApiErrorCatalog(builder.Configuration.GetSection("ApiErrorCatalog"));
+        await using var app = builder.Build();
+        app.UseApiErrorCatalog();
+        app.MapGet("/typo", () => "typo").RequirePlan("sprad");
+
+        // Act
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+
+        // Assert
+        Assert.StartsWith("Endpoint 'HTTP: GET /typo' requires plan or feature 'sprad' (RequirePlan)", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
