@@ -34,6 +34,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidContentType = Error("EC0026", "Invalid content type", "Content type \"{0}\" of shape '{1}' is not a media type: write type/subtype with optional ;name=value parameters, in visible ASCII");
     public static readonly DiagnosticDescriptor InvalidHeaderValue = Error("EC0027", "Invalid header value", "Header '{0}' of '{1}' has a control or non-ASCII character in its text; a header value is visible ASCII text");
     public static readonly DiagnosticDescriptor ReservedName = Error("EC0028", "Reserved name", "'{0}' is a name the generated code uses; choose another name for this {1}");
+    public static readonly DiagnosticDescriptor UnfilledRefusalPlaceholder = Warning("EC0029", "Placeholder the middleware does not fill", "Placeholder '{0}' of '{1}' is never filled for refusal {2}, so it is written empty; {3}");
     public static readonly DiagnosticDescriptor GeneratorFailed = Error("EC0099", "The errors.yaml generator failed", "The errors.yaml generator failed ({0}: {1}); this is a bug in ErrorCatalog.Generator, please report it with the file");
 
     private static readonly Dictionary<string, DiagnosticDescriptor> All = typeof(DiagnosticDescriptors)

@@ -106,6 +106,7 @@ internal sealed partial class Parser
         ok &= TryParseHeaders(entry, code, placeholders, out var headers);
         ReportUnusedPlaceholders(entry, code, detailNode, placeholders, shapeReferences);
         ok &= TryParseRefusal(entry, out var refusal);
+        ReportUnfilledRefusalPlaceholders(entry, code, refusal, detailNode, placeholders);
         ok &= TryParseShape(entry, shapeNames, out var shape);
         ok &= TryParseType(entry, code, typeBase, out var type);
         return ok

@@ -110,6 +110,39 @@ internal sealed partial class Parser
         }
     }
 
+    /// <summary>
+    /// Warns at each placeholder of an entry answering <paramref name="refusal"/> that the middleware never fills, or
+    /// fills as another type (<see cref="RefusalPlaceholders"/>): the body would read "3/ requests".
+    /// </summary>
+    private void ReportUnfilledRefusalPlaceholders(YamlMappingNode entry, string code, string? refusal, YamlNode detailNode, EntryPlaceholders placeholders)
+    {
+        if (refusal is null || !RefusalPlaceholders.ByRefusal.TryGetValue(refusal, out var filled) || placeholders.Declared.Count > MaxPlaceholders)
+        {
+            return;
+        }
+
+        var declarations = Declarations(entry);
+        foreach (var placeholder in placeholders.Declared)
+        {
+            // One of an unknown type was reported already (EC0006).
+            if (!PlaceholderTypes.Contains(placeholder.Type) || (filled.TryGetValue(placeholder.Name, out var types) && types.Contains(placeholder.Type)))
+            {
+                continue;
+            }
+
+            var hint = types is null
+                ? $"the middleware fills: {string.Join(", ", filled.Keys)}"
+                : $"the middleware fills '{placeholder.Name}' as {string.Join(", ", types)}, not {placeholder.Type}";
+            Report(
+                DiagnosticDescriptors.UnfilledRefusalPlaceholder,
+                declarations.TryGetValue(placeholder.Name, out var declaration) ? declaration : detailNode,
+                $"{placeholder.Name}:{placeholder.Type}",
+                code,
+                refusal,
+                hint);
+        }
+    }
+
     /// <summary>The key nodes under args by name (one pass, not a search per placeholder).</summary>
     private static Dictionary<string, YamlNode> Declarations(YamlMappingNode entry)
     {

@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 
 namespace ErrorCatalog.Generator.Tests;
 
-/// <summary>Diagnostics about templates and placeholders: EC0006–EC0008, EC0011, EC0016, EC0019–EC0022.</summary>
+/// <summary>Diagnostics about templates and placeholders: EC0006–EC0008, EC0011, EC0016, EC0019–EC0022, EC0029.</summary>
 public sealed class PlaceholderDiagnosticsTests
 {
     /// <summary>
@@ -122,5 +122,65 @@ public sealed class PlaceholderDiagnosticsTests
         // Assert
         var diagnostic = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "EC0021");
         DiagnosticAssert.At(diagnostic, "EC0021", DiagnosticSeverity.Error, line: 6, column: 20);
+    }
+
+    /// <summary>
+    /// An entry answering a refusal with a placeholder the middleware leaves empty: the case, the entry's lines after
+    /// <c>title</c>, the warning's place, and the quoted names its message must hold.
+    /// </summary>
+    public static readonly TheoryData<string, string, int, int, string[]> UnfilledRefusalPlaceholders = new()
+    {
+        { "limit typed as a timestamp, at the detail", "detail: \"{used:long}/{limit:timestamp} requests\"\nrefusal: MinuteLimit", 5, 13, ["'limit:timestamp'", "MinuteLimit", "int, long, string, seconds"] },
+        { "a name never filled for the refusal, at its argument", "detail: \"Your plan {tierName} does not include this\"\nrefusal: PlanNotAuthorized\nargs:\n  tierName: string", 8, 7, ["'tierName:string'", "PlanNotAuthorized", "plan, tier"] },
+        { "scope on a limit refusal", "detail: \"Needs {scope:string}\"\nrefusal: DailyLimit", 5, 13, ["'scope:string'", "DailyLimit"] },
+        { "plan of a missing key: there is no key", "detail: \"Send your key ({plan:string})\"\nrefusal: KeyMissing", 5, 13, ["'plan:string'", "KeyMissing", "header, upgradeUrl"] },
+        { "the key header as a number", "detail: \"In the {header:int} header\"\nrefusal: KeyInvalid", 5, 13, ["'header:int'", "as string, not int"] },
+        { "a reset as seconds", "detail: \"Resets in {resetAt:seconds}\"\nrefusal: MonthlyLimit", 5, 13, ["'resetAt:seconds'", "timestamp, unixtime"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnfilledRefusalPlaceholders))]
+    public void RefusalEntry_PlaceholderTheMiddlewareLeavesEmpty_WarnsAtItsLine(string @case, string lines, int line, int column, string[] quoted)
+    {
+        // Arrange
+        _ = @case;
+        var yaml = "errors:\n  - code: A\n    status: 429\n    title: T\n" + string.Join('\n', lines.Split('\n').Select(static l => "    " + l));
+
+        // Act, Assert: a warning, so the catalog is still generated
+        DiagnosticAssert.SingleAt(yaml, "EC0029", DiagnosticSeverity.Warning, line, column, quoted);
+        Assert.Single(GeneratorHarness.Run(yaml).Result.GeneratedSources);
+    }
+
+    public static TheoryData<string> Refusals => new(Parser.Refusals);
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public void RefusalEntry_EveryPlaceholderTheMiddlewareFills_InEveryTypeItFillsAs_RaisesNothing(string refusal)
+    {
+        // Arrange: one entry per placeholder and type, each answering the refusal in its own file
+        var filled = RefusalPlaceholders.ByRefusal[refusal];
+        foreach (var (name, types) in filled)
+        {
+            foreach (var type in types)
+            {
+                var yaml = $"errors:\n  - code: A\n    status: 429\n    title: T\n    detail: \"{{{name}:{type}}}\"\n    refusal: {refusal}\n";
+
+                // Act
+                var run = GeneratorHarness.Run(yaml);
+
+                // Assert
+                Assert.Empty(run.GeneratorDiagnostics);
+            }
+        }
+    }
+
+    [Fact]
+    public void EntryWithoutARefusal_MayDeclareAnyPlaceholder()
+    {
+        // Act
+        var run = GeneratorHarness.Run("errors:\n  - code: A\n    status: 429\n    title: T\n    detail: \"{limit:timestamp} {tierName:string}\"\n");
+
+        // Assert
+        Assert.Empty(run.GeneratorDiagnostics);
     }
 }

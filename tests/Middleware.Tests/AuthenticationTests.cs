@@ -53,8 +53,41 @@ public sealed class AuthenticationTests
         app.MapGet("/anonymous", () => "anonymous").AllowAnonymous();
     }
 
-    private static Task<TestApi> StartAsync(string json) =>
-        TestApi.StartAsync(json, Map, configure: builder => builder.Services.AddAuthorization().AddAuthentication().AddApiKey());
+    private static Task<TestApi> StartAsync(string json, ApiErrorCatalog? catalog = null) =>
+        TestApi.StartAsync(json, Map, configure: builder =>
+        {
+            builder.Services.AddAuthorization().AddAuthentication().AddApiKey();
+            if (catalog is not null)
+            {
+                builder.Services.Configure<ApiErrorCatalogOptions>(o => o.Catalog = catalog);
+            }
+        });
+
+    /// <summary>An application's own catalog, its texts those of the issue that found the scheme's bodies empty.</summary>
+    private static ApiErrorCatalog OwnCatalog
+    {
+        get
+        {
+            static ErrorDescriptor Entry(string code, int status, Refusal refusal, TemplateSegment[] detail, params PlaceholderDescriptor[] placeholders) =>
+                new(code, null, status, code, detail, null, $"https://errorcatalog.dev/errors/{code}", refusal, placeholders, [], null);
+            return new ApiErrorCatalog(null, [],
+            [
+                Entry("API_KEY_MISSING", 401, Refusal.KeyMissing,
+                    [TemplateSegment.Literal("Send your key in the "), TemplateSegment.Argument("header"), TemplateSegment.Literal(" header.")],
+                    new PlaceholderDescriptor("header", PlaceholderKind.String)),
+                Entry("API_KEY_INVALID", 401, Refusal.KeyInvalid, []),
+                Entry("INSUFFICIENT_SCOPE", 403, Refusal.InsufficientScope,
+                    [
+                        TemplateSegment.Literal("Your plan "), TemplateSegment.Argument("plan"), TemplateSegment.Literal(" does not include the '"),
+                        TemplateSegment.Argument("scope"), TemplateSegment.Literal("' scope."),
+                    ],
+                    new PlaceholderDescriptor("plan", PlaceholderKind.String), new PlaceholderDescriptor("scope", PlaceholderKind.String)),
+                Entry("RATE_LIMITED", 429, Refusal.MinuteLimit, []),
+                Entry("INVALID_REQUEST", 400, Refusal.InvalidRequest, []), // the test API maps JSON-RPC endpoints
+                Entry("INTERNAL_SERVER_ERROR", 500, Refusal.None, []),
+            ]);
+        }
+    }
 
     [Fact]
     public async Task KeyWithTheScope_IsAuthorized_AsAPrincipalNamedByTheKeyId_AndTheFeatureIsReadable()
@@ -86,7 +119,34 @@ public sealed class AuthenticationTests
 
         using var response = await api.GetAsync("/authorized", key);
 
-        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "INSUFFICIENT_SCOPE");
+        var body = await AssertProblemAsync(response, HttpStatusCode.Forbidden, "INSUFFICIENT_SCOPE");
+        Assert.Equal("This call needs the 'x' scope.", body.GetProperty("detail").GetString()); // the policy's scope claim
+    }
+
+    [Fact]
+    public async Task KeyWithoutTheScope_IsForbidden_WithThePlanAndTheScopeFilled_AsTheMiddlewareFillsThem()
+    {
+        var key = NewKey();
+        await using var api = await StartAsync(
+            Config($$"""{ "Id": "key-2b", "Hash": "{{Hash(key)}}", "Subscription": "acme", "Scopes": [ "y" ] }"""),
+            OwnCatalog);
+
+        using var response = await api.GetAsync("/authorized", key);
+
+        var body = await AssertProblemAsync(response, HttpStatusCode.Forbidden, "INSUFFICIENT_SCOPE");
+        Assert.Equal("Your plan pro does not include the 'x' scope.", body.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task NoKey_IsChallenged_WithTheConfiguredHeaderNameFilled()
+    {
+        var json = Config(Key("key-3b", NewKey())).Replace("\"Plans\"", "\"KeyReading\": { \"Headers\": [ \"X-Custom-Key\" ] }, \"Plans\"", StringComparison.Ordinal);
+        await using var api = await StartAsync(json, OwnCatalog);
+
+        using var response = await api.GetAsync("/authorized");
+
+        var body = await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "API_KEY_MISSING");
+        Assert.Equal("Send your key in the X-Custom-Key header.", body.GetProperty("detail").GetString());
     }
 
     [Fact]
@@ -96,7 +156,8 @@ public sealed class AuthenticationTests
 
         using var response = await api.GetAsync("/authorized");
 
-        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "API_KEY_MISSING", 1002);
+        var body = await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "API_KEY_MISSING", 1002);
+        Assert.Equal("API key missing. Send it in the X-API-Key header.", body.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -1,10 +1,15 @@
 using System.Net;
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.AspNetCore.Mvc.Controllers;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using static ErrorCatalog.Middleware.Tests.TestApi;
 
 namespace ErrorCatalog.Middleware.Tests;
@@ -35,8 +40,68 @@ public sealed class PlanRequirementCheckTests
 
         Assert.Equal(
             "Endpoint 'HTTP: GET /typo' requires plan or feature 'sprad' (RequirePlan), which no configured plan has "
-            + "(plans and features: free, pro, spread); no key could call it.",
+            + "(did you mean 'spread'?); no key could call it. Plans and features: free, pro, spread.",
             exception.Message);
+    }
+
+    [Fact]
+    public async Task OnKestrel_RequirePlanTypo_FailsStartAsync_BeforeTheServerListens()
+    {
+        // Arrange: an application as a user writes it, on Kestrel rather than the test server
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Json)));
+        builder.Services.AddApiErrorCatalog(builder.Configuration.GetSection("ApiErrorCatalog"));
+        await using var app = builder.Build();
+        app.UseApiErrorCatalog();
+        app.MapGet("/typo", () => "typo").RequirePlan("sprad");
+
+        // Act
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+
+        // Assert
+        Assert.StartsWith("Endpoint 'HTTP: GET /typo' requires plan or feature 'sprad' (RequirePlan)", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequirePlanNamingNothingClose_ListsThePlansWithoutAGuess()
+    {
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(
+            Json,
+            app => app.MapGet("/enterprise", () => "enterprise").RequirePlan("enterprise")));
+
+        Assert.Equal(
+            "Endpoint 'HTTP: GET /enterprise' requires plan or feature 'enterprise' (RequirePlan), which no configured plan has; "
+            + "no key could call it. Plans and features: free, pro, spread.",
+            exception.Message);
+    }
+
+    [Fact]
+    public async Task ReloadedConfigurationWithoutARequiredFeature_IsLogged_AndTheApplicationGoesOn()
+    {
+        // Arrange: a reload that drops the feature /spread requires
+        var reload = new ReloadSource();
+        var dropped = false;
+        await using var api = await StartAsync(Json, configure: builder => builder.Services
+            .AddSingleton<IOptionsChangeTokenSource<ApiErrorCatalogOptions>>(reload)
+            .Configure<ApiErrorCatalogOptions>(o =>
+            {
+                if (dropped)
+                {
+                    o.Plans["pro"].Features.Clear();
+                }
+            }));
+
+        // Act
+        dropped = true;
+        reload.Reload();
+        using var response = await api.GetAsync("/ok", NewKey());
+
+        // Assert: one warning naming the endpoint and the name; requests are still answered
+        var warning = Assert.Single(api.Logs.GetSnapshot(), r => r.Id.Name == "ReloadedPlansMissing");
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("Endpoint 'HTTP: GET /spread' requires plan or feature 'spread' (RequirePlan)", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
     [Fact]
@@ -101,7 +166,7 @@ public sealed class PlanRequirementCheckTests
             $"Endpoint '{typeof(TypoController).FullName}.Gold (",
             exception.Message,
             StringComparison.Ordinal);
-        Assert.Contains("requires plan or feature 'gold' (RequirePlan)", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("(route 'typo/gold') requires plan or feature 'gold' (RequirePlan)", exception.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Not public, so no other test's controller discovery finds it; <see cref="TypoControllerOnly"/> adds it.</summary>
@@ -118,6 +183,18 @@ public sealed class PlanRequirementCheckTests
     {
         public void PopulateFeature(IEnumerable<ApplicationPart> parts, ControllerFeature feature) =>
             feature.Controllers.Add(typeof(TypoController).GetTypeInfo());
+    }
+
+    /// <summary>A configuration reload on demand.</summary>
+    private sealed class ReloadSource : IOptionsChangeTokenSource<ApiErrorCatalogOptions>
+    {
+        private ConfigurationReloadToken _token = new();
+
+        public string? Name => Options.DefaultName;
+
+        public IChangeToken GetChangeToken() => _token;
+
+        public void Reload() => Interlocked.Exchange(ref _token, new()).OnReload();
     }
 
     /// <summary>A store without keys: its records could only name configured plans anyway.</summary>

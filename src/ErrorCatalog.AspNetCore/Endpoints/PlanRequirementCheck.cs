@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ErrorCatalog.Middleware;
@@ -17,21 +19,38 @@ namespace ErrorCatalog.Middleware;
 /// <remarks>
 /// A startup filter runs once the application's pipeline is built, so the endpoints it maps (minimal APIs,
 /// controllers) are in <see cref="EndpointDataSource"/>, and before the server takes a request. Scopes are not
-/// checked: they come from each key (configured or a store's record), an open set.
+/// checked: they come from each key (configured or a store's record), an open set. A configuration reloaded later
+/// is checked too, but only logged: the running application keeps the plans it compiled at start-up.
 /// </remarks>
-internal sealed class PlanRequirementCheck(IOptionsMonitor<ApiErrorCatalogOptions> options) : IStartupFilter
+internal sealed partial class PlanRequirementCheck(IOptionsMonitor<ApiErrorCatalogOptions> options, ILogger<PlanRequirementCheck> logger) : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
         next(app);
-        if (app.ApplicationServices.GetService<EndpointDataSource>() is { } endpoints)
+        if (app.ApplicationServices.GetService<EndpointDataSource>() is not { } endpoints)
         {
-            Check(endpoints.Endpoints, options.CurrentValue);
+            return;
+        }
+
+        Check(endpoints.Endpoints, options.CurrentValue);
+        var watch = options.OnChange(reloaded => Recheck(endpoints, reloaded));
+        if (watch is not null && app.ApplicationServices.GetService<IHostApplicationLifetime>() is { } lifetime)
+        {
+            lifetime.ApplicationStopping.Register(watch.Dispose);
         }
     };
 
     /// <summary>Throws naming each endpoint and each plan name no configured plan has, one per line.</summary>
     internal static void Check(IReadOnlyList<Endpoint> endpoints, ApiErrorCatalogOptions options)
+    {
+        var problems = Problems(endpoints, options);
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
+        }
+    }
+
+    private static List<string> Problems(IReadOnlyList<Endpoint> endpoints, ApiErrorCatalogOptions options)
     {
         var known = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, plan) in options.Plans)
@@ -40,14 +59,15 @@ internal sealed class PlanRequirementCheck(IOptionsMonitor<ApiErrorCatalogOption
             known.UnionWith(plan?.Features ?? []);
         }
 
+        var listed = string.Join(", ", known.Order(StringComparer.Ordinal));
         var problems = new List<string>();
-        var answersInvalidRequest = options.Catalog.Find(Refusal.InvalidRequest) is not null;
+        var answersInvalidRequest = options.Catalog?.Find(Refusal.InvalidRequest) is not null;
         foreach (var endpoint in endpoints)
         {
             var metadata = ApiKeyAttribute.Expand(endpoint.Metadata);
             if (!answersInvalidRequest && metadata.GetMetadata<IJsonRpcCreditsMetadata>() is not null)
             {
-                problems.Add($"Endpoint '{endpoint.DisplayName}' is marked WithJsonRpcCredits, but the error catalog answers no refusal InvalidRequest; add 'refusal: InvalidRequest' to an entry of errors.yaml.");
+                problems.Add($"Endpoint {Describe(endpoint)} is marked WithJsonRpcCredits, but the error catalog answers no refusal InvalidRequest; add 'refusal: InvalidRequest' to an entry of errors.yaml.");
             }
 
             foreach (var requirement in metadata.GetOrderedMetadata<IRequirePlanMetadata>())
@@ -56,15 +76,36 @@ internal sealed class PlanRequirementCheck(IOptionsMonitor<ApiErrorCatalogOption
                 {
                     if (!known.Contains(name))
                     {
-                        problems.Add($"Endpoint '{endpoint.DisplayName}' requires plan or feature '{name}' (RequirePlan), which no configured plan has (plans and features: {string.Join(", ", known.Order(StringComparer.Ordinal))}); no key could call it.");
+                        var closest = ClosestName.Find(name, known) is { } match ? $" (did you mean '{match}'?)" : string.Empty;
+                        problems.Add($"Endpoint {Describe(endpoint)} requires plan or feature '{name}' (RequirePlan), which no configured plan has{closest}; no key could call it. Plans and features: {listed}.");
                     }
                 }
             }
         }
 
-        if (problems.Count > 0)
+        return [.. problems.Distinct()];
+    }
+
+    /// <summary>The endpoint's display name, and its route where that name does not show it (a controller action's).</summary>
+    private static string Describe(Endpoint endpoint) =>
+        endpoint is RouteEndpoint { RoutePattern.RawText: { Length: > 0 } route } && endpoint.DisplayName?.Contains(route, StringComparison.Ordinal) != true
+            ? $"'{endpoint.DisplayName}' (route '{route}')"
+            : $"'{endpoint.DisplayName}'";
+
+    private void Recheck(EndpointDataSource endpoints, ApiErrorCatalogOptions reloaded)
+    {
+        // A reload must never take the application down: the requests go on with the plans compiled at start-up.
+        if (Problems(endpoints.Endpoints, reloaded) is { Count: > 0 } problems)
         {
-            throw new InvalidOperationException(string.Join(Environment.NewLine, problems.Distinct()));
+            Log.ReloadedPlansMissing(logger, string.Join(Environment.NewLine, problems));
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(50, LogLevel.Warning,
+            "The reloaded configuration would fail the next start-up; this instance keeps the plans it started with: {Problems}",
+            EventName = "ReloadedPlansMissing")]
+        public static partial void ReloadedPlansMissing(ILogger logger, string problems);
     }
 }

@@ -2,6 +2,10 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using ErrorCatalog;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,12 +21,13 @@ internal sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     KeyStep keys,
-    RefusalMap refusals,
+    RefusalResponder refusals,
+    EndpointPolicyCache policies,
     TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private Refusal _failure = Refusal.KeyInvalid;
-    private DateTimeOffset? _expiredAt;
+    private ResolvedKey? _key;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -55,12 +60,13 @@ internal sealed class ApiKeyAuthenticationHandler(
             now = found.Now;
         }
 
+        _key = key;
+
         // The key's own checks (state, expiry, IP allow-list); an endpoint's plans and scopes are authorization's.
         if (KeyStep.CheckAccess(Context, key, EndpointPolicy.Default, now, out _) is { } refusal)
         {
             // A challenge answers with the key's own refusal (revoked, payment required…), as the middleware would.
             _failure = refusal;
-            _expiredAt = key.Record.ExpiresAt;
             return AuthenticateResult.Fail(refusal == Refusal.IpNotAllowed
                 ? "The API key may not be used from this address."
                 : $"The API key is {(key.State == ApiKeyState.Active ? "expired" : key.State.ToString())}.");
@@ -76,22 +82,61 @@ internal sealed class ApiKeyAuthenticationHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         WriteAsync(keys.IsMissing(Request) ? Refusal.KeyMissing : _failure);
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => WriteAsync(Refusal.InsufficientScope);
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        await WriteAsync(Refusal.InsufficientScope, await MissingScopeAsync().ConfigureAwait(false)).ConfigureAwait(false);
 
-    private Task WriteAsync(Refusal refusal)
+    private Task WriteAsync(Refusal refusal, string? scope = null)
     {
-        var error = new ApiError(refusals[refusal]);
-        if (_expiredAt is { } expiredAt)
+        // The middleware's own filling (header, plan, tier, expiredAt, scope, upgradeUrl, retryAfter), so a body
+        // reads the same whichever of the two answered.
+        var retryAfter = refusal == Refusal.StoreUnavailable ? KeyStep.StoreRetryAfter : (TimeSpan?)null;
+        var error = refusals.Error(refusal, _key, scope, retryAfter);
+        if (retryAfter is { } wait)
         {
-            error.TrySet("expiredAt", expiredAt);
-        }
-
-        if (refusal == Refusal.StoreUnavailable)
-        {
-            error.TrySet("retryAfter", KeyStep.StoreRetryAfter);
-            Response.Headers.RetryAfter = HeaderValues.Integer(ApiError.ToWholeSeconds(KeyStep.StoreRetryAfter));
+            Response.Headers.RetryAfter = HeaderValues.Integer(ApiError.ToWholeSeconds(wait));
         }
 
         return ApiErrorWriter.WriteAsync(Response, error, Context.GetErrorContext()).AsTask();
+    }
+
+    /// <summary>
+    /// The first scope the key lacks: the endpoint's <c>RequireScope</c>, then a scope claim its authorization
+    /// policies require, found as AuthorizationMiddleware combines them; null when the refusal was about something else.
+    /// </summary>
+    private async Task<string?> MissingScopeAsync()
+    {
+        if (_key is not { } key || Context.GetEndpoint() is not { } endpoint)
+        {
+            return null;
+        }
+
+        foreach (var scope in policies.For(endpoint).Scopes)
+        {
+            if (!key.Scopes.Contains(scope))
+            {
+                return scope;
+            }
+        }
+
+        if (Context.RequestServices.GetService<IAuthorizationPolicyProvider>() is not { } provider)
+        {
+            return null;
+        }
+
+        var policy = await AuthorizationPolicy.CombineAsync(
+            provider,
+            endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>(),
+            endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>()).ConfigureAwait(false);
+        foreach (var requirement in policy?.Requirements ?? [])
+        {
+            if (requirement is ClaimsAuthorizationRequirement { ClaimType: ApiKeyDefaults.ScopeClaimType, AllowedValues: { } allowed }
+                && !allowed.Any(key.Scopes.Contains)
+                && allowed.FirstOrDefault() is { } needed)
+            {
+                return needed;
+            }
+        }
+
+        return null;
     }
 }

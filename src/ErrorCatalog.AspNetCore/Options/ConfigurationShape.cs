@@ -303,29 +303,8 @@ internal static class ConfigurationShape
     };
 
     /// <summary>The closest setting name, when the unknown one looks like a misspelling of it.</summary>
-    private static string Suggest(string name, PropertyInfo[] settings)
-    {
-        var best = settings.Select(SettingName).Select(s => (Name: s, Distance: Distance(name.ToUpperInvariant(), s.ToUpperInvariant()))).MinBy(static c => c.Distance);
-        return best.Name is not null && best.Distance <= Math.Max(1, name.Length / 4) ? $" (did you mean {best.Name}?)" : string.Empty;
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var row = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var diagonal = row[0];
-            row[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var above = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
-                diagonal = above;
-            }
-        }
-
-        return row[b.Length];
-    }
+    private static string Suggest(string name, PropertyInfo[] settings) =>
+        ClosestName.Find(name, settings.Select(SettingName)) is { } closest ? $" (did you mean {closest}?)" : string.Empty;
 
     /// <summary>The problems found, and their paths (so a setting is reported once).</summary>
     private readonly struct Problems(List<string> errors, HashSet<string> paths)

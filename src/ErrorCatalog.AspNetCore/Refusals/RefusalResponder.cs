@@ -148,7 +148,8 @@ internal sealed partial class RefusalResponder(
         _ => limit.Scope == LimitScope.Ip ? Refusal.IpLimit : Refusal.MinuteLimit,
     };
 
-    // Setters that respect the type the catalog declared; a mismatch costs a conversion, never an exception.
+    // Setters that respect the type the catalog declared; a mismatch costs a conversion, never an exception. What each
+    // fills, and as which types, is the generator's RefusalPlaceholders table (EC0029); RefusalPlaceholdersTests holds them to it.
     private static void SetNumber(ref ApiError error, string name, long value)
     {
         var index = error.Descriptor.IndexOf(name);
@@ -165,9 +166,7 @@ internal sealed partial class RefusalResponder(
             case PlaceholderKind.Seconds:
                 error.Set(index, TimeSpan.FromSeconds(value));
                 break;
-            case PlaceholderKind.Timestamp or PlaceholderKind.UnixTime:
-                break;
-            default:
+            case PlaceholderKind.Int32 or PlaceholderKind.Int64:
                 error.Set(index, value);
                 break;
         }
