@@ -18,6 +18,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     KeyStep keys,
     RefusalMap refusals,
+    ApiKeyChallenge challenge,
     TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -81,6 +82,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     private Task WriteAsync(Refusal refusal)
     {
         var error = new ApiError(refusals[refusal]);
+        challenge.AddTo(Response.Headers, error.Status);
         if (_expiredAt is { } expiredAt)
         {
             error.TrySet("expiredAt", expiredAt);
