@@ -20,7 +20,14 @@ public sealed class ControllerAnswerTests
         {
           "ApiErrorCatalog": {
             {{(validationEntry ? """ "StatusErrors": { "400": "VALIDATION_ERROR" }, """ : "")}}
-            "Plans": { "free": { "Limits": { "minute": { "PermitLimit": 100, "Window": "minute" } } } },
+            "Plans": {
+              "free": {
+                "Limits": {
+                  "minute": { "PermitLimit": 100, "Window": "minute" },
+                  "credits": { "Kind": "Credits", "PermitLimit": 10, "Window": "day" }
+                }
+              }
+            },
             "ApiKeys": [ { "Id": "a", "Hash": "{{Hash(key)}}", "Plan": "free" } ]
           }
         }
@@ -63,6 +70,24 @@ public sealed class ControllerAnswerTests
         var errors = body.GetProperty("errors");
         Assert.Equal(["The PairName field is required."], errors.GetProperty("pairName").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["The field Threshold must be between 0.0001 and 1000."], errors.GetProperty("threshold").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task ApiControllerValidation_CostsNoCredits()
+    {
+        var key = NewKey();
+        await using var api = await StartAsync(Config(key));
+
+        using var invalid1 = await api.PostJsonAsync("/alerts", key, """{"threshold": 0}""");
+        using var invalid2 = await api.PostJsonAsync("/alerts", key, """{"threshold": 0}""");
+        using var valid1 = await api.PostJsonAsync("/alerts", key, """{"pairName": "EUR-USD", "threshold": 1}""");
+        using var valid2 = await api.PostJsonAsync("/alerts", key, """{"pairName": "EUR-USD", "threshold": 1}""");
+        using var valid3 = await api.PostJsonAsync("/alerts", key, """{"pairName": "EUR-USD", "threshold": 1}""");
+
+        await AssertProblemAsync(invalid1, HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        Assert.Equal(HttpStatusCode.BadRequest, invalid2.StatusCode);
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], [valid1.StatusCode, valid2.StatusCode]); // all 10 credits left for them
+        await AssertProblemAsync(valid3, HttpStatusCode.TooManyRequests, "CREDITS_LIMIT_REACHED");
     }
 
     [Fact]
@@ -115,8 +140,9 @@ public sealed class ControllerAnswerTests
         public ActionResult<AlertRequest> Get(int id) =>
             id == 1 ? new AlertRequest { PairName = "EUR-USD", Threshold = 1.1m } : ApiErrors.NotFound($"alert {id}").ToActionResult();
 
-        /// <summary>Validated by [ApiController] before it runs.</summary>
+        /// <summary>Validated by [ApiController] before it runs; 5 credits.</summary>
         [HttpPost]
+        [ApiKey(Credits = 5)]
         public ActionResult<AlertRequest> Create(AlertRequest request) => request;
     }
 

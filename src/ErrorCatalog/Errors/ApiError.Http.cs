@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace ErrorCatalog;
 
 // The three ways out: ProblemDetails for MVC, IResult for minimal APIs, IActionResult for controllers.
-// A handler can `return ApiErrors.NotFound(pair);` whatever it returns, but an ActionResult<T> action, which needs ToActionResult().
+// A handler can `return ApiErrors.NotFound(pair);` whatever it returns, except ActionResult<T>: that calls ToActionResult().
 public partial struct ApiError : IResult, IStatusCodeHttpResult, IContentTypeHttpResult, IActionResult
 {
     readonly int? IStatusCodeHttpResult.StatusCode => Descriptor?.Status;

@@ -9,7 +9,10 @@ namespace ErrorCatalog;
 /// It replaces only the framework's own response factory, never one the app set
 /// (<c>ConfigureApiBehaviorOptions</c>), and falls back to it while the catalog answers no 400.
 /// </summary>
-/// <remarks>A post-configuration: MVC's own setup sets its factory whenever options are built, after anything registered earlier.</remarks>
+/// <remarks>
+/// A post-configuration: MVC's own setup, registered by <c>AddControllers()</c> (usually after the catalog's services),
+/// sets its factory unconditionally and would overwrite one configured before it.
+/// </remarks>
 internal sealed class CatalogApiBehaviorOptionsSetup(StatusErrorMap statuses) : IPostConfigureOptions<ApiBehaviorOptions>
 {
     public void PostConfigure(string? name, ApiBehaviorOptions options)
