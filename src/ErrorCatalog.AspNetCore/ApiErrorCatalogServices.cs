@@ -46,6 +46,7 @@ internal static class ApiErrorCatalogServices
             : new InMemoryCounterStore(Time(sp), Options(sp).IdleCounterRetention, Options(sp).ConcurrencyRetryAfter));
         services.TryAddSingleton(static sp => new RateLimitHeaderWriter(Options(sp).Headers));
         services.TryAddSingleton(static sp => new JsonRpcCostReader(Options(sp).JsonRpc, Options(sp).Catalog));
+        services.TryAddSingleton(static sp => new ApiKeyChallenge(Options(sp).KeyReading));
         services.TryAddSingleton(static sp => new RefusalResponder(
             sp.GetRequiredService<RefusalMap>(),
             sp.GetRequiredService<RateLimitHeaderWriter>(),
@@ -53,7 +54,8 @@ internal static class ApiErrorCatalogServices
             sp.GetRequiredService<ILogger<RefusalResponder>>(),
             Time(sp),
             Options(sp).UpgradeUrl,
-            Options(sp).KeyReading.EffectiveHeaders[0]));
+            Options(sp).KeyReading.EffectiveHeaders[0],
+            sp.GetRequiredService<ApiKeyChallenge>()));
         services.TryAddSingleton<ObjectPool<RequestState>>(static sp =>
             new DefaultObjectPool<RequestState>(new RequestStatePolicy(sp.GetRequiredService<RateLimitHeaderWriter>(), sp.GetRequiredService<ICounterStore>()), Environment.ProcessorCount * 64));
 

@@ -1,7 +1,9 @@
 using ErrorCatalog;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -17,6 +19,8 @@ public static class ErrorCatalogExtensions
     /// 405, 413, 415), <c>app.UseStatusCodePages()</c>: a status without an entry of its own in
     /// <see cref="ApiErrorProblemDetailsOptions.StatusErrors"/> is answered by the generic entry of its class
     /// (<c>StatusErrors[400]</c>, or for a 5xx <c>StatusErrors[500]</c> or the unhandled-exception entry) with its real status.
+    /// With controllers, <c>[ApiController]</c> model validation answers with the 400 entry as well, the field errors
+    /// as details, unless the app set its own <c>InvalidModelStateResponseFactory</c>.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the catalog and the entries answering each status.</param>
@@ -35,6 +39,9 @@ public static class ErrorCatalogExtensions
         }
 
         services.TryAddSingleton<StatusErrorMap>();
+
+        // [ApiController] model validation answers from the catalog too; this runs only when MVC builds its options.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<ApiBehaviorOptions>, CatalogApiBehaviorOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler, CatalogExceptionHandler>());
         return services;
     }

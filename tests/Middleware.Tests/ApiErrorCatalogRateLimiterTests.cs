@@ -86,6 +86,7 @@ public sealed class ApiErrorCatalogRateLimiterTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("KEY_REVOKED", body.RootElement.GetProperty("code").GetString());
+        Assert.Equal(["ApiKey header=\"X-API-Key\""], response.Headers.WwwAuthenticate.Select(h => h.ToString()));
     }
 
     [Fact]

@@ -158,6 +158,7 @@ public sealed class AuthenticationTests
 
         var body = await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "API_KEY_MISSING", 1002);
         Assert.Equal("API key missing. Send it in the X-API-Key header.", body.GetProperty("detail").GetString());
+        Assert.Equal("ApiKey header=\"X-API-Key\"", Header(response, "WWW-Authenticate"));
     }
 
     [Fact]
@@ -168,6 +169,7 @@ public sealed class AuthenticationTests
         using var response = await api.GetAsync("/authorized", NewKey());
 
         await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "API_KEY_INVALID", 1001);
+        Assert.Equal("ApiKey header=\"X-API-Key\"", Header(response, "WWW-Authenticate"));
     }
 
     [Theory]
@@ -186,6 +188,7 @@ public sealed class AuthenticationTests
         using var response = await api.GetAsync("/authorized", key);
 
         var body = await AssertProblemAsync(response, status, code, numericCode);
+        Assert.Equal(status == HttpStatusCode.Unauthorized ? "ApiKey header=\"X-API-Key\"" : null, Header(response, "WWW-Authenticate"));
         if (code == "KEY_EXPIRED")
         {
             Assert.Equal("This API key expired at 2024-01-31T00:00:00.000Z.", body.GetProperty("detail").GetString());

@@ -118,6 +118,7 @@ public sealed class HeaderAndRefusalAllocationTests
         Assert.Equal(1.0, (double)run.RequestIds.Reads / run.Requests);
         Assert.True(bytes <= run.RequestIds.BytesPerId + MaxAmortizedBytes, $"{bytes:F2} bytes per refusal; the id alone is {run.RequestIds.BytesPerId}.");
         Assert.Contains("\"requestId\":\"0HNGUARD", run.Body, StringComparison.Ordinal);
+        Assert.Equal("ApiKey header=\"X-API-Key\"", run.Header("WWW-Authenticate"));
     }
 
     [ReleaseOnlyFact]
@@ -130,6 +131,7 @@ public sealed class HeaderAndRefusalAllocationTests
         Assert.Equal(0, run.RequestIds.Reads);
         Assert.True(bytes < MaxAmortizedBytes, $"The refusal path allocated {bytes:F2} bytes per request.");
         Assert.StartsWith("{\"error\":\"API_KEY_INVALID\"", run.Body, StringComparison.Ordinal);
+        Assert.Equal("ApiKey header=\"X-API-Key\"", run.Header("WWW-Authenticate"));
     }
 
     [ReleaseOnlyFact]

@@ -43,6 +43,7 @@ public sealed class KeyRefusalTests
         Assert.Equal("X-API-Key", body.GetProperty("header").GetString());
         Assert.Equal("API key missing. Send it in the X-API-Key header.", body.GetProperty("detail").GetString());
         Assert.Null(Header(response, "Retry-After"));
+        Assert.Equal("ApiKey header=\"X-API-Key\"", Header(response, "WWW-Authenticate"));
     }
 
     [Fact]
@@ -53,6 +54,7 @@ public sealed class KeyRefusalTests
         using var response = await api.GetAsync("/ok", NewKey());
 
         await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "API_KEY_INVALID", 1001);
+        Assert.Equal("ApiKey header=\"X-API-Key\"", Header(response, "WWW-Authenticate"));
     }
 
     [Fact]
@@ -178,6 +180,19 @@ public sealed class KeyRefusalTests
         await AssertProblemAsync(bearerEmpty, HttpStatusCode.Unauthorized, "API_KEY_INVALID", 1001);
         var body = await AssertProblemAsync(missing, HttpStatusCode.Unauthorized, "API_KEY_MISSING", 1002);
         Assert.Equal("Authorization", body.GetProperty("header").GetString());
+        Assert.Equal("Bearer", Header(missing, "WWW-Authenticate"));
+    }
+
+    [Fact]
+    public async Task WwwAuthenticate_NamesEveryWayToSendAKey()
+    {
+        await using var api = await StartAsync(Config(Key("a", NewKey()), """{ "Headers": [ "Authorization", "X-Key" ], "QueryParameter": "api_key" }"""));
+
+        using var response = await api.GetAsync("/ok");
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "API_KEY_MISSING", 1002);
+        Assert.True(response.Headers.TryGetValues("WWW-Authenticate", out var challenges));
+        Assert.Equal(["ApiKey header=\"X-Key\", query=\"api_key\"", "Bearer"], challenges);
     }
 
     [Fact]
@@ -231,6 +246,8 @@ public sealed class KeyRefusalTests
         using var response = await api.GetAsync("/ok", key);
 
         await AssertProblemAsync(response, status, code, numericCode);
+        // Only a 401 challenges the client to authenticate; a 402 or 403 key is known, and refused anyway.
+        Assert.Equal(status == HttpStatusCode.Unauthorized ? "ApiKey header=\"X-API-Key\"" : null, Header(response, "WWW-Authenticate"));
     }
 
     [Theory]

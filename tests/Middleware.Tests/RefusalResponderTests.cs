@@ -123,7 +123,8 @@ public sealed class RefusalResponderTests
             NullLogger<RefusalResponder>.Instance,
             new FakeTimeProvider(Now),
             upgradeUrl: "https://example.com/upgrade",
-            keyHeaderName: "X-API-Key");
+            keyHeaderName: "X-API-Key",
+            new ApiKeyChallenge(new ApiKeyReadingOptions()));
     }
 
     private static RequestState State() =>

@@ -151,9 +151,11 @@ public sealed class UnmatchedRequestCreditsTests
         using var invalid2 = await api.GetAsync("/validated?n=50", key);
         using var charged = await api.GetAsync("/credits10", key);
 
-        await AssertProblemAsync(invalid1, HttpStatusCode.BadRequest, "BAD_REQUEST");
+        var body = await AssertProblemAsync(invalid1, HttpStatusCode.BadRequest, "BAD_REQUEST");
         await AssertProblemAsync(invalid2, HttpStatusCode.BadRequest, "BAD_REQUEST");
         Assert.Equal(HttpStatusCode.OK, charged.StatusCode); // all 10 credits were left for it
+        // The field errors in the problem shape, as the framework's own validation problem lists them.
+        Assert.Equal(["The field n must be between 1 and 9."], body.GetProperty("errors").GetProperty("n").EnumerateArray().Select(e => e.GetString()));
     }
 
     private static Task<HttpResponseMessage> SendAsync(TestApi api, HttpMethod method, string path, string key, HttpContent? content = null)

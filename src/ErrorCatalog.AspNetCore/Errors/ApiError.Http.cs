@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace ErrorCatalog;
 
 // The three ways out: ProblemDetails for MVC, IResult for minimal APIs, IActionResult for controllers.
-// A handler can `return ApiErrors.NotFound(pair);` whatever it returns.
+// A handler can `return ApiErrors.NotFound(pair);` whatever it returns, except ActionResult<T>: that calls ToActionResult().
 public partial struct ApiError : IResult, IStatusCodeHttpResult, IContentTypeHttpResult, IActionResult
 {
     readonly int? IStatusCodeHttpResult.StatusCode => Descriptor?.Status;
@@ -32,6 +32,18 @@ public partial struct ApiError : IResult, IStatusCodeHttpResult, IContentTypeHtt
     {
         ArgumentNullException.ThrowIfNull(context);
         return ExecuteAsync(context.HttpContext);
+    }
+
+    /// <summary>
+    /// This error as an <see cref="ActionResult"/>, for controller actions returning <c>ActionResult&lt;T&gt;</c>
+    /// (<c>return ApiErrors.NotFound(id).ToActionResult();</c>): C# applies one user-defined conversion, and
+    /// <c>ActionResult&lt;T&gt;</c> converts only from <see cref="ActionResult"/> or <c>T</c>. Allocates one small object;
+    /// an action returning <see cref="IActionResult"/>, or a minimal-API handler, returns the error itself.
+    /// </summary>
+    public readonly ActionResult ToActionResult()
+    {
+        ApiErrorHttpExtensions.AssertNotDefault(this);
+        return new ApiErrorActionResult(this);
     }
 
     /// <summary>This error as an <see cref="IResult"/> for minimal APIs.</summary>

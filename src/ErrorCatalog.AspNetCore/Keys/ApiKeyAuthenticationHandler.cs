@@ -23,6 +23,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     KeyStep keys,
     RefusalResponder refusals,
     EndpointPolicyCache policies,
+    ApiKeyChallenge challenge,
     TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -91,6 +92,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         // reads the same whichever of the two answered.
         var retryAfter = refusal == Refusal.StoreUnavailable ? KeyStep.StoreRetryAfter : (TimeSpan?)null;
         var error = refusals.Error(refusal, _key, scope, retryAfter);
+        challenge.AddTo(Response.Headers, error.Status);
         if (retryAfter is { } wait)
         {
             Response.Headers.RetryAfter = HeaderValues.Integer(ApiError.ToWholeSeconds(wait));

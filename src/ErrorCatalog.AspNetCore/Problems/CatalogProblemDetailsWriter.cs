@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.WebUtilities;
@@ -27,8 +28,20 @@ internal sealed class CatalogProblemDetailsWriter(StatusErrorMap statuses) : IPr
     {
         var http = context.HttpContext;
         var status = Status(context);
-        var error = new ApiError(statuses.Find(status)!);
         var problem = context.ProblemDetails;
+        var errors = (problem as HttpValidationProblemDetails)?.Errors;
+        var policy = errors is null ? null : http.RequestServices?.GetService<IOptions<JsonOptions>>()?.Value.SerializerOptions.PropertyNamingPolicy;
+        return WriteAsync(http, statuses.Find(status)!, status, problem.Detail ?? problem.Title, errors, policy);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="descriptor"/> for the framework's problem of <paramref name="status"/>, with
+    /// <paramref name="reason"/> in its <c>reason</c> placeholder and <paramref name="errors"/> (validation errors by
+    /// member, renamed by <paramref name="policy"/>) as its details. MVC's model validation answers through this too.
+    /// </summary>
+    internal static ValueTask WriteAsync(HttpContext http, ErrorDescriptor descriptor, int status, string? reason, IDictionary<string, string[]>? errors, JsonNamingPolicy? policy)
+    {
+        var error = new ApiError(descriptor);
         if (status is StatusCodes.Status400BadRequest or StatusCodes.Status413PayloadTooLarge or StatusCodes.Status415UnsupportedMediaType)
         {
             // Before the body is written: its credit_count then says 0.
@@ -36,12 +49,10 @@ internal sealed class CatalogProblemDetailsWriter(StatusErrorMap statuses) : IPr
         }
 
         // A 5xx problem's detail may be an exception's message (the developer exception page): never sent.
-        error.TrySet("reason", status >= 500 ? ReasonPhrases.GetReasonPhrase(status) : problem.Detail ?? problem.Title ?? ReasonPhrases.GetReasonPhrase(status));
+        error.TrySet("reason", status >= 500 ? ReasonPhrases.GetReasonPhrase(status) : reason ?? ReasonPhrases.GetReasonPhrase(status));
         error.TrySet("resource", http.Request.Path.Value);
         // Validation errors keyed by the body's JSON names (priceUsd, not PriceUsd), by the app's naming policy.
-        var details = problem is HttpValidationProblemDetails validation
-            ? ValidationErrorKeys.ToJsonNames(validation.Errors, http.RequestServices?.GetService<IOptions<JsonOptions>>()?.Value.SerializerOptions.PropertyNamingPolicy)
-            : null;
+        var details = errors is null ? null : ValidationErrorKeys.ToJsonNames(errors, policy);
         var errorContext = http.GetErrorContext() with { Details = details };
         return ApiErrorWriter.WriteAsync(http.Response, error, errorContext, http.GetErrorShape(error.Descriptor.Catalog));
     }

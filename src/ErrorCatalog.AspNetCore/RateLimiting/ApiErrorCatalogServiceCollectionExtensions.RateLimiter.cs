@@ -45,6 +45,8 @@ public static partial class ApiErrorCatalogServiceCollectionExtensions
                 error.TrySet("retryAfter", TimeSpan.FromSeconds(seconds));
             }
 
+            // A key refusal's 401 names how to send a key, when the catalog's services know where keys are read.
+            (http.RequestServices?.GetService(typeof(ApiKeyChallenge)) as ApiKeyChallenge)?.AddTo(http.Response.Headers, error.Status);
             return ApiErrorWriter.WriteAsync(http.Response, error, http.GetErrorContext(), http.GetErrorShape(error.Descriptor.Catalog));
         };
         return options;

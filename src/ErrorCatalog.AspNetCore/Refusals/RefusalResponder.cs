@@ -8,7 +8,7 @@ namespace ErrorCatalog.Middleware;
 /// Answers a refusal from the catalog: finds the entry answering it (<see cref="RefusalMap"/>, or the refusing
 /// limit's), fills the placeholders the middleware knows by name (retryAfter, limit, used, remaining, cost, resetAt,
 /// tierLimit, upgradeUrl, plan, tier, scope, header, expiredAt, window, reason), logs one line with the request id
-/// the body carries, counts it, and writes it.
+/// the body carries, counts it, and writes it; a 401 with its <c>WWW-Authenticate</c> challenge.
 /// </summary>
 internal sealed partial class RefusalResponder(
     RefusalMap refusals,
@@ -17,7 +17,8 @@ internal sealed partial class RefusalResponder(
     ILogger<RefusalResponder> logger,
     TimeProvider time,
     string? upgradeUrl,
-    string keyHeaderName)
+    string keyHeaderName,
+    ApiKeyChallenge challenge)
 {
     /// <summary>Whether the catalog answers <paramref name="refusal"/> (the optional ones may be missing).</summary>
     public bool Answers(Refusal refusal) => refusals.Answers(refusal);
@@ -119,6 +120,7 @@ internal sealed partial class RefusalResponder(
         var logged = logger.IsEnabled(LogLevel.Information);
         var requestId = logged || shape.UsesRequestId || error.Descriptor.UsesRequestId ? context.TraceIdentifier : null;
         headers.Write(context.Response.Headers, state.Batch, state.Key);
+        challenge.AddTo(context.Response.Headers, error.Descriptor.Status);
         if (logged)
         {
             // The reason as its cached name: an enum argument would be boxed when the line is formatted.

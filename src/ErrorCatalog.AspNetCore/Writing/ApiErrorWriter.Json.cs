@@ -35,6 +35,8 @@ internal static partial class ApiErrorWriter
                     }
 
                     break;
+                case ShapeNodeKind.Value when child.OmittedWhenAbsent && context.Details is null:
+                    break;
                 case ShapeNodeKind.Value:
                     WriteSystemValue(writer, child.EncodedName, child.System, error, context, cache);
                     break;

@@ -39,6 +39,9 @@ public sealed class ShapeNode
     /// <summary>The system value of a value node.</summary>
     public SystemValue System { get; private init; }
 
+    /// <summary>Whether a <c>$details</c> node is left out when there are none, instead of written as null.</summary>
+    internal bool OmittedWhenAbsent { get; private init; }
+
     /// <summary>An object property (or the root object when <paramref name="name"/> is null).</summary>
     public static ShapeNode Object(string? name, params ShapeNode[] children)
     {
@@ -57,6 +60,10 @@ public sealed class ShapeNode
     /// <summary>A value of the entry or the request, written with its own JSON type.</summary>
     public static ShapeNode Value(string name, SystemValue value) =>
         new(ShapeNodeKind.Value, name) { System = value };
+
+    /// <summary>The details (validation errors by field) under <paramref name="name"/>, left out when there are none.</summary>
+    internal static ShapeNode OptionalDetails(string name) =>
+        new(ShapeNodeKind.Value, name) { System = SystemValue.Details, OmittedWhenAbsent = true };
 
     /// <summary>A string built from a template.</summary>
     public static ShapeNode Text(string name, params TemplateSegment[] template) =>

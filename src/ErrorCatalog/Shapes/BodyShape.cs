@@ -46,8 +46,9 @@ public sealed class BodyShape
     public bool UsesRequestId { get; }
 
     /// <summary>
-    /// RFC 9457: type, title, status, detail, instance, then the extensions code, numericCode, requestId and
-    /// every placeholder.
+    /// RFC 9457: type, title, status, detail, instance, then the extensions code, numericCode, requestId, errors (the
+    /// details, such as validation errors by field, as ASP.NET Core's validation problem names them; left out when
+    /// there are none) and every placeholder.
     /// </summary>
     public static BodyShape Problem { get; } = new(
         ProblemName,
@@ -62,6 +63,7 @@ public sealed class BodyShape
             ShapeNode.Value("code", SystemValue.Code),
             ShapeNode.Value("numericCode", SystemValue.NumericCode),
             ShapeNode.Value("requestId", SystemValue.RequestId),
+            ShapeNode.OptionalDetails("errors"),
             ShapeNode.Arguments()));
 
     private static bool Uses(ShapeNode node, SystemValue value)
