@@ -148,7 +148,8 @@ public sealed class RefusalPlaceholdersTests
         NullLogger<RefusalResponder>.Instance,
         new FakeTimeProvider(Now),
         upgradeUrl: "https://example.com/upgrade",
-        keyHeaderName: "X-API-Key");
+        keyHeaderName: "X-API-Key",
+        new ApiKeyChallenge(new ApiKeyReadingOptions()));
 
     private static RequestState State() =>
         new(new RateLimitHeaderWriter(RateLimitHeaderProfiles.XRateLimit), new InMemoryCounterStore(new FakeTimeProvider(Now), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1)).CreateBatch());
