@@ -1,8 +1,15 @@
 using System.Net;
 using System.Reflection;
 using System.Reflection.Emit;
+using System.Text;
+using ErrorCatalog.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using static ErrorCatalog.Middleware.Tests.TestApi;
 
 namespace ErrorCatalog.Middleware.Tests;
@@ -19,11 +26,11 @@ public sealed class CatalogOverlayTests
     /// <summary>An application assembly that compiles two errors.yaml files.</summary>
     private static readonly Assembly TwoCatalogApp = AppAssembly("Overlay.TwoCatalogApp", typeof(MinuteOnlyApp), typeof(OtherApp));
 
-    private static string Config(string key, string extra = "") => $$"""
+    private static string Config(string key, string extra = "", int permit = 1) => $$"""
         {
           "ApiErrorCatalog": {
             {{extra}}
-            "Plans": { "free": { "Limits": { "minute": { "PermitLimit": 1, "Window": "minute" } } } },
+            "Plans": { "free": { "Limits": { "minute": { "PermitLimit": {{permit}}, "Window": "minute" } } } },
             "ApiKeys": [ { "Id": "a", "Hash": "{{Hash(key)}}", "Plan": "free" } ]
           }
         }
@@ -57,6 +64,49 @@ public sealed class CatalogOverlayTests
 
         await AppProblemAsync(missing, HttpStatusCode.Unauthorized, "BAD_KEY");
         await AppProblemAsync(unknown, HttpStatusCode.Unauthorized, "BAD_KEY");
+    }
+
+    [Fact]
+    public async Task AppCatalogWithoutFrameworkEntries_AnswersThemFromTheDefaults()
+    {
+        // INTERNAL_SERVER_ERROR (the unhandled-exception default) and NOT_FOUND are the default catalog's codes.
+        var key = NewKey();
+        var configuration = new ConfigurationBuilder()
+            .AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(Config(key, extra: "\"StatusErrors\": { \"404\": \"NOT_FOUND\" },", permit: 10))))
+            .Build();
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddApiErrorCatalog(configuration.GetSection("ApiErrorCatalog"), o => o.Catalog = MinuteOnlyApp.Catalog);
+        await using var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseApiErrorCatalog();
+        app.MapGet("/broken", IResult () => throw new InvalidOperationException("secret detail"));
+        await app.StartAsync();
+        using var client = app.GetTestClient();
+        client.DefaultRequestHeaders.Add(KeyHeader, key);
+
+        using var broken = await client.GetAsync(new Uri("/broken", UriKind.Relative));
+        using var nowhere = await client.GetAsync(new Uri("/nowhere", UriKind.Relative));
+
+        var body = await ResponseAssert.JsonBodyAsync(broken, HttpStatusCode.InternalServerError, "application/problem+json", "INTERNAL_SERVER_ERROR");
+        Assert.Equal("INTERNAL_SERVER_ERROR", body.GetProperty("code").GetString());
+        Assert.DoesNotContain("secret detail", body.GetRawText(), StringComparison.Ordinal);
+        var notFound = await ResponseAssert.JsonBodyAsync(nowhere, HttpStatusCode.NotFound, "application/problem+json", "NOT_FOUND");
+        Assert.Equal("NOT_FOUND", notFound.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task AppCatalog_EndpointShapeOfTheDefaults_StillApplies()
+    {
+        // The default catalog's shapes lie under the application's too: WithErrorShape("flat") keeps working.
+        await using var api = await StartAsync(Config(NewKey()), configure: b => b.Services.Configure<ApiErrorCatalogOptions>(o => o.Catalog = MinuteOnlyApp.Catalog));
+
+        using var response = await api.GetAsync("/flat");
+
+        var body = await ResponseAssert.JsonBodyAsync(response, HttpStatusCode.Unauthorized, "application/json", "API_KEY_MISSING");
+        Assert.Equal("API_KEY_MISSING", body.GetProperty("error").GetString());
     }
 
     [Fact]
@@ -136,7 +186,7 @@ public sealed class CatalogOverlayTests
     /// <summary>A problem body of an application entry (its own type URI): status, media type and code.</summary>
     private static async Task<System.Text.Json.JsonElement> AppProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {
-        var json = await ErrorCatalog.Testing.ResponseAssert.JsonBodyAsync(response, status, "application/problem+json", code);
+        var json = await ResponseAssert.JsonBodyAsync(response, status, "application/problem+json", code);
         Assert.Equal(code, json.GetProperty("code").GetString());
         Assert.Equal($"https://app.test/{code}", json.GetProperty("type").GetString());
         return json;

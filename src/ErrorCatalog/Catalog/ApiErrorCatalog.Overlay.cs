@@ -20,7 +20,9 @@ public sealed partial class ApiErrorCatalog
     internal ApiErrorCatalog Over(ApiErrorCatalog defaults)
     {
         ArgumentNullException.ThrowIfNull(defaults);
-        return ReferenceEquals(this, defaults) ? this : new ApiErrorCatalog(this, defaults.Declared);
+
+        // An overlay already lies over the defaults: laying it again would take its copies for the application's own.
+        return ReferenceEquals(this, defaults.Declared) || !ReferenceEquals(this, Declared) ? this : new ApiErrorCatalog(this, defaults.Declared);
     }
 
     /// <summary>Whether <paramref name="error"/> came from the defaults rather than the declared catalog.</summary>
