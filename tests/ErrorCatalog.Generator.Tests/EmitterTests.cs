@@ -130,6 +130,27 @@ public sealed class EmitterTests
     }
 
     [Fact]
+    public void OneLineEntries_AsRequireCompleteCatalogSuggestsThem_Compile()
+    {
+        // Arrange: the lines the middleware's RequireCompleteCatalog start-up error lists, pasted under errors:.
+        const string yaml = """
+            namespace: App1
+            errors:
+              - { code: API_KEY_MISSING, status: 401, title: "API key missing.", refusal: KeyMissing }
+              - { code: QUOTED, status: 403, title: "A \"quoted\" \\ title", refusal: PlanNotAuthorized }
+              - { code: INTERNAL_SERVER_ERROR, status: 500, title: "An unexpected server issue was encountered." }   # UnhandledExceptionError
+            """;
+
+        // Act
+        var run = GeneratorHarness.Run(yaml);
+
+        // Assert
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationDiagnostics);
+        Assert.Contains("\"A \\\"quoted\\\" \\\\ title\"", run.GeneratedSource, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CatalogWithoutNamespace_UsesRootNamespace()
     {
         // Arrange
