@@ -110,6 +110,23 @@ public sealed class CatalogOverlayTests
     }
 
     [Fact]
+    public async Task AppCatalogWithItsOwnDefaultShape_WritesTheDefaultsEntriesInIt()
+    {
+        // Every body of the API has the application's shape, whichever catalog's entry answers.
+        var key = NewKey();
+        await using var api = await StartAsync(Config(key), configure: b => b.Services.Configure<ApiErrorCatalogOptions>(o => o.Catalog = ShapedApp.Catalog));
+
+        using var first = await api.GetAsync("/ok", key);
+        using var limited = await api.GetAsync("/ok", key);
+        using var missing = await api.GetAsync("/ok");
+
+        var own = await ResponseAssert.JsonBodyAsync(limited, HttpStatusCode.TooManyRequests, "application/json", "SLOW_DOWN");
+        Assert.Equal("""{"error":"SLOW_DOWN","message":"Slow down"}""", own.GetRawText());
+        var fallback = await ResponseAssert.JsonBodyAsync(missing, HttpStatusCode.Unauthorized, "application/json", "API_KEY_MISSING");
+        Assert.Equal("""{"error":"API_KEY_MISSING","message":"API key missing."}""", fallback.GetRawText());
+    }
+
+    [Fact]
     public async Task RequireCompleteCatalog_ListsEachMissingRefusalOnItsOwnLine_WithAnEntryToPaste()
     {
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(
@@ -204,6 +221,15 @@ public sealed class CatalogOverlayTests
     public static class MinuteOnlyApp
     {
         public static ApiErrorCatalog Catalog { get; } = new(null, [], [Entry("SLOW_DOWN", 429, Refusal.MinuteLimit)]);
+    }
+
+    /// <summary>An application catalog whose default shape is its own: <c>{"error": "{$code}", "message": "{$title}"}</c>.</summary>
+    public static class ShapedApp
+    {
+        private static readonly BodyShape Shape = new("app", "application/json", ShapeNode.Object(
+            null, ShapeNode.Value("error", SystemValue.Code), ShapeNode.Value("message", SystemValue.Title)));
+
+        public static ApiErrorCatalog Catalog { get; } = new("app", [Shape], [Entry("SLOW_DOWN", 429, Refusal.MinuteLimit)]);
     }
 
     /// <summary>Another application catalog: an invalid-key entry only.</summary>
