@@ -236,8 +236,8 @@ internal sealed class ApiErrorCatalogMiddleware(
         {
             if (!responder.Answers(Refusal.InvalidRequest))
             {
-                // Start-up already failed for the endpoints mapped then (PlanRequirementCheck); one added later fails at
-                // its first call, as EndpointMiddleware does for missing authorization, rather than charge a guess.
+                // The default catalog answers it under any application catalog; should a map ever lack it, the call
+                // fails, as EndpointMiddleware does for missing authorization, rather than charge a guess.
                 throw new InvalidOperationException(
                     $"Endpoint {context.GetEndpoint()?.DisplayName} is marked WithJsonRpcCredits, but the error catalog answers no refusal InvalidRequest; add 'refusal: InvalidRequest' to an entry of errors.yaml.");
             }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,9 @@ internal static class ApiErrorCatalogServices
     {
         services.AddSingleton(validator);
         services.AddSingleton<IValidateOptions<ApiErrorCatalogOptions>>(validator);
-        services.AddOptions<ApiErrorCatalogOptions>().ValidateOnStart();
+        services.AddOptions<ApiErrorCatalogOptions>()
+            .PostConfigure<IServiceProvider>((options, sp) => validator.Discover(options, sp.GetService<IHostEnvironment>()?.ApplicationName))
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<ApiErrorCatalogMetrics>();
@@ -39,13 +42,13 @@ internal static class ApiErrorCatalogServices
         services.TryAddSingleton(static sp => new ApiKeyReader(Options(sp).KeyReading, sp.GetRequiredService<KeyResolver>().IsKnown));
         services.TryAddSingleton(static sp => new KeyStep(
             sp.GetRequiredService<ApiKeyReader>(), sp.GetRequiredService<KeyResolver>(), Time(sp), sp.GetRequiredService<ILogger<KeyStep>>(), Options(sp).KeyReading.Required));
-        services.TryAddSingleton(static sp => new EndpointPolicyCache(Options(sp).Catalog));
+        services.TryAddSingleton(static sp => new EndpointPolicyCache(Catalog(sp)));
         services.TryAddSingleton(static sp => new RequestLimits(sp.GetRequiredService<CompiledOptions>().Book, Options(sp)));
         services.TryAddSingleton<ICounterStore>(static sp => Options(sp) is { Redis.Configuration.Length: > 0 } options
             ? (sp.GetService<IRemoteCounterStoreFactory>() ?? throw RedisNotRegistered(sp)).Create(sp, options)
             : new InMemoryCounterStore(Time(sp), Options(sp).IdleCounterRetention, Options(sp).ConcurrencyRetryAfter));
         services.TryAddSingleton(static sp => new RateLimitHeaderWriter(Options(sp).Headers));
-        services.TryAddSingleton(static sp => new JsonRpcCostReader(Options(sp).JsonRpc, Options(sp).Catalog));
+        services.TryAddSingleton(static sp => new JsonRpcCostReader(Options(sp).JsonRpc, Catalog(sp)));
         services.TryAddSingleton(static sp => new ApiKeyChallenge(Options(sp).KeyReading));
         services.TryAddSingleton(static sp => new RefusalResponder(
             sp.GetRequiredService<RefusalMap>(),
@@ -61,9 +64,9 @@ internal static class ApiErrorCatalogServices
 
         // The framework's own problems (validation, status codes, exceptions) answer from the same catalog.
         services.AddApiErrorProblemDetails(static _ => { });
-        services.AddOptions<ApiErrorProblemDetailsOptions>().Configure<IOptionsMonitor<ApiErrorCatalogOptions>>(static (problems, options) =>
+        services.AddOptions<ApiErrorProblemDetailsOptions>().Configure<IOptionsMonitor<ApiErrorCatalogOptions>, CompiledOptions>(static (problems, options, compiled) =>
         {
-            problems.Catalog = options.CurrentValue.Catalog;
+            problems.Catalog = compiled.Catalog;
             problems.StatusErrors = options.CurrentValue.StatusErrors;
             problems.UnhandledExceptionError = options.CurrentValue.UnhandledExceptionError;
         });
@@ -76,6 +79,9 @@ internal static class ApiErrorCatalogServices
     private static InvalidOperationException RedisNotRegistered(IServiceProvider services) => new(
         $"{services.GetRequiredService<ApiErrorCatalogOptionsValidator>().Path}:Redis:Configuration is set, but no Redis counter store is "
         + "registered: add the ErrorCatalog.Redis package and call services.AddApiErrorCatalogRedis(), or remove the Redis section to count in memory.");
+
+    // The application's catalog over the defaults, resolved once by validation.
+    private static ApiErrorCatalog Catalog(IServiceProvider services) => services.GetRequiredService<CompiledOptions>().Catalog;
 
     private static TimeProvider Time(IServiceProvider services) => services.GetRequiredService<TimeProvider>();
 }

@@ -30,6 +30,9 @@ public static class ErrorCatalogExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         services.Configure(configure);
+
+        // The catalog lies over the defaults: a code or status it does not declare is answered by the default entry.
+        services.PostConfigure<ApiErrorProblemDetailsOptions>(static options => options.Catalog = options.Catalog?.Over(ErrorCatalog.Defaults.ApiErrors.Catalog));
         services.AddProblemDetails();
 
         // The problem details service uses the first writer that can write: ours goes before the default one.

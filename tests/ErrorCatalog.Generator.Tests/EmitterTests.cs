@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using ErrorCatalog.Generator.Tests.Harness;
 
 namespace ErrorCatalog.Generator.Tests;
@@ -91,6 +92,62 @@ public sealed class EmitterTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompilationDiagnostics);
         Assert.StartsWith("Acme.Billing.BillingErrors.", run.Result.GeneratedSources.Single().HintName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ApplicationCatalog_MarksItsAssemblyWithTheGeneratedClass()
+    {
+        // Act
+        var run = GeneratorHarness.Run(SmallCatalog);
+
+        // Assert: AddApiErrorCatalog finds the application's catalog through this attribute.
+        Assert.Empty(run.CompilationDiagnostics);
+        var marks = run.OutputCompilation.Assembly.GetAttributes()
+            .Where(a => a.AttributeClass?.ToDisplayString() == "ErrorCatalog.CodeGeneration.GeneratedCatalogAttribute")
+            .ToArray();
+        var mark = Assert.Single(marks);
+        Assert.Equal("Acme.Billing.BillingErrors", Assert.IsAssignableFrom<INamedTypeSymbol>(mark.ConstructorArguments.Single().Value).ToDisplayString());
+    }
+
+    [Fact]
+    public void LibraryDefaultCatalog_DoesNotMarkItsAssembly()
+    {
+        // Arrange
+        const string yaml = """
+            namespace: ErrorCatalog.Defaults
+            errors:
+              - code: A
+                status: 400
+                title: T
+            """;
+
+        // Act
+        var run = GeneratorHarness.Run(yaml);
+
+        // Assert: the library's own catalog is the defaults every application's catalog lies over, never an application's.
+        Assert.Empty(run.CompilationDiagnostics);
+        Assert.DoesNotContain("GeneratedCatalogAttribute", run.GeneratedSource, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OneLineEntries_AsRequireCompleteCatalogSuggestsThem_Compile()
+    {
+        // Arrange: the lines the middleware's RequireCompleteCatalog start-up error lists, pasted under errors:.
+        const string yaml = """
+            namespace: App1
+            errors:
+              - { code: API_KEY_MISSING, status: 401, title: "API key missing.", refusal: KeyMissing }
+              - { code: QUOTED, status: 403, title: "A \"quoted\" \\ title", refusal: PlanNotAuthorized }
+              - { code: INTERNAL_SERVER_ERROR, status: 500, title: "An unexpected server issue was encountered." }   # UnhandledExceptionError
+            """;
+
+        // Act
+        var run = GeneratorHarness.Run(yaml);
+
+        // Assert
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationDiagnostics);
+        Assert.Contains("\"A \\\"quoted\\\" \\\\ title\"", run.GeneratedSource, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -254,7 +254,7 @@ public sealed class PlanBookTests
     private static PlanBook Build(ApiErrorCatalogOptions options, out List<string> errors)
     {
         errors = [];
-        return PlanBook.Build(options, Path, errors);
+        return PlanBook.Build(options, ErrorCatalog.Defaults.ApiErrors.Catalog, Path, errors);
     }
 
     private static ApiErrorCatalogOptions Options(PlanOptions free) => new() { Plans = { ["free"] = free } };

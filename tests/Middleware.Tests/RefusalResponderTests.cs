@@ -137,7 +137,7 @@ public sealed class RefusalResponderTests
             Plans = { ["p"] = new PlanOptions { Limits = { ["minute"] = new LimitOptions { PermitLimit = 1, Window = "minute" } } } },
         };
         var errors = new List<string>();
-        var book = PlanBook.Build(options, "ApiErrorCatalog", errors);
+        var book = PlanBook.Build(options, ErrorCatalog.Defaults.ApiErrors.Catalog, "ApiErrorCatalog", errors);
         Assert.Empty(errors);
         return book;
     }

@@ -49,20 +49,24 @@ internal sealed class TestApi : IAsyncDisposable
     /// <summary>What configuration holds for <paramref name="key"/>.</summary>
     public static string Hash(string key) => ApiKeyHash.Compute(key).ToString();
 
-    /// <summary>Builds and starts the API; <paramref name="json"/> holds an <c>ApiErrorCatalog</c> section.</summary>
+    /// <summary>
+    /// Builds and starts the API; <paramref name="json"/> holds an <c>ApiErrorCatalog</c> section;
+    /// <paramref name="applicationName"/> names the application's assembly (default: the entry assembly's).
+    /// </summary>
     public static async Task<TestApi> StartAsync(
         string json,
         Action<WebApplication>? map = null,
         DateTimeOffset? start = null,
         Action<WebApplicationBuilder>? configure = null,
-        string section = "ApiErrorCatalog")
+        string section = "ApiErrorCatalog",
+        string? applicationName = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json)))
             .Build();
         var time = new FakeTimeProvider(start ?? DefaultStart);
 
-        var builder = WebApplication.CreateBuilder();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = applicationName });
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Logging.AddFakeLogging();

@@ -12,9 +12,7 @@ namespace ErrorCatalog.Middleware;
 /// <summary>
 /// Fails start-up when an endpoint's <c>RequirePlan(...)</c> names neither a configured plan nor a feature of one:
 /// no key could ever have it, so the endpoint would silently answer 403 to everyone (a typo such as "sprad").
-/// Plans are always configured, a custom <see cref="IApiKeyStore"/> only names them, so the set is closed. Also fails
-/// when an endpoint is marked <c>WithJsonRpcCredits</c> and the catalog answers no <c>InvalidRequest</c>: a body that
-/// cannot be costed could then only be charged a guess.
+/// Plans are always configured, a custom <see cref="IApiKeyStore"/> only names them, so the set is closed.
 /// </summary>
 /// <remarks>
 /// A startup filter runs once the application's pipeline is built, so the endpoints it maps (minimal APIs,
@@ -61,15 +59,9 @@ internal sealed partial class PlanRequirementCheck(IOptionsMonitor<ApiErrorCatal
 
         var listed = string.Join(", ", known.Order(StringComparer.Ordinal));
         var problems = new List<string>();
-        var answersInvalidRequest = options.Catalog?.Find(Refusal.InvalidRequest) is not null;
         foreach (var endpoint in endpoints)
         {
             var metadata = ApiKeyAttribute.Expand(endpoint.Metadata);
-            if (!answersInvalidRequest && metadata.GetMetadata<IJsonRpcCreditsMetadata>() is not null)
-            {
-                problems.Add($"Endpoint {Describe(endpoint)} is marked WithJsonRpcCredits, but the error catalog answers no refusal InvalidRequest; add 'refusal: InvalidRequest' to an entry of errors.yaml.");
-            }
-
             foreach (var requirement in metadata.GetOrderedMetadata<IRequirePlanMetadata>())
             {
                 foreach (var name in requirement.Plans)

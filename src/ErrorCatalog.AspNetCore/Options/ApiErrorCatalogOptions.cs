@@ -11,8 +11,19 @@ namespace ErrorCatalog.Middleware;
 /// </summary>
 public sealed class ApiErrorCatalogOptions
 {
-    /// <summary>The catalog refusals are answered from. Default: the library's own <see cref="ApiErrors"/>.</summary>
-    public ApiErrorCatalog Catalog { get; set; } = ApiErrors.Catalog;
+    /// <summary>
+    /// The application's catalog (<c>MyApi.ApiErrors.Catalog</c>), laid over the library's own <see cref="ApiErrors"/>:
+    /// refusals and the framework's errors are answered by its entries where it declares one, by the default
+    /// catalog's entries otherwise. Default null: the catalog generated from the application's own errors.yaml when
+    /// its assembly has exactly one, else the default catalog alone.
+    /// </summary>
+    public ApiErrorCatalog? Catalog { get; set; }
+
+    /// <summary>
+    /// Whether start-up fails when <see cref="Catalog"/> leaves a refusal, <see cref="UnhandledExceptionError"/> or a
+    /// <see cref="StatusErrors"/> code to the default catalog, listing each with an entry to add. Default false.
+    /// </summary>
+    public bool RequireCompleteCatalog { get; set; }
 
     /// <summary>Where and how clients send their key (the keys themselves are <see cref="ApiKeys"/>).</summary>
     public ApiKeyReadingOptions KeyReading { get; set; } = new();

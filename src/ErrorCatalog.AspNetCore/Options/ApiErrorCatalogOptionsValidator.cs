@@ -21,7 +21,34 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
     /// <summary>What validation compiled, per options instance, so the request path's parts are built from it, not compiled again.</summary>
     private readonly ConditionalWeakTable<ApiErrorCatalogOptions, CompiledOptions> _compiled = [];
 
+    /// <summary>Options left without a catalog in an application whose assembly has several, with the message.</summary>
+    private readonly ConditionalWeakTable<ApiErrorCatalogOptions, string> _discoveryFailures = [];
+
     public string Path { get; } = path;
+
+    /// <summary>
+    /// Sets <see cref="ApiErrorCatalogOptions.Catalog"/>, when the application left it unset, to the catalog generated
+    /// from the application's own errors.yaml (<see cref="AppCatalogDiscovery"/>); several are a start-up error
+    /// reported by <see cref="Validate"/>, since picking one would answer from the wrong file.
+    /// </summary>
+    public void Discover(ApiErrorCatalogOptions options, string? applicationName)
+    {
+        if (options.Catalog is not null)
+        {
+            return;
+        }
+
+        var found = AppCatalogDiscovery.Find(applicationName);
+        if (found.Length == 1)
+        {
+            options.Catalog = found[0].Catalog;
+        }
+        else if (found.Length > 1)
+        {
+            var names = string.Join(", ", found.Select(static f => f.CatalogClass.FullName));
+            _discoveryFailures.AddOrUpdate(options, $"{Path}:Catalog is not set and the application has {found.Length} generated catalogs ({names}); set the one to answer from: AddApiErrorCatalog(section, o => o.Catalog = {found[0].CatalogClass.FullName}.Catalog).");
+        }
+    }
 
     /// <summary>
     /// Binds the section, keeping a binder exception for <see cref="Validate"/>: reported there with every other
@@ -62,6 +89,11 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
             {
                 return Fail(errors);
             }
+        }
+
+        if (_discoveryFailures.TryGetValue(options, out var discovery))
+        {
+            errors.Add(discovery);
         }
 
         var compiled = Compile(options, errors);
@@ -106,8 +138,15 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
 
     private CompiledOptions Compile(ApiErrorCatalogOptions options, List<string> errors)
     {
-        var book = PlanBook.Build(options, Path, errors);
-        var refusals = new RefusalMap(options.Catalog, Path, errors, options.Redis is { FailurePolicy: RedisFailurePolicy.FailClosed });
+        // The application's catalog answers what it declares, the defaults the rest; resolved here, once.
+        var catalog = (options.Catalog ?? ErrorCatalog.Defaults.ApiErrors.Catalog).Over(ErrorCatalog.Defaults.ApiErrors.Catalog);
+        var book = PlanBook.Build(options, catalog, Path, errors);
+        var refusals = new RefusalMap(catalog, Path, errors, options.Redis is { FailurePolicy: RedisFailurePolicy.FailClosed });
+        if (options.RequireCompleteCatalog)
+        {
+            CatalogCompleteness.Check(options, catalog, refusals, Path, errors);
+        }
+
         ValidateRedis(options.Redis, errors);
         var keys = new Dictionary<ApiKeyHash, ResolvedKey>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -178,7 +217,7 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
             }
         }
 
-        return new CompiledOptions(book, refusals, keys.ToFrozenDictionary());
+        return new CompiledOptions(catalog, book, refusals, keys.ToFrozenDictionary());
     }
 
     private void ValidateRedis(RedisOptions? redis, List<string> errors)

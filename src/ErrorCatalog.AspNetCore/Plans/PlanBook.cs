@@ -20,18 +20,12 @@ internal sealed class PlanBook
 
     public IReadOnlyDictionary<string, Plan> Plans => _plans;
 
-    /// <summary>Compiles the options; <paramref name="errors"/> collects each bad setting with its path.</summary>
-    public static PlanBook Build(ApiErrorCatalogOptions options, string path, List<string> errors)
+    /// <summary>Compiles the options against <paramref name="catalog"/>; <paramref name="errors"/> collects each bad setting with its path.</summary>
+    public static PlanBook Build(ApiErrorCatalogOptions options, ApiErrorCatalog catalog, string path, List<string> errors)
     {
         var book = new PlanBook(options);
-        if (options.Catalog is null)
-        {
-            errors.Add($"{path}:Catalog must be set.");
-            return book;
-        }
-
         SettingChecks.CheckRequestSettings(options, path, errors);
-        var compiler = new LimitCompiler(options.Catalog);
+        var compiler = new LimitCompiler(catalog);
         foreach (var (name, plan) in options.Plans)
         {
             if (book.CompilePlan(compiler, name, plan, $"{path}:Plans:{name}", path, errors) is { } compiled)
@@ -51,7 +45,7 @@ internal sealed class PlanBook
             book.IpLimit = compiler.Compile("ip", ip, $"{path}:IpLimit", errors);
         }
 
-        SettingChecks.CheckErrorAndCostSettings(options, options.Catalog, path, errors);
+        SettingChecks.CheckErrorAndCostSettings(options, catalog, path, errors);
         return book;
     }
 

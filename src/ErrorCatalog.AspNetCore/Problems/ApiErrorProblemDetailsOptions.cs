@@ -6,7 +6,11 @@ namespace ErrorCatalog;
 /// </summary>
 public sealed class ApiErrorProblemDetailsOptions
 {
-    /// <summary>The catalog the entries come from.</summary>
+    /// <summary>
+    /// The catalog the entries come from, over the library's default catalog: a code it does not declare
+    /// (<c>INTERNAL_SERVER_ERROR</c>, <c>NOT_FOUND</c>) is the default catalog's entry. Null: the framework's own
+    /// problem details answer.
+    /// </summary>
     public ApiErrorCatalog? Catalog { get; set; }
 
     /// <summary>

@@ -20,13 +20,13 @@ public static partial class ApiErrorCatalogServiceCollectionExtensions
 
     /// <summary>
     /// Answers every rejection of the built-in rate limiter with a catalog error: the one a lease of
-    /// the catalog's limiter carries, else the entry answering <paramref name="refusal"/>,
-    /// with <c>Retry-After</c> from the lease's metadata.
+    /// the catalog's limiter carries, else the entry answering <paramref name="refusal"/> (<paramref name="catalog"/>'s,
+    /// else the default catalog's), with <c>Retry-After</c> from the lease's metadata.
     /// </summary>
     public static RateLimiterOptions AnswerRejectionsFromCatalog(this RateLimiterOptions options, Refusal refusal = Refusal.MinuteLimit, ApiErrorCatalog? catalog = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        catalog ??= ApiErrors.Catalog;
+        catalog = (catalog ?? ApiErrors.Catalog).Over(ApiErrors.Catalog); // a refusal it does not answer is the default entry's
         var fallback = catalog.Find(refusal)
             ?? throw new ArgumentException($"The catalog answers no refusal {refusal}.", nameof(refusal));
         options.RejectionStatusCode = fallback.Status;

@@ -4,7 +4,8 @@ namespace ErrorCatalog.Middleware;
 
 /// <summary>
 /// The catalog entry answering each key and access refusal. A catalog that answers fewer refusals falls back
-/// to a close one (a revoked key to "invalid key"); a refusal with no answer at all fails start-up.
+/// to a close one of its own (a revoked key to "invalid key"), then to the default catalog's entry; a refusal with no
+/// answer at all fails start-up.
 /// </summary>
 internal sealed class RefusalMap
 {
@@ -26,14 +27,20 @@ internal sealed class RefusalMap
 
     private readonly ErrorDescriptor[] _answers = new ErrorDescriptor[Enum.GetValues<Refusal>().Length];
 
+    /// <summary>The answers of <paramref name="catalog"/>, the application's catalog over the defaults (<see cref="ApiErrorCatalog.Over"/>).</summary>
     public RefusalMap(ApiErrorCatalog catalog, string path, List<string> errors, bool storeCanFail)
     {
+        // The application's own answers, close ones included, come before the defaults' exact one: an API that
+        // answers a missing key as an invalid one keeps doing so.
+        var declared = catalog.Declared;
         foreach (var (refusal, fallbacks) in Chains)
         {
-            var answer = catalog.Find(refusal) ?? fallbacks.Select(catalog.Find).FirstOrDefault(d => d is not null);
+            var answer = declared.Find(refusal) ?? fallbacks.Select(declared.Find).FirstOrDefault(d => d is not null)
+                ?? catalog.Find(refusal) ?? fallbacks.Select(catalog.Find).FirstOrDefault(d => d is not null);
             if (answer is null)
             {
-                errors.Add($"{path}:Catalog answers no refusal {refusal} (nor {string.Join(", ", fallbacks)}); add 'refusal: {refusal}' to an entry of errors.yaml.");
+                var nor = fallbacks.Length == 0 ? string.Empty : $" (nor {string.Join(", ", fallbacks)})";
+                errors.Add($"{path}:Catalog answers no refusal {refusal}{nor}; add 'refusal: {refusal}' to an entry of errors.yaml.");
                 continue;
             }
 
@@ -47,7 +54,7 @@ internal sealed class RefusalMap
             RequireStoreUnavailable(path, errors);
         }
 
-        // Needed only by endpoints marked WithJsonRpcCredits: start-up fails without it (PlanRequirementCheck).
+        // Needed only by endpoints marked WithJsonRpcCredits.
         _answers[(int)Refusal.InvalidRequest] = catalog.Find(Refusal.InvalidRequest)!;
     }
 

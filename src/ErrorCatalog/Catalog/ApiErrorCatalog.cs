@@ -7,7 +7,7 @@ namespace ErrorCatalog;
 /// A compiled errors.yaml: its entries and body shapes, with lookups by code, numeric code and refusal.
 /// The generator builds one per file (<c>ApiErrors.Catalog</c>).
 /// </summary>
-public sealed class ApiErrorCatalog
+public sealed partial class ApiErrorCatalog
 {
     private readonly FrozenDictionary<string, ErrorDescriptor> _byCode;
     private readonly FrozenDictionary<int, ErrorDescriptor> _byNumericCode;
@@ -67,6 +67,7 @@ public sealed class ApiErrorCatalog
         _byCode = byCode.ToFrozenDictionary(StringComparer.Ordinal);
         _byNumericCode = byNumber.ToFrozenDictionary();
         Errors = errors;
+        Declared = this;
     }
 
     /// <summary>Every entry, in file order.</summary>
