@@ -162,7 +162,7 @@ public sealed class RefusalPlaceholdersTests
             Plans = { ["p"] = new PlanOptions { Limits = { ["minute"] = new LimitOptions { PermitLimit = 1, Window = "minute" } } } },
         };
         var errors = new List<string>();
-        var book = PlanBook.Build(options, "ApiErrorCatalog", errors);
+        var book = PlanBook.Build(options, catalog, "ApiErrorCatalog", errors);
         Assert.DoesNotContain(errors, static e => e.Contains(":Plans:", StringComparison.Ordinal));
         return book;
     }
