@@ -81,7 +81,7 @@ public sealed class PackageTests(PackageFeed package)
 
         // Assert: one generator, from the core package (excluding Analyzers or Build would lose it).
         Assert.DoesNotContain(zip.Entries, e => e.FullName.StartsWith("analyzers/", StringComparison.Ordinal));
-        Assert.Contains($"<dependency id=\"ErrorCatalog\" version=\"{package.Version}\" include=\"All\" />", nuspec, StringComparison.Ordinal);
+        Assert.Contains($"<dependency id=\"ErrorCatalog\" version=\"[{package.Version}]\" include=\"All\" />", nuspec, StringComparison.Ordinal);
         Assert.Contains("<frameworkReference name=\"Microsoft.AspNetCore.App\" />", nuspec, StringComparison.Ordinal);
     }
 
