@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.ObjectPool;
+using Microsoft.Net.Http.Headers;
 
 namespace ErrorCatalog.Middleware;
 
@@ -29,8 +30,15 @@ internal sealed class ApiErrorCatalogMiddleware(
     {
         // Features through the collection's indexer, here and below: Get<T>/Set<T> are generic virtual methods, slower
         // to dispatch and cast on a path every request takes.
+        var policy = policies.For((context.Features[typeof(IEndpointFeature)] as IEndpointFeature)?.Endpoint);
+        if (policy.CorsPreflightPasses && IsCorsPreflight(context.Request))
+        {
+            // The browser asks what it may send before sending it, with no key: the CORS middleware answers, for free.
+            return next(context);
+        }
+
         var state = states.Get();
-        state.Policy = policies.For((context.Features[typeof(IEndpointFeature)] as IEndpointFeature)?.Endpoint);
+        state.Policy = policy;
         state.StartTimestamp = time.GetTimestamp();
         // The request's instant, read once: key expiry, every window, a lease's expiry. Read again after a step that
         // waited (a key store, a JSON-RPC body), so a request counts in the window it is decided in.
@@ -335,6 +343,11 @@ internal sealed class ApiErrorCatalogMiddleware(
         features[typeof(IErrorContextFeature)] = null;
         states.Return(state);
     }
+
+    private static bool IsCorsPreflight(HttpRequest request) =>
+        HttpMethods.IsOptions(request.Method)
+        && request.Headers.ContainsKey(HeaderNames.Origin)
+        && request.Headers.ContainsKey(HeaderNames.AccessControlRequestMethod);
 
     private static bool HasCreditLimit(ResolvedKey key)
     {
