@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.ObjectPool;
-using Microsoft.Net.Http.Headers;
 
 namespace ErrorCatalog.Middleware;
 
@@ -24,6 +23,7 @@ internal sealed class ApiErrorCatalogMiddleware(
     JsonRpcCostReader jsonRpc,
     ObjectPool<RequestState> states,
     ApiErrorCatalogMetrics metrics,
+    CorsRequests cors,
     TimeProvider time)
 {
     public Task InvokeAsync(HttpContext context)
@@ -31,10 +31,18 @@ internal sealed class ApiErrorCatalogMiddleware(
         // Features through the collection's indexer, here and below: Get<T>/Set<T> are generic virtual methods, slower
         // to dispatch and cast on a path every request takes.
         var policy = policies.For((context.Features[typeof(IEndpointFeature)] as IEndpointFeature)?.Endpoint);
-        if (policy.CorsPreflightPasses && IsCorsPreflight(context.Request))
+        if (policy.CorsPreflightPasses)
         {
-            // The browser asks what it may send before sending it, with no key: the CORS middleware answers, for free.
-            return next(context);
+            if (CorsRequests.IsPreflight(context.Request))
+            {
+                // The browser asks what it may send before sending it, with no key: the CORS middleware answers, for free.
+                return next(context);
+            }
+
+            if (!ReferenceEquals(policy, EndpointPolicy.DefaultWithCors))
+            {
+                cors.CheckOrder(context);
+            }
         }
 
         var state = states.Get();
@@ -343,11 +351,6 @@ internal sealed class ApiErrorCatalogMiddleware(
         features[typeof(IErrorContextFeature)] = null;
         states.Return(state);
     }
-
-    private static bool IsCorsPreflight(HttpRequest request) =>
-        HttpMethods.IsOptions(request.Method)
-        && request.Headers.ContainsKey(HeaderNames.Origin)
-        && request.Headers.ContainsKey(HeaderNames.AccessControlRequestMethod);
 
     private static bool HasCreditLimit(ResolvedKey key)
     {

@@ -49,6 +49,7 @@ internal static class ApiErrorCatalogServices
             : new InMemoryCounterStore(Time(sp), Options(sp).IdleCounterRetention, Options(sp).ConcurrencyRetryAfter));
         services.TryAddSingleton(static sp => new RateLimitHeaderWriter(Options(sp).Headers));
         RateLimitHeadersCorsService.Decorate(services); // cross-origin responses expose the rate-limit headers
+        services.TryAddSingleton<CorsRequests>();
         services.TryAddSingleton(static sp => new JsonRpcCostReader(Options(sp).JsonRpc, Options(sp).Catalog));
         services.TryAddSingleton(static sp => new RefusalResponder(
             sp.GetRequiredService<RefusalMap>(),
