@@ -268,7 +268,7 @@ internal sealed class ApiErrorCatalogMiddleware(
     {
         // A key or access refusal (401, 402, 403) still counts against the client's IP limit and carries its
         // rate-limit headers: every response has them, and a flood of bad keys is throttled like any other traffic.
-        if (limits.HasIpLimit && !state.Policy.Exempt)
+        if (limits.HasIpLimit && state.Policy.RefusalsCount)
         {
             return RefuseWithinIpLimitAsync(context, state, refusal, scope, why, answer);
         }

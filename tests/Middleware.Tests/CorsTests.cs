@@ -36,7 +36,7 @@ public sealed class CorsTests
 
     private static void Browser(CorsPolicyBuilder policy) => policy.WithOrigins(Origin).AllowAnyHeader().AllowAnyMethod();
 
-    private static async Task<WebApplication> StartAsync(Setup setup, string key, string headers = "XRateLimit")
+    private static async Task<WebApplication> StartAsync(Setup setup, string key, string headers = "XRateLimit", bool addCorsFirst = false)
     {
         var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes($$"""
             {
@@ -51,7 +51,11 @@ public sealed class CorsTests
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Logging.AddFakeLogging();
-        builder.Services.AddApiErrorCatalog(configuration.GetSection("ApiErrorCatalog"));
+        if (!addCorsFirst)
+        {
+            builder.Services.AddApiErrorCatalog(configuration.GetSection("ApiErrorCatalog"));
+        }
+
         builder.Services.AddCors(options =>
         {
             if (setup is Setup.DefaultPolicyBefore or Setup.DefaultPolicyAfter)
@@ -61,6 +65,10 @@ public sealed class CorsTests
 
             options.AddPolicy("browser", Browser);
         });
+        if (addCorsFirst)
+        {
+            builder.Services.AddApiErrorCatalog(configuration.GetSection("ApiErrorCatalog"));
+        }
 
         var app = builder.Build();
         var before = setup is not (Setup.DefaultPolicyAfter or Setup.EndpointPolicyAfter);
@@ -163,6 +171,22 @@ public sealed class CorsTests
         Assert.Subset(
             new HashSet<string>(Exposed(response), StringComparer.OrdinalIgnoreCase),
             new HashSet<string>(["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"], StringComparer.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task AddCorsBeforeAddApiErrorCatalog_ExposesTheHeadersAndPassesPreflightsAlike()
+    {
+        var key = NewKey();
+        await using var app = await StartAsync(Setup.EndpointPolicyAfter, key, addCorsFirst: true);
+        using var client = app.GetTestClient();
+
+        using var preflight = await client.SendAsync(Preflight());
+        using var response = await client.SendAsync(Get(key));
+
+        Assert.Equal(HttpStatusCode.NoContent, preflight.StatusCode);
+        Assert.Equal("1", Header(response, "X-RateLimit-Remaining"));
+        Assert.Contains("X-RateLimit-Remaining", Exposed(response));
+        Assert.Contains("Retry-After", Exposed(response));
     }
 
     [Fact]

@@ -67,6 +67,21 @@ public sealed class InfrastructureEndpointTests
     }
 
     [Fact]
+    public async Task HealthChecks_WithAWrongKey_AreRefused_AndTheRefusalCountsAgainstTheIpLimit()
+    {
+        var key = NewKey();
+        await using var api = await StartAsync(key);
+
+        using var refused = await api.GetAsync("/health", NewKey(), ip: "192.0.2.21");
+        using var anonymous = await api.GetAsync("/optional", ip: "192.0.2.21");
+
+        // Admitted calls cost nothing, but the endpoint is no unthrottled place to try keys.
+        await AssertProblemAsync(refused, HttpStatusCode.Unauthorized, "API_KEY_INVALID", 1001);
+        Assert.Equal("99", Header(refused, "X-RateLimit-Remaining"));
+        Assert.Equal("98", Header(anonymous, "X-RateLimit-Remaining"));
+    }
+
+    [Fact]
     public async Task HealthChecks_WithRequireApiKey_StillRequireAKey_AndCount()
     {
         var key = NewKey();

@@ -23,6 +23,13 @@ internal sealed class EndpointPolicy
 
     public bool Exempt { get; private init; }
 
+    /// <summary>
+    /// A key or access refusal here counts against the IP limit: everywhere but on endpoints exempt from limits by
+    /// <c>ExemptFromLimits</c>. The OpenAPI document and health checks, exempt by default, keep it, so they are no
+    /// unthrottled place to try keys.
+    /// </summary>
+    public bool RefusalsCount { get; private init; } = true;
+
     public BodyShape? Shape { get; private init; }
 
     /// <summary>
@@ -69,6 +76,7 @@ internal sealed class EndpointPolicy
             Credits = metadata.GetMetadata<ICreditsMetadata>()?.Credits,
             JsonRpc = metadata.GetMetadata<IJsonRpcCreditsMetadata>() is not null,
             Exempt = infrastructure || metadata.GetMetadata<IExemptFromLimitsMetadata>() is not null,
+            RefusalsCount = metadata.GetMetadata<IExemptFromLimitsMetadata>() is null,
             Shape = metadata.GetMetadata<IErrorShapeMetadata>() is { } shape ? catalog.GetShape(shape.ShapeName) : null,
             CorsPreflightPasses = cors && metadata.GetMetadata<ICorsMetadata>() is not null && !TakesOptions(metadata),
         };

@@ -58,7 +58,7 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
             {
                 keyRefusal = ApiLimitLease.Refused(parts.Responder.Error(result.Refusal, result.Key, result.Scope, result.RetryAfter), result.RetryAfter ?? TimeSpan.Zero);
                 // Not charged: an endpoint exempt from limits, or a key store that failed (the client did nothing wrong).
-                if (!parts.Limits.HasIpLimit || policy.Exempt || result.Refusal == Refusal.StoreUnavailable)
+                if (!parts.Limits.HasIpLimit || !policy.RefusalsCount || result.Refusal == Refusal.StoreUnavailable)
                 {
                     return keyRefusal;
                 }
