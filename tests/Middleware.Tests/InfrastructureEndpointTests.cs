@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using static ErrorCatalog.Middleware.Tests.TestApi;
 
@@ -21,12 +22,19 @@ public sealed class InfrastructureEndpointTests
         }
         """;
 
-    private static Task<TestApi> StartAsync(string key) => TestApi.StartAsync(
+    private static Task<TestApi> StartAsync(string key, bool endpointFilters = false) => TestApi.StartAsync(
         Config(key),
-        map: static app =>
+        map: app =>
         {
-            app.MapOpenApi();
-            app.MapHealthChecks("/health");
+            var document = app.MapOpenApi();
+            var health = app.MapHealthChecks("/health");
+            if (endpointFilters)
+            {
+                // A filter wraps the endpoint's delegate (as AddValidation() does for every endpoint).
+                document.AddEndpointFilter(static (context, next) => next(context));
+                health.AddEndpointFilter(static (context, next) => next(context));
+            }
+
             app.MapHealthChecks("/health/keyed").RequireApiKey();
             app.MapOpenApi("/openapi/{documentName}.yaml").WithMetadata(new ApiKeyAttribute());
         },
@@ -36,11 +44,13 @@ public sealed class InfrastructureEndpointTests
             builder.Services.AddHealthChecks();
         });
 
-    [Fact]
-    public async Task OpenApiDocumentAndHealthChecks_WithoutKey_Return200_AndSpendNothing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task OpenApiDocumentAndHealthChecks_WithoutKey_Return200_AndSpendNothing(bool endpointFilters)
     {
         var key = NewKey();
-        await using var api = await StartAsync(key);
+        await using var api = await StartAsync(key, endpointFilters);
         using var anonymousBefore = await api.GetAsync("/optional", ip: "192.0.2.20");
         using var keyedBefore = await api.GetAsync("/ok", key, ip: "192.0.2.20");
 

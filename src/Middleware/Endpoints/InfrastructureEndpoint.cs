@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 
@@ -33,9 +34,19 @@ internal static class InfrastructureEndpoint
         || metadata.GetMetadata<ICreditsMetadata>() is not null
         || metadata.GetMetadata<IJsonRpcCreditsMetadata>() is not null;
 
-    // MapHealthChecks maps the pipeline UseMiddleware<HealthCheckMiddleware>().Build(), whose delegate is the
-    // middleware's own InvokeAsync; its only other mark is a display name an app may change.
-    private static bool IsHealthChecks(Endpoint endpoint) => endpoint.RequestDelegate?.Target is HealthCheckMiddleware;
+    // The display name MapHealthChecks gives its endpoints.
+    private const string HealthChecksDisplayName = "Health checks";
+
+    /// <summary>
+    /// MapHealthChecks maps the pipeline <c>UseMiddleware&lt;HealthCheckMiddleware&gt;().Build()</c>, whose delegate is
+    /// the middleware's own InvokeAsync; endpoint filters (<c>AddValidation()</c> adds one to every endpoint) wrap
+    /// it, but the endpoint keeps that method's attributes as metadata. The display name is the last resort: an app
+    /// may change it, and a framework version may change the rest.
+    /// </summary>
+    private static bool IsHealthChecks(Endpoint endpoint) =>
+        endpoint.RequestDelegate?.Target is HealthCheckMiddleware
+        || endpoint.Metadata.GetMetadata<AsyncStateMachineAttribute>()?.StateMachineType.DeclaringType == typeof(HealthCheckMiddleware)
+        || endpoint.DisplayName == HealthChecksDisplayName;
 
     // MapOpenApi maps a route handler declared in its own assembly; the handler's method is the endpoint's metadata.
     private static bool IsOpenApiDocument(EndpointMetadataCollection metadata) =>
