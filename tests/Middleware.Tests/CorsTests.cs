@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -250,6 +251,40 @@ public sealed class CorsTests
             Assert.Contains("Call app.UseCors() before app.UseApiErrorCatalog()", logged[0].Message);
             Assert.Contains("/data", logged[0].Message);
         }
+    }
+
+    [Fact]
+    public async Task BuiltInRateLimiter_BeforeUseCors_PassesPreflights_AndChargesNothing()
+    {
+        var key = NewKey();
+        var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes($$"""
+            {
+              "Plans": { "free": { "Limits": { "minute": { "PermitLimit": 2, "Window": "minute" } } } },
+              "ApiKeys": [ { "Id": "key", "Hash": "{{Hash(key)}}", "Plan": "free" } ]
+            }
+            """))).Build();
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Services.AddApiErrorCatalog(configuration);
+        builder.Services.AddRateLimiter(options => options.UseApiErrorCatalogLimits());
+        builder.Services.AddCors();
+        await using var app = builder.Build();
+        app.UseRateLimiter();
+        app.UseCors();
+        app.MapGet("/data", () => "data").RequireCors(Browser);
+        await app.StartAsync();
+        using var client = app.GetTestClient();
+
+        using var first = await client.SendAsync(Preflight());
+        using var second = await client.SendAsync(Preflight());
+        using var third = await client.SendAsync(Preflight());
+        using var admitted = await client.SendAsync(Get(key));
+        using var alsoAdmitted = await client.SendAsync(Get(key));
+
+        Assert.Equal(HttpStatusCode.NoContent, third.StatusCode);
+        Assert.Equal(Origin, Header(third, "Access-Control-Allow-Origin"));
+        Assert.Equal(HttpStatusCode.OK, alsoAdmitted.StatusCode); // 2 of 2: the preflights took none
     }
 
     [Fact]

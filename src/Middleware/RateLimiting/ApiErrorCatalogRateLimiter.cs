@@ -39,6 +39,11 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
         // Built by the application that first uses this limiter (it is made before the application's services are).
         var parts = _parts ??= new Parts(resource.RequestServices);
         var policy = parts.Policies.For(resource.GetEndpoint());
+        if (policy.CorsPreflightPasses && CorsRequests.IsPreflight(resource.Request))
+        {
+            return ApiLimitLease.Admitted; // the CORS middleware's to answer, as in UseApiErrorCatalog
+        }
+
         var now = parts.Time.GetUtcNow();
 
         // UseApiErrorCatalog ran first: it checked the key already.
