@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
@@ -37,7 +38,7 @@ public sealed class CorsTests
 
     private static void Browser(CorsPolicyBuilder policy) => policy.WithOrigins(Origin).AllowAnyHeader().AllowAnyMethod();
 
-    private static async Task<WebApplication> StartAsync(Setup setup, string key, string headers = "XRateLimit", bool addCorsFirst = false)
+    private static async Task<WebApplication> StartAsync(Setup setup, string key, string headers = "XRateLimit", bool addCorsFirst = false, bool terminal = false)
     {
         var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes($$"""
             {
@@ -88,6 +89,11 @@ public sealed class CorsTests
         if (setup is Setup.EndpointPolicyBefore or Setup.EndpointPolicyAfter)
         {
             endpoint.RequireCors(Browser);
+        }
+
+        if (terminal)
+        {
+            app.Run(static context => context.Response.WriteAsync("terminal"));
         }
 
         await app.StartAsync();
@@ -251,6 +257,20 @@ public sealed class CorsTests
             Assert.Contains("Call app.UseCors() before app.UseApiErrorCatalog()", logged[0].Message);
             Assert.Contains("/data", logged[0].Message);
         }
+    }
+
+    [Fact]
+    public async Task PreflightNoEndpointMatches_KeepsTheKeyRules_SoATerminalMiddlewareIsNotReachedWithoutAKey()
+    {
+        var key = NewKey();
+        await using var app = await StartAsync(Setup.EndpointPolicyAfter, key, terminal: true);
+        using var client = app.GetTestClient();
+        using var request = Preflight();
+        request.RequestUri = new Uri("/files/report", UriKind.Relative);
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
     [Fact]

@@ -34,8 +34,10 @@ internal sealed class EndpointPolicy
 
     /// <summary>
     /// A CORS preflight here is the CORS middleware's to answer, not the endpoint's: it passes without a key and
-    /// costs nothing. Set only in an application that uses CORS, for requests no endpoint answers and for endpoints
-    /// with CORS metadata that do not take OPTIONS themselves (routing matched the preflight for CORS's sake).
+    /// costs nothing. Set only in an application that uses CORS, for routing's own rejections (a preflight to a path
+    /// whose endpoints take other methods is routing's 405) and for endpoints with CORS metadata that do not take
+    /// OPTIONS themselves (routing matched the preflight for CORS's sake). Not where no endpoint matched: what runs
+    /// after this middleware then (<c>app.Run</c>, a terminal middleware) would see a keyless request.
     /// </summary>
     public bool CorsPreflightPasses { get; private init; }
 
@@ -45,7 +47,7 @@ internal sealed class EndpointPolicy
     /// </summary>
     public static EndpointPolicy Default { get; } = new() { Credits = 0 };
 
-    /// <summary><see cref="Default"/> in an application that uses CORS: a preflight routing cannot match passes.</summary>
+    /// <summary>The policy of routing's rejections in an application that uses CORS: a preflight passes.</summary>
     public static EndpointPolicy DefaultWithCors { get; } = new() { Credits = 0, CorsPreflightPasses = true };
 
     /// <summary>
