@@ -114,10 +114,9 @@ v1.MapDelete("/keys/{id}", IResult (string id, ClaimsPrincipal user, AccountKeys
     })
     .RequireScope("keys:write");
 
-// 503 SERVICE_UNAVAILABLE from the catalog when a dependency check fails; public and unmetered.
-app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync })
-    .ApiKeyOptional()
-    .ExemptFromLimits();
+// 503 SERVICE_UNAVAILABLE from the catalog when a dependency check fails; public and unmetered, as health checks
+// are by default (docs/configuration.md).
+app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
 
 app.Run();
 

@@ -23,14 +23,30 @@ internal sealed class ApiErrorCatalogMiddleware(
     JsonRpcCostReader jsonRpc,
     ObjectPool<RequestState> states,
     ApiErrorCatalogMetrics metrics,
+    CorsRequests cors,
     TimeProvider time)
 {
     public Task InvokeAsync(HttpContext context)
     {
         // Features through the collection's indexer, here and below: Get<T>/Set<T> are generic virtual methods, slower
         // to dispatch and cast on a path every request takes.
+        var policy = policies.For((context.Features[typeof(IEndpointFeature)] as IEndpointFeature)?.Endpoint);
+        if (policy.CorsPreflightPasses)
+        {
+            if (CorsRequests.IsPreflight(context.Request))
+            {
+                // The browser asks what it may send before sending it, with no key: the CORS middleware answers, for free.
+                return next(context);
+            }
+
+            if (!ReferenceEquals(policy, EndpointPolicy.DefaultWithCors))
+            {
+                cors.CheckOrder(context);
+            }
+        }
+
         var state = states.Get();
-        state.Policy = policies.For((context.Features[typeof(IEndpointFeature)] as IEndpointFeature)?.Endpoint);
+        state.Policy = policy;
         state.StartTimestamp = time.GetTimestamp();
         // The request's instant, read once: key expiry, every window, a lease's expiry. Read again after a step that
         // waited (a key store, a JSON-RPC body), so a request counts in the window it is decided in.
@@ -252,7 +268,7 @@ internal sealed class ApiErrorCatalogMiddleware(
     {
         // A key or access refusal (401, 402, 403) still counts against the client's IP limit and carries its
         // rate-limit headers: every response has them, and a flood of bad keys is throttled like any other traffic.
-        if (limits.HasIpLimit && !state.Policy.Exempt)
+        if (limits.HasIpLimit && state.Policy.RefusalsCount)
         {
             return RefuseWithinIpLimitAsync(context, state, refusal, scope, why, answer);
         }

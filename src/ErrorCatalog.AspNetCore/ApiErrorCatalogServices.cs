@@ -1,5 +1,6 @@
 using ErrorCatalog;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -42,12 +43,16 @@ internal static class ApiErrorCatalogServices
         services.TryAddSingleton(static sp => new ApiKeyReader(Options(sp).KeyReading, sp.GetRequiredService<KeyResolver>().IsKnown));
         services.TryAddSingleton(static sp => new KeyStep(
             sp.GetRequiredService<ApiKeyReader>(), sp.GetRequiredService<KeyResolver>(), Time(sp), sp.GetRequiredService<ILogger<KeyStep>>(), Options(sp).KeyReading.Required));
-        services.TryAddSingleton(static sp => new EndpointPolicyCache(Catalog(sp)));
+        // Whether the app uses CORS (AddCors registers the provider): its preflights then pass where CORS answers them.
+        services.TryAddSingleton(static sp => new EndpointPolicyCache(
+            Catalog(sp), sp.GetService<IServiceProviderIsService>()?.IsService(typeof(ICorsPolicyProvider)) == true));
         services.TryAddSingleton(static sp => new RequestLimits(sp.GetRequiredService<CompiledOptions>().Book, Options(sp)));
         services.TryAddSingleton<ICounterStore>(static sp => Options(sp) is { Redis.Configuration.Length: > 0 } options
             ? (sp.GetService<IRemoteCounterStoreFactory>() ?? throw RedisNotRegistered(sp)).Create(sp, options)
             : new InMemoryCounterStore(Time(sp), Options(sp).IdleCounterRetention, Options(sp).ConcurrencyRetryAfter));
         services.TryAddSingleton(static sp => new RateLimitHeaderWriter(Options(sp).Headers));
+        RateLimitHeadersCorsService.Decorate(services); // cross-origin responses expose the rate-limit headers
+        services.TryAddSingleton<CorsRequests>();
         services.TryAddSingleton(static sp => new JsonRpcCostReader(Options(sp).JsonRpc, Catalog(sp)));
         services.TryAddSingleton(static sp => new ApiKeyChallenge(Options(sp).KeyReading));
         services.TryAddSingleton(static sp => new RefusalResponder(

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using ErrorCatalog;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
 
 namespace ErrorCatalog.Middleware;
 
@@ -24,6 +25,12 @@ internal sealed class RateLimitHeaderWriter(RateLimitHeaderProfiles profiles)
     private const string UnitsAllocated = "X-UnitsLimit-Quota-Allocated";
     private const string UnitsUsed = "X-UnitsLimit-Used";
     private const string UnitsRemaining = "X-UnitsLimit-Quota-Remaining";
+
+    /// <summary>
+    /// What a browser script needs exposed to read these responses: the profiles' headers, Retry-After (limit
+    /// refusals) and WWW-Authenticate (key refusals).
+    /// </summary>
+    public string[] ExposedHeaders { get; } = Exposed(profiles);
 
     public void Write(IHeaderDictionary headers, CounterBatch batch, ResolvedKey? key)
     {
@@ -55,6 +62,28 @@ internal sealed class RateLimitHeaderWriter(RateLimitHeaderProfiles profiles)
         {
             WriteIetf(headers, batch, key);
         }
+    }
+
+    private static string[] Exposed(RateLimitHeaderProfiles profiles)
+    {
+        var names = new List<string>();
+        if ((profiles & RateLimitHeaderProfiles.XRateLimit) != 0)
+        {
+            names.AddRange([XLimit, XRemaining, XReset]);
+        }
+
+        if ((profiles & RateLimitHeaderProfiles.Ietf) != 0)
+        {
+            names.AddRange([Policy, Current]);
+        }
+
+        if ((profiles & RateLimitHeaderProfiles.UnitsLimit) != 0)
+        {
+            names.AddRange([UnitsOverage, UnitsAllocated, UnitsUsed, UnitsRemaining]);
+        }
+
+        names.AddRange([HeaderNames.RetryAfter, HeaderNames.WWWAuthenticate]);
+        return [.. names];
     }
 
     /// <summary>The window limit (or credit limit) with the least remaining; -1 when there is none.</summary>

@@ -39,6 +39,11 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
         // Built by the application that first uses this limiter (it is made before the application's services are).
         var parts = _parts ??= new Parts(resource.RequestServices);
         var policy = parts.Policies.For(resource.GetEndpoint());
+        if (policy.CorsPreflightPasses && CorsRequests.IsPreflight(resource.Request))
+        {
+            return ApiLimitLease.Admitted; // the CORS middleware's to answer, as in UseApiErrorCatalog
+        }
+
         var now = parts.Time.GetUtcNow();
 
         // UseApiErrorCatalog ran first: it checked the key already.
@@ -58,7 +63,7 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
             {
                 keyRefusal = ApiLimitLease.Refused(parts.Responder.Error(result.Refusal, result.Key, result.Scope, result.RetryAfter), result.RetryAfter ?? TimeSpan.Zero);
                 // Not charged: an endpoint exempt from limits, or a key store that failed (the client did nothing wrong).
-                if (!parts.Limits.HasIpLimit || policy.Exempt || result.Refusal == Refusal.StoreUnavailable)
+                if (!parts.Limits.HasIpLimit || !policy.RefusalsCount || result.Refusal == Refusal.StoreUnavailable)
                 {
                     return keyRefusal;
                 }
