@@ -26,9 +26,11 @@ public sealed class GettingStartedTests(PackageFeed feed)
     public async Task ControllersQuickStart_AnswersEveryCurlAsItsPageSays()
     {
         // Arrange: the README's package, errors.yaml and settings, the controllers page's Program.cs and controller.
+        // Without the template's OpenAPI package: the feed served here lacks the Microsoft.OpenApi version it asks for
+        // (NU1603, an error under -warnaserror), which is the template's business, not this page's.
         var page = Path.Combine(RepositoryRoot.Path, "docs", "controllers.md");
         var project = await CreateAppAsync(
-            ["webapi", "--use-controllers"],
+            ["webapi", "--use-controllers", "--no-openapi"],
             [
                 ("errors.yaml", MarkdownCode.FileBlock(Readme, "errors.yaml")),
                 ("appsettings.json", MarkdownCode.FileBlock(Readme, "appsettings.json")),
