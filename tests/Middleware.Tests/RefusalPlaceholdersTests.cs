@@ -1,9 +1,7 @@
-using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json;
 using ErrorCatalog.Generator;
 using ErrorCatalog.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ErrorCatalog.Middleware.Tests;
@@ -141,18 +139,9 @@ public sealed class RefusalPlaceholdersTests
         [],
         null);
 
-    private static RefusalResponder Responder(ApiErrorCatalog catalog) => new(
-        new RefusalMap(catalog, "ApiErrorCatalog", [], storeCanFail: false),
-        new RateLimitHeaderWriter(RateLimitHeaderProfiles.XRateLimit),
-        new ApiErrorCatalogMetrics(new TestMeterFactory()),
-        NullLogger<RefusalResponder>.Instance,
-        new FakeTimeProvider(Now),
-        upgradeUrl: "https://example.com/upgrade",
-        keyHeaderName: "X-API-Key",
-        new ApiKeyChallenge(new ApiKeyReadingOptions()));
+    private static RefusalResponder Responder(ApiErrorCatalog catalog) => HandBuiltRefusals.Responder(catalog, Now, storeCanFail: false);
 
-    private static RequestState State() =>
-        new(new RateLimitHeaderWriter(RateLimitHeaderProfiles.XRateLimit), new InMemoryCounterStore(new FakeTimeProvider(Now), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1)).CreateBatch());
+    private static RequestState State() => HandBuiltRefusals.State(Now);
 
     private static PlanBook Book(ApiErrorCatalog catalog)
     {
@@ -171,14 +160,5 @@ public sealed class RefusalPlaceholdersTests
     {
         using var body = JsonDocument.Parse(Encoding.UTF8.GetString(fake.Pipe.Written));
         return body.RootElement.GetProperty("detail").GetString()!;
-    }
-
-    private sealed class TestMeterFactory : IMeterFactory
-    {
-        public Meter Create(MeterOptions options) => new(options);
-
-        public void Dispose()
-        {
-        }
     }
 }

@@ -1,8 +1,6 @@
-using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json;
 using ErrorCatalog.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ErrorCatalog.Middleware.Tests;
@@ -111,24 +109,9 @@ public sealed class RefusalResponderTests
         Assert.Equal(ApiErrors.Catalog.Find(Refusal.StoreUnavailable), error.Descriptor);
     }
 
-    private static RefusalResponder Responder()
-    {
-        var errors = new List<string>();
-        var refusals = new RefusalMap(ApiErrors.Catalog, "ApiErrorCatalog", errors, storeCanFail: true);
-        Assert.Empty(errors);
-        return new RefusalResponder(
-            refusals,
-            new RateLimitHeaderWriter(RateLimitHeaderProfiles.XRateLimit),
-            new ApiErrorCatalogMetrics(new TestMeterFactory()),
-            NullLogger<RefusalResponder>.Instance,
-            new FakeTimeProvider(Now),
-            upgradeUrl: "https://example.com/upgrade",
-            keyHeaderName: "X-API-Key",
-            new ApiKeyChallenge(new ApiKeyReadingOptions()));
-    }
+    private static RefusalResponder Responder() => HandBuiltRefusals.Responder(ApiErrors.Catalog, Now);
 
-    private static RequestState State() =>
-        new(new RateLimitHeaderWriter(RateLimitHeaderProfiles.XRateLimit), new InMemoryCounterStore(new FakeTimeProvider(Now), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1)).CreateBatch());
+    private static RequestState State() => HandBuiltRefusals.State(Now);
 
     private static PlanBook Book()
     {
@@ -143,13 +126,4 @@ public sealed class RefusalResponderTests
     }
 
     private static JsonDocument Body(FakeResponse fake) => JsonDocument.Parse(Encoding.UTF8.GetString(fake.Pipe.Written));
-
-    private sealed class TestMeterFactory : IMeterFactory
-    {
-        public Meter Create(MeterOptions options) => new(options);
-
-        public void Dispose()
-        {
-        }
-    }
 }

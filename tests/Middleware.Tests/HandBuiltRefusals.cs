@@ -1,0 +1,38 @@
+using System.Diagnostics.Metrics;
+using ErrorCatalog.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ErrorCatalog.Middleware.Tests;
+
+/// <summary>A refusal responder and a request's state built by hand, as the services would, for tests of the responder alone.</summary>
+internal static class HandBuiltRefusals
+{
+    public static RefusalResponder Responder(ApiErrorCatalog catalog, DateTimeOffset now, bool storeCanFail = true)
+    {
+        var errors = new List<string>();
+        var refusals = new RefusalMap(catalog, "ApiErrorCatalog", errors, storeCanFail);
+        Assert.Empty(errors);
+        return new RefusalResponder(
+            refusals,
+            new RateLimitHeaderWriter(RateLimitHeaderProfiles.XRateLimit),
+            new ApiErrorCatalogMetrics(new TestMeterFactory()),
+            NullLogger<RefusalResponder>.Instance,
+            new FakeTimeProvider(now),
+            upgradeUrl: "https://example.com/upgrade",
+            keyHeaderName: "X-API-Key",
+            new ApiKeyChallenge(new ApiKeyReadingOptions()));
+    }
+
+    public static RequestState State(DateTimeOffset now) =>
+        new(new RateLimitHeaderWriter(RateLimitHeaderProfiles.XRateLimit), new InMemoryCounterStore(new FakeTimeProvider(now), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1)).CreateBatch());
+
+    private sealed class TestMeterFactory : IMeterFactory
+    {
+        public Meter Create(MeterOptions options) => new(options);
+
+        public void Dispose()
+        {
+        }
+    }
+}
