@@ -139,7 +139,7 @@ public sealed class RefusalPlaceholdersTests
         [],
         null);
 
-    private static RefusalResponder Responder(ApiErrorCatalog catalog) => HandBuiltRefusals.Responder(catalog, Now, storeCanFail: false);
+    private static RefusalResponder Responder(ApiErrorCatalog catalog) => HandBuiltRefusals.Responder(catalog, Now, complete: false);
 
     private static RequestState State() => HandBuiltRefusals.State(Now);
 
