@@ -20,4 +20,4 @@ if [ -n "$missing" ]; then
   fi
 fi
 
-dotnet test Middleware.sln -c Release "$@"
+dotnet test ErrorCatalog.sln -c Release "$@"

@@ -307,13 +307,13 @@ public sealed class BadConfigurationCorpusTests(ITestOutputHelper output)
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            if (File.Exists(Path.Combine(directory.FullName, "Middleware.sln")))
+            if (File.Exists(Path.Combine(directory.FullName, "ErrorCatalog.sln")))
             {
                 return directory.FullName;
             }
         }
 
-        throw new InvalidOperationException("Middleware.sln not found above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException("ErrorCatalog.sln not found above " + AppContext.BaseDirectory);
     }
 
     private static Variant Set(string sample, string path, string json, string? expect = null) =>

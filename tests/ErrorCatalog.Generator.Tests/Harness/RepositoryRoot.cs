@@ -1,6 +1,6 @@
 namespace ErrorCatalog.Generator.Tests.Harness;
 
-/// <summary>The checkout the tests were built from: the folder holding Middleware.sln above the test binaries.</summary>
+/// <summary>The checkout the tests were built from: the folder holding ErrorCatalog.sln above the test binaries.</summary>
 internal static class RepositoryRoot
 {
     public static string Path { get; } = Find();
@@ -9,12 +9,12 @@ internal static class RepositoryRoot
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            if (File.Exists(System.IO.Path.Combine(directory.FullName, "Middleware.sln")))
+            if (File.Exists(System.IO.Path.Combine(directory.FullName, "ErrorCatalog.sln")))
             {
                 return directory.FullName;
             }
         }
 
-        throw new InvalidOperationException($"No Middleware.sln above {AppContext.BaseDirectory}.");
+        throw new InvalidOperationException($"No ErrorCatalog.sln above {AppContext.BaseDirectory}.");
     }
 }
