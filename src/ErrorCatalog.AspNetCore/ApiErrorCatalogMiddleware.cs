@@ -33,7 +33,7 @@ internal sealed class ApiErrorCatalogMiddleware(
         var policy = policies.For((context.Features[typeof(IEndpointFeature)] as IEndpointFeature)?.Endpoint);
         if (policy.CorsPreflightPasses)
         {
-            if (CorsRequests.IsPreflight(context.Request))
+            if (CorsRequests.PassPreflight(context, policy))
             {
                 // The browser asks what it may send before sending it, with no key: the CORS middleware answers, for free.
                 return next(context);
@@ -159,7 +159,8 @@ internal sealed class ApiErrorCatalogMiddleware(
     private async ValueTask<bool?> PrepareLimitsAsync(HttpContext context, RequestState state)
     {
         var credits = 0L;
-        if (state.Key is { } key)
+        var key = state.Policy.IpLimitOnly ? null : state.Key;
+        if (key is not null)
         {
             var cost = GetCreditsAsync(context, key, state.Policy);
             JsonRpcCost read;
@@ -184,7 +185,7 @@ internal sealed class ApiErrorCatalogMiddleware(
             credits = read.Credits;
         }
 
-        limits.Fill(state.Batch, context, state.Key, credits);
+        limits.Fill(state.Batch, context, key, credits);
         state.CreditCount = credits;
         return state.Batch.Count > 0;
     }

@@ -1,4 +1,9 @@
+// One table for the generator and the middleware: each compiles this file in its own namespace.
+#if ERRORCATALOG_ASPNETCORE
+namespace ErrorCatalog.Middleware;
+#else
 namespace ErrorCatalog.Generator;
+#endif
 
 /// <summary>
 /// The placeholders the middleware fills when an entry answers a refusal, each with the errors.yaml types it fills

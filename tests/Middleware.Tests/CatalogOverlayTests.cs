@@ -67,6 +67,27 @@ public sealed class CatalogOverlayTests
     }
 
     [Fact]
+    public async Task AppCatalogsCloseEntry_NotFilledByTheRefusal_LeavesItToTheDefaults()
+    {
+        // Its scope entry would read "lacks ." for a key outside its IP allow-list: that refusal fills no scope.
+        var key = NewKey();
+        var config = $$"""
+            {
+              "ApiErrorCatalog": {
+                "Plans": { "free": { "Limits": { "minute": { "PermitLimit": 10, "Window": "minute" } } } },
+                "ApiKeys": [ { "Id": "a", "Hash": "{{Hash(key)}}", "Plan": "free", "AllowedIps": [ "10.0.0.0/8" ] } ]
+              }
+            }
+            """;
+        await using var api = await StartAsync(config, configure: b => b.Services.Configure<ApiErrorCatalogOptions>(o => o.Catalog = ScopeApp.Catalog));
+
+        using var outside = await api.GetAsync("/ok", key, ip: "192.0.2.30");
+
+        var body = await ResponseAssert.JsonBodyAsync(outside, HttpStatusCode.Forbidden, "application/problem+json", "IP_NOT_ALLOWED");
+        Assert.Equal("IP_NOT_ALLOWED", body.GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task AppCatalogWithoutFrameworkEntries_AnswersThemFromTheDefaults()
     {
         // INTERNAL_SERVER_ERROR (the unhandled-exception default) and NOT_FOUND are the default catalog's codes.
@@ -230,6 +251,14 @@ public sealed class CatalogOverlayTests
             null, ShapeNode.Value("error", SystemValue.Code), ShapeNode.Value("message", SystemValue.Title)));
 
         public static ApiErrorCatalog Catalog { get; } = new("app", [Shape], [Entry("SLOW_DOWN", 429, Refusal.MinuteLimit)]);
+    }
+
+    /// <summary>An application catalog with a scope entry only, whose detail names the missing scope.</summary>
+    public static class ScopeApp
+    {
+        public static ApiErrorCatalog Catalog { get; } = new(null, [], [new ErrorDescriptor(
+            "NO_SCOPE", null, 403, "NO_SCOPE", [TemplateSegment.Literal("Your key lacks "), TemplateSegment.Argument("scope"), TemplateSegment.Literal(".")],
+            null, "https://app.test/NO_SCOPE", Refusal.InsufficientScope, [new PlaceholderDescriptor("scope", PlaceholderKind.String)], [], null)]);
     }
 
     /// <summary>Another application catalog: an invalid-key entry only.</summary>

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using ErrorCatalog.Generator;
 using ErrorCatalog.Testing;
 using Microsoft.Extensions.Time.Testing;
 

@@ -23,6 +23,27 @@ internal sealed partial class CorsRequests(ILogger<CorsRequests> logger)
         && request.Headers.ContainsKey(HeaderNames.AccessControlRequestMethod);
 
     /// <summary>
+    /// Whether a preflight passes on to the CORS middleware: not when that middleware ran already (before this one)
+    /// and let it through, which it does only when no policy answers it; then the endpoint's key rules apply. When it
+    /// passes, the endpoint is swapped for <see cref="EndpointPolicy.PreflightEndpoint"/>, so whatever the CORS
+    /// middleware then decides, the handler does not run for a request without a key.
+    /// </summary>
+    public static bool PassPreflight(HttpContext context, EndpointPolicy policy)
+    {
+        if (!IsPreflight(context.Request) || context.Items.ContainsKey(CorsInvokedKey))
+        {
+            return false;
+        }
+
+        if (policy.PreflightEndpoint is { } preflight)
+        {
+            context.SetEndpoint(preflight);
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// For a request to an endpoint with CORS metadata (which only runs after the CORS middleware): when the request
     /// is cross-origin and that middleware has not run yet, it runs after this one, so this one's refusals reach the
     /// browser without Access-Control-Allow-Origin and a script cannot read them.

@@ -24,6 +24,13 @@ internal sealed class EndpointPolicy
     public bool Exempt { get; private init; }
 
     /// <summary>
+    /// Only the IP limit applies: the OpenAPI document and health checks, which need no key and spend no key's or
+    /// subscription's quota, yet stay throttled per client (the document is built on request, a health check may
+    /// query a database).
+    /// </summary>
+    public bool IpLimitOnly { get; private init; }
+
+    /// <summary>
     /// A key or access refusal here counts against the IP limit: everywhere but on endpoints exempt from limits by
     /// <c>ExemptFromLimits</c>. The OpenAPI document and health checks, exempt by default, keep it, so they are no
     /// unthrottled place to try keys.
@@ -40,6 +47,12 @@ internal sealed class EndpointPolicy
     /// after this middleware then (<c>app.Run</c>, a terminal middleware) would see a keyless request.
     /// </summary>
     public bool CorsPreflightPasses { get; private init; }
+
+    /// <summary>
+    /// The endpoint a passing preflight is routed to instead: the same metadata (so the CORS middleware finds the same
+    /// policy), and a delegate that answers 204 without running the handler, for when no CORS policy answers it.
+    /// </summary>
+    public Endpoint? PreflightEndpoint { get; private init; }
 
     /// <summary>
     /// The policy of a request no endpoint of the application answers (an unknown route's 404, routing's 405): the
@@ -77,11 +90,21 @@ internal sealed class EndpointPolicy
             Scopes = [.. metadata.GetOrderedMetadata<IRequireScopeMetadata>().SelectMany(m => m.Scopes).Distinct()],
             Credits = metadata.GetMetadata<ICreditsMetadata>()?.Credits,
             JsonRpc = metadata.GetMetadata<IJsonRpcCreditsMetadata>() is not null,
-            Exempt = infrastructure || metadata.GetMetadata<IExemptFromLimitsMetadata>() is not null,
+            Exempt = metadata.GetMetadata<IExemptFromLimitsMetadata>() is not null,
+            IpLimitOnly = infrastructure,
             RefusalsCount = metadata.GetMetadata<IExemptFromLimitsMetadata>() is null,
             Shape = metadata.GetMetadata<IErrorShapeMetadata>() is { } shape ? catalog.GetShape(shape.ShapeName) : null,
             CorsPreflightPasses = cors && metadata.GetMetadata<ICorsMetadata>() is not null && !TakesOptions(metadata),
+            PreflightEndpoint = cors && metadata.GetMetadata<ICorsMetadata>() is not null && !TakesOptions(metadata)
+                ? new Endpoint(AnswerPreflight, endpoint.Metadata, endpoint.DisplayName)
+                : null,
         };
+    }
+
+    private static Task AnswerPreflight(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        return Task.CompletedTask;
     }
 
     // An endpoint that lists OPTIONS (or takes every method) answers preflights itself, so they keep its key rules.

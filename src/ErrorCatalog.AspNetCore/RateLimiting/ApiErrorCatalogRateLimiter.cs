@@ -39,7 +39,7 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
         // Built by the application that first uses this limiter (it is made before the application's services are).
         var parts = _parts ??= new Parts(resource.RequestServices);
         var policy = parts.Policies.For(resource.GetEndpoint());
-        if (policy.CorsPreflightPasses && CorsRequests.IsPreflight(resource.Request))
+        if (policy.CorsPreflightPasses && CorsRequests.PassPreflight(resource, policy))
         {
             return ApiLimitLease.Admitted; // the CORS middleware's to answer, as in UseApiErrorCatalog
         }
@@ -90,7 +90,8 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
         // bad keys is throttled like any other traffic.
         var batch = parts.Counters.CreateBatch();
         batch.Now = now;
-        parts.Limits.Fill(batch, resource, key, keyRefusal is null ? policy.Credits ?? Math.Max(permitCount, parts.Limits.DefaultCredits) : 0);
+        parts.Limits.Fill(
+            batch, resource, policy.IpLimitOnly ? null : key, keyRefusal is null && !policy.IpLimitOnly ? policy.Credits ?? Math.Max(permitCount, parts.Limits.DefaultCredits) : 0);
         if (batch.Count == 0)
         {
             return ApiLimitLease.Admitted;

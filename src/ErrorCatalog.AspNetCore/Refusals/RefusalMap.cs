@@ -35,7 +35,9 @@ internal sealed class RefusalMap
         var declared = catalog.Declared;
         foreach (var (refusal, fallbacks) in Chains)
         {
-            var answer = declared.Find(refusal) ?? fallbacks.Select(declared.Find).FirstOrDefault(d => d is not null)
+            // A close entry of the application's answers only where this refusal fills its placeholders: an
+            // InsufficientScope entry's {scope} would read empty answering IpNotAllowed, so the default answers that.
+            var answer = declared.Find(refusal) ?? fallbacks.Select(declared.Find).FirstOrDefault(d => d is not null && Fills(refusal, d))
                 ?? catalog.Find(refusal) ?? fallbacks.Select(catalog.Find).FirstOrDefault(d => d is not null);
             if (answer is null)
             {
@@ -57,6 +59,10 @@ internal sealed class RefusalMap
         // Needed only by endpoints marked WithJsonRpcCredits.
         _answers[(int)Refusal.InvalidRequest] = catalog.Find(Refusal.InvalidRequest)!;
     }
+
+    private static bool Fills(Refusal refusal, ErrorDescriptor entry) =>
+        RefusalPlaceholders.ByRefusal.TryGetValue(refusal.ToString(), out var filled)
+        && entry.Placeholders.All(p => filled.ContainsKey(p.Name));
 
     /// <summary>Adds the start-up error for a catalog that cannot answer a failing store.</summary>
     public void RequireStoreUnavailable(string path, List<string> errors)
