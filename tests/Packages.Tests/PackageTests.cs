@@ -120,6 +120,43 @@ public sealed class PackageTests(PackageFeed package)
     }
 
     [Fact]
+    public async Task ConsumerOfRedisPackage_RegistersTheStoreAndStartsWithoutRedisConfigured()
+    {
+        // Arrange: the Redis package alone brings the ASP.NET Core one (pinned to its version) and the Redis client.
+        var consumer = CreateConsumer(
+            """
+            namespace: Shop.Errors
+            errors:
+              - code: OUT_OF_STOCK
+                status: 409
+                title: Out of stock
+            """,
+            """
+            using Microsoft.AspNetCore.Builder;
+            using Microsoft.Extensions.DependencyInjection;
+
+            var builder = WebApplication.CreateBuilder(args);
+            builder.Services.AddApiErrorCatalog(o => o.Plans["free"] = new() { Unlimited = true }).AddApiErrorCatalogRedis();
+            var app = builder.Build();
+            app.UseApiErrorCatalog();
+            await app.StartAsync();
+            Console.WriteLine($"status {Shop.Errors.ApiErrors.OutOfStock().Status}");
+            await app.StopAsync();
+            """,
+            packageId: "ErrorCatalog.Redis",
+            sdk: "Microsoft.NET.Sdk.Web");
+
+        // Act
+        var build = await DotNetCli.RunAsync(consumer, "build", "--disable-build-servers");
+        Assert.True(build.ExitCode == 0, build.ToString());
+        var run = await DotNetCli.RunAsync(consumer, "run", "--no-build", "--", "--urls", "http://127.0.0.1:0");
+
+        // Assert: no Redis section, so it counts in memory and starts.
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("status 409", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ConsumerWithMalformedCatalog_FailsBuildAtTheLine()
     {
         // Arrange
@@ -140,11 +177,11 @@ public sealed class PackageTests(PackageFeed package)
         Assert.Contains("errors.yaml(4,12): error EC0001", build.Output, StringComparison.Ordinal);
     }
 
-    private string CreateConsumer(string errorsYaml, string program, string packageId = "ErrorCatalog.AspNetCore")
+    private string CreateConsumer(string errorsYaml, string program, string packageId = "ErrorCatalog.AspNetCore", string sdk = "Microsoft.NET.Sdk")
     {
         var directory = package.CreateProjectFolder("consumer");
         File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
+            <Project Sdk="{sdk}">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
                 <TargetFramework>net10.0</TargetFramework>
