@@ -15,7 +15,7 @@ internal static class Emitter
     // Types only generated code constructs (segments, shape nodes, refusals) are hidden from IntelliSense there.
     private const string Generated = "global::ErrorCatalog.CodeGeneration";
     /// <summary>The namespace of the library's own default catalog (the root errors.yaml).</summary>
-    private const string LibraryNamespace = "ErrorCatalog.Defaults";
+    internal const string LibraryNamespace = "ErrorCatalog.Defaults";
 
     private static readonly string GeneratedCode =
         $"[global::System.CodeDom.Compiler.GeneratedCode(\"ErrorCatalog.Generator\", \"{typeof(Emitter).Assembly.GetName().Version}\")]";

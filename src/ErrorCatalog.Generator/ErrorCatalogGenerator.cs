@@ -7,9 +7,10 @@ namespace ErrorCatalog.Generator;
 
 /// <summary>
 /// errors.yaml (an AdditionalFiles item of the consuming project) -> a static <c>ApiErrors</c> class.
-/// The pipeline: read the file's text, parse it into an equatable model, emit. Of the Compilation it reads only
-/// whether <c>ErrorCatalog.ApiError</c> exists (a bool, so editing C# leaves every step cached): with the ASP.NET Core
-/// package the class has factories; with the core package alone (a client) it has the catalog and shapes only.
+/// The pipeline: read the file's text, parse it into an equatable model, emit. It never touches the Compilation, so
+/// editing C# leaves every step cached. Its references say whether the project has ErrorCatalog.AspNetCore: then the
+/// class has a factory per entry (they return its <c>ApiError</c>); with the core package alone (a client) it has the
+/// catalog and shapes only.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 internal sealed class ErrorCatalogGenerator : IIncrementalGenerator
@@ -42,8 +43,11 @@ internal sealed class ErrorCatalogGenerator : IIncrementalGenerator
                 : Parser.Parse(input.Left.Path, input.Left.Text, input.Right, cancellationToken))
             .WithTrackingName(Steps.ParseCatalog);
 
-        var factories = context.CompilationProvider
-            .Select(static (compilation, _) => compilation.GetTypeByMetadataName("ErrorCatalog.ApiError") is not null)
+        // From the references, which change with the project file, not with every edit as the Compilation does.
+        var factories = context.MetadataReferencesProvider
+            .Where(static reference => IsAspNetCorePackage(reference.Display))
+            .Collect()
+            .Select(static (references, _) => !references.IsEmpty)
             .WithTrackingName(Steps.HasFactories);
 
         context.RegisterSourceOutput(parsed.Combine(factories), static (output, input) =>
@@ -59,7 +63,7 @@ internal sealed class ErrorCatalogGenerator : IIncrementalGenerator
                 string source;
                 try
                 {
-                    source = Emitter.Emit(catalog, withFactories, output.CancellationToken);
+                    source = Emitter.Emit(catalog, withFactories || catalog.Namespace == Emitter.LibraryNamespace, output.CancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -71,6 +75,15 @@ internal sealed class ErrorCatalogGenerator : IIncrementalGenerator
             }
         });
     }
+
+    /// <summary>
+    /// A reference to ErrorCatalog.AspNetCore: a file (a package's or a build's, displayed as its path) or, in an IDE,
+    /// a project's compilation (displayed as its assembly name).
+    /// </summary>
+    private static bool IsAspNetCorePackage(string? display) =>
+        display is not null
+        && (string.Equals(Path.GetFileName(display), "ErrorCatalog.AspNetCore.dll", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(display, "ErrorCatalog.AspNetCore", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The file's text, or why it could not be read (an error then, not the compiler's warning CS8785).</summary>
     private static (string Path, string Text, (string Type, string Message)? Failure) Read(AdditionalText file, CancellationToken cancellationToken)
