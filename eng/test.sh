@@ -8,7 +8,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 missing=""
 for p in $(grep -v '^#' eng/test-packages.txt); do
-  dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+  # Installed, not merely known: a removed package keeps its configuration and a dpkg status entry.
+  [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing="$missing $p"
 done
 if [ -n "$missing" ]; then
   echo "Installing the Debian packages the tests start:$missing"
