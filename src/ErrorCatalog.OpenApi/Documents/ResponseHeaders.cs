@@ -32,8 +32,12 @@ internal static class ResponseHeaders
         }
     }
 
-    public static void AddRetryAfter(IDictionary<string, IOpenApiHeader> headers) =>
+    /// <summary>Retry-After, sent on every limit and outage refusal (in place of an entry's own declaration of it).</summary>
+    public static void AddRetryAfter(IDictionary<string, IOpenApiHeader> headers)
+    {
+        headers.Remove(HeaderNames.RetryAfter);
         Add(headers, HeaderNames.RetryAfter, JsonSchemaType.Integer, "Seconds to wait before a retry can succeed.", required: true);
+    }
 
     public static void AddChallenge(IDictionary<string, IOpenApiHeader> headers) =>
         Add(headers, HeaderNames.WWWAuthenticate, JsonSchemaType.String, "How to send a key.");
