@@ -50,6 +50,7 @@ internal static class OpenApiApp
         app.MapOpenApi();
         app.MapGet("/spread", () => TypedResults.Ok(new Quote("EUR-USD", 1.08m))).RequirePlan("spread").RequireScope("rates:read");
         app.MapGet("/optional", () => TypedResults.Ok(new Quote("EUR-USD", 1.08m))).ApiKeyOptional();
+        app.MapGet("/flat", () => TypedResults.Ok(new Quote("EUR-USD", 1.08m))).WithErrorShape("flat");
         app.MapGet("/exempt", () => TypedResults.Ok(new Quote("EUR-USD", 1.08m))).ExemptFromLimits();
         app.MapGet("/quote/{pair}", Results<Ok<Quote>, ApiError> (string pair) =>
             pair == "EUR-USD" ? TypedResults.Ok(new Quote(pair, 1.08m)) : ApiErrors.NotFound($"pair {pair}"));

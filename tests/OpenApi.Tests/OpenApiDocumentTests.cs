@@ -64,6 +64,22 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public async Task EndpointWithACustomShape_DescribesThatShape_AndItsExamplesAreInIt()
+    {
+        var (_, read) = await OpenApiApp.DocumentAsync();
+        var media = read.Document!.Get("/flat").Response("429").Content!["application/json"];
+
+        var schema = Assert.IsType<OpenApiSchemaReference>(media.Schema);
+        Assert.Equal("ApiError.flat", schema.Reference.Id);
+        Assert.Equal(["error", "detail", "retry_after_seconds", "tier", "tier_limit", "upgrade_url"], schema.Properties!.Keys);
+        Assert.Equal(JsonSchemaType.Integer, schema.Properties["retry_after_seconds"].Type);
+        var body = media.Examples!["API_KEY_PLAN_MINUTE_RATE_LIMIT_REACHED"].Value!.AsObject();
+        Assert.Equal("API_KEY_PLAN_MINUTE_RATE_LIMIT_REACHED", (string?)body["error"]);
+        Assert.Equal(60, (long)body["retry_after_seconds"]!);
+        Assert.Null(body["type"]); // not a problem+json body
+    }
+
+    [Fact]
     public async Task OptionalKeyEndpoint_HasNo401ForAMissingKey_AndAnOptionalSecurityRequirement()
     {
         var (_, read) = await OpenApiApp.DocumentAsync();
