@@ -11,6 +11,9 @@ if (args is ["hash-key", var newKey])
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddApiErrorCatalog(builder.Configuration.GetSection("ApiErrorCatalog"));
+
+// /openapi/v1.json lists, for each operation, the catalog errors it can answer, its rate-limit headers and the key scheme.
+builder.Services.AddOpenApi(o => o.AddApiErrorCatalog());
 var app = builder.Build();
 
 // Keys, plans and limits from appsettings.json; every refusal is a catalog error with rate-limit headers. It needs
@@ -21,6 +24,8 @@ app.UseApiErrorCatalog();
 // wrong method (405), an unsupported body (415) or one too large (413), each with its real status.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+
+app.MapOpenApi(); // needs no key and counts against no key's limit
 
 // A tiny FX-style API: every failure is a catalog error from errors.yaml, written as problem+json.
 var rates = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase) { ["EUR-USD"] = 1.0842m, ["GBP-USD"] = 1.2710m };

@@ -16,15 +16,15 @@ namespace ErrorCatalog.Middleware;
 /// </remarks>
 internal sealed class RateLimitHeaderWriter(RateLimitHeaderProfiles profiles)
 {
-    private const string XLimit = "X-RateLimit-Limit";
-    private const string XRemaining = "X-RateLimit-Remaining";
-    private const string XReset = "X-RateLimit-Reset";
-    private const string Policy = "RateLimit-Policy";
-    private const string Current = "RateLimit";
-    private const string UnitsOverage = "X-UnitsLimit-Quota-Overage";
-    private const string UnitsAllocated = "X-UnitsLimit-Quota-Allocated";
-    private const string UnitsUsed = "X-UnitsLimit-Used";
-    private const string UnitsRemaining = "X-UnitsLimit-Quota-Remaining";
+    internal const string XLimit = "X-RateLimit-Limit";
+    internal const string XRemaining = "X-RateLimit-Remaining";
+    internal const string XReset = "X-RateLimit-Reset";
+    internal const string Policy = "RateLimit-Policy";
+    internal const string Current = "RateLimit";
+    internal const string UnitsOverage = "X-UnitsLimit-Quota-Overage";
+    internal const string UnitsAllocated = "X-UnitsLimit-Quota-Allocated";
+    internal const string UnitsUsed = "X-UnitsLimit-Used";
+    internal const string UnitsRemaining = "X-UnitsLimit-Quota-Remaining";
 
     /// <summary>
     /// What a browser script needs exposed to read these responses: the profiles' headers, Retry-After (limit
