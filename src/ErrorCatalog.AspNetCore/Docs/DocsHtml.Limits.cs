@@ -41,8 +41,8 @@ internal static partial class DocsHtml
 
         if (model.Book.IpLimit is { } ip)
         {
-            html.Append("<p>Every client IP address, with or without a key: ").Append(Encode(ip.Description)).Append(" (")
-                .Append(Encode(DocsModel.Window(ip))).Append("), refused with <a href=\"#").Append(Attribute(SlugOf(model, ip))).Append("\"><code>")
+            html.Append("<p>Every client IP address, with or without a key: ").Append(Encode(ip.Description)).Append(ip.Sliding ? " (sliding window)" : "")
+                .Append(", refused with <a href=\"#").Append(Attribute(SlugOf(model, ip))).Append("\"><code>")
                 .Append(Encode(ip.Error.Code)).Append("</code></a>.</p>\n");
         }
 

@@ -121,7 +121,10 @@ internal static class DocsJson
             if (limit.Kind != LimitKind.Concurrency)
             {
                 json.WriteString("window", limit.Window.Name);
-                json.WriteNumber("windowSeconds", limit.Window.Seconds);
+                if (!limit.Window.CalendarMonth)
+                {
+                    json.WriteNumber("windowSeconds", limit.Window.Seconds); // a calendar month has no fixed length
+                }
                 json.WriteBoolean("sliding", limit.Sliding);
             }
 
