@@ -30,7 +30,7 @@ app.MapOpenApi(); // needs no key and counts against no key's limit
 // A tiny FX-style API: every failure is a catalog error from errors.yaml, written as problem+json.
 var rates = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase) { ["EUR-USD"] = 1.0842m, ["GBP-USD"] = 1.2710m };
 
-app.MapGet("/", () => Results.Ok(new { name = "ErrorCatalog QuickStart", errors = "/v1/errors", example = "/v1/rates/EUR-USD" }))
+app.MapGet("/", () => Results.Ok(new { name = "ErrorCatalog QuickStart", errors = "/errors", example = "/v1/rates/EUR-USD" }))
     .ApiKeyOptional().ExemptFromLimits();
 
 app.MapGet("/v1/rates/{pair}", IResult (string pair) =>
@@ -53,17 +53,9 @@ app.MapGet("/v1/rates/{pair}/spread", IResult (string pair) =>
     .RequirePlan("spread")
     .RequireScope("rates:read");
 
-// The catalog itself, so a client (or a human) can see every code it may branch on.
-app.MapGet("/v1/errors", () => ApiErrors.Catalog.Errors.Select(e => new
-{
-    code = e.Code,
-    numericCode = e.NumericCode,
-    status = e.Status,
-    title = e.Title,
-    type = e.Type,
-    resolution = e.Resolution,
-    refusal = e.Refusal == default ? null : e.Refusal.ToString(),
-})).ApiKeyOptional().ExemptFromLimits();
+// The "Errors & rate limits" page from the catalog and the configuration above: /errors (HTML, or JSON when asked
+// for in Accept), /errors.json, and /errors/{slug} per entry. No key needed, no quota spent.
+app.MapErrorCatalogDocs();
 
 // Any catalog entry by code, with its placeholders left out: shows each body and its headers.
 app.MapGet("/v1/errors/{code}", IResult (string code, string? shape) =>
@@ -85,6 +77,12 @@ app.MapGet("/v1/errors/{code}", IResult (string code, string? shape) =>
     error.TrySet("retryAfter", TimeSpan.FromSeconds(42));
     return shape is null ? error : error.ToResult(ApiErrors.Catalog.GetShape(shape));
 }).ApiKeyOptional().ExemptFromLimits();
+
+// `dotnet run --project samples/QuickStart -- errorcatalog-docs <dir>` writes the page as static files and exits.
+if (await app.TryExportErrorCatalogDocsAsync(args))
+{
+    return;
+}
 
 app.Run();
 

@@ -14,7 +14,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UndeclaredPlaceholder = Error("EC0007", "Placeholder used but not declared", "Placeholder '{0}' of '{1}' has no type: write {{{0}:type}} once or declare it under args");
     public static readonly DiagnosticDescriptor UnusedPlaceholder = Warning("EC0008", "Placeholder declared but unused", "Placeholder '{0}' of '{1}' is declared but used in no detail, header or shape");
     public static readonly DiagnosticDescriptor UnknownShape = Error("EC0009", "Unknown body shape", "Shape '{0}' is not declared under shapes (declared: {1})");
-    public static readonly DiagnosticDescriptor BadTypeUri = Error("EC0010", "Bad problem type URI", "Problem type '{0}' is not an absolute URI");
+    public static readonly DiagnosticDescriptor BadTypeUri = Error("EC0010", "Bad problem type URI", "Problem type '{0}' is neither an absolute URI nor a path from the site's root (/errors/...)");
     public static readonly DiagnosticDescriptor UnknownHeaderPlaceholder = Error("EC0011", "Header names an unknown placeholder", "Header '{0}' of '{1}' uses placeholder '{2}', which the entry does not declare");
     public static readonly DiagnosticDescriptor DuplicateRefusal = Error("EC0012", "Refusal answered twice", "Refusal '{0}' is already answered by '{1}'");
     public static readonly DiagnosticDescriptor UnknownRefusal = Error("EC0013", "Unknown refusal", "Refusal '{0}' is unknown; use one of: {1}");

@@ -193,7 +193,7 @@ internal sealed partial class Parser
         if (OptionalScalar(entry, "type") is { } explicitType)
         {
             type = explicitType;
-            if (!IsAbsoluteUri(type))
+            if (!IsTypeUri(type))
             {
                 Report(DiagnosticDescriptors.BadTypeUri, ValueOf(entry, "type"), type);
                 return false;
@@ -204,7 +204,7 @@ internal sealed partial class Parser
 
         var slug = OptionalScalar(entry, "docs") ?? Slug(code);
         type = typeBase is null ? "about:blank" : typeBase + Uri.EscapeDataString(slug).Replace("%2F", "/");
-        if (typeBase is not null && !IsAbsoluteUri(type))
+        if (typeBase is not null && !IsTypeUri(type))
         {
             Report(DiagnosticDescriptors.BadTypeUri, ValueOf(entry, "docs") ?? ValueOf(entry, "code"), type);
             return false;

@@ -209,7 +209,7 @@ internal sealed partial class Parser
         return name;
     }
 
-    /// <summary>The base URI of the entries' types, ending in a separator; null when absent or not absolute (reported).</summary>
+    /// <summary>The base URI of the entries' types, ending in a separator; null when absent or not a type URI (reported).</summary>
     private string? ParseTypeBase(YamlNode node, string key)
     {
         var typeBase = RequireScalar(node, key);
@@ -218,7 +218,7 @@ internal sealed partial class Parser
             typeBase += "/"; // the slug is a path segment: ".../errors" + "quota" must not become ".../errorsquota"
         }
 
-        if (typeBase is not null && !IsAbsoluteUri(typeBase))
+        if (typeBase is not null && !IsTypeUri(typeBase))
         {
             Report(DiagnosticDescriptors.BadTypeUri, node, typeBase);
             return null;
@@ -227,8 +227,17 @@ internal sealed partial class Parser
         return typeBase;
     }
 
-    private static bool IsAbsoluteUri(string text) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme is "http" or "https" or "urn" or "tag" || text == "about:blank");
+    /// <summary>
+    /// An absolute URI, or a path from the API's own root (<c>/errors/</c>): the docs route of <c>MapErrorCatalogDocs</c>,
+    /// so a body's type opens on the server that wrote it. Relative paths (<c>errors/</c>) would resolve differently per request.
+    /// </summary>
+    private static bool IsTypeUri(string text) =>
+        IsRootPath(text)
+        || (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme is "http" or "https" or "urn" or "tag" || text == "about:blank"));
+
+    // On Unix, Uri reads "/errors/a" as a file path, so a root path is checked by its characters.
+    private static bool IsRootPath(string text) =>
+        text.Length > 1 && text[0] == '/' && text[1] != '/' && text.All(static c => c > ' ' && c < 127 && c != '\\' && c != '"' && c != '<' && c != '>');
 
     internal static bool IsIdentifier(string name) =>
         name.Length > 0 && (char.IsLetter(name[0]) || name[0] == '_') && name.All(c => char.IsLetterOrDigit(c) || c == '_') && name.All(c => c < 128);

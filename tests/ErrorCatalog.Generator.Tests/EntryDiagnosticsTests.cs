@@ -190,4 +190,30 @@ public sealed class EntryDiagnosticsTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompilationDiagnostics);
     }
+
+    [Fact]
+    public void TypeBaseFromTheSiteRoot_TypesEntriesUnderTheDocsRoute()
+    {
+        // Arrange: the route of MapErrorCatalogDocs, so a body's type opens on the server that wrote it
+        const string yaml = """
+            typeBase: /errors
+            errors:
+              - code: QUOTA_USED
+                status: 429
+                title: T
+              - code: B
+                status: 400
+                title: U
+                docs: bad-input
+            """;
+
+        // Act
+        var run = GeneratorHarness.Run(yaml);
+
+        // Assert
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Contains("\"/errors/quota-used\"", run.GeneratedSource);
+        Assert.Contains("\"/errors/bad-input\"", run.GeneratedSource);
+    }
 }

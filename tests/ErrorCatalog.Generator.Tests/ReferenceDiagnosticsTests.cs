@@ -38,7 +38,7 @@ public sealed class ReferenceDiagnosticsTests
               - code: A
                 status: 400
                 title: T
-                type: /errors/a
+                type: errors/a
             """,
             "EC0010", 5, 11, []
         },

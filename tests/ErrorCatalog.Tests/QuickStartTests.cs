@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using ErrorCatalog.Middleware;
 using Microsoft.AspNetCore.Hosting;
@@ -76,15 +77,30 @@ public sealed class QuickStartTests(QuickStartTests.Factory factory) : IClassFix
     [Fact]
     public async Task ErrorList_ListsEveryEntry()
     {
-        var (response, body) = await GetAsync("/v1/errors");
+        var (response, body) = await GetAsync("/errors.json");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var entries = Parse(body).EnumerateArray().ToArray();
+        var entries = Parse(body).GetProperty("errors").EnumerateArray().ToArray();
         Assert.Equal(ApiErrors.Catalog.Errors.Count, entries.Length);
         var minute = Assert.Single(entries, e => e.GetProperty("code").GetString() == "API_KEY_PLAN_MINUTE_RATE_LIMIT_REACHED");
         Assert.Equal(1008, minute.GetProperty("numericCode").GetInt32());
         Assert.Equal(429, minute.GetProperty("status").GetInt32());
         Assert.Equal("MinuteLimit", minute.GetProperty("refusal").GetString());
+    }
+
+    [Fact]
+    public async Task DocsPage_StatesTheMinuteLimitAndItsError()
+    {
+        var (response, body) = await GetAsync("/errors");
+        var (section, sectionBody) = await GetAsync("/errors/api-key-plan-minute-rate-limit-reached");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = Encoding.UTF8.GetString(body);
+        Assert.Contains("<th scope=\"rowgroup\" rowspan=\"2\">free</th><td>minute</td><td>10 requests</td>", html);
+        Assert.Contains("<code>/v1/rates/{pair}/spread</code>", html);
+        Assert.Equal(HttpStatusCode.OK, section.StatusCode);
+        Assert.Contains("<h1>API_KEY_PLAN_MINUTE_RATE_LIMIT_REACHED</h1>", Encoding.UTF8.GetString(sectionBody));
     }
 
     [Fact]

@@ -140,7 +140,7 @@ public sealed class QuickStartKeysTests
         await using var app = new QuickStart(new FakeTimeProvider(DefaultStart));
 
         using var root = await GetAsync(app, "/");
-        using var errors = await GetAsync(app, "/v1/errors");
+        using var errors = await GetAsync(app, "/errors");
         using var counted = await GetAsync(app, "/v1/rates/EUR-USD", FreeKey);
 
         Assert.Equal(HttpStatusCode.OK, root.StatusCode);

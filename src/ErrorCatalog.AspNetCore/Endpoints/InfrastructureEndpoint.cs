@@ -7,7 +7,7 @@ namespace ErrorCatalog.Middleware;
 
 /// <summary>
 /// Recognizes the endpoints that describe or watch the API rather than serve it: the OpenAPI document of
-/// <c>MapOpenApi</c> and the health checks of <c>MapHealthChecks</c>. Their callers (API tooling, load balancers,
+/// <c>MapOpenApi</c>, the health checks of <c>MapHealthChecks</c> and the page of <c>MapErrorCatalogDocs</c>. Their callers (API tooling, load balancers,
 /// orchestrators) hold no key, so by default they need none and count against no limit.
 /// </summary>
 /// <remarks>
@@ -19,8 +19,9 @@ internal static class InfrastructureEndpoint
     // The assembly of Microsoft.AspNetCore.OpenApi, whose only endpoint is MapOpenApi's document (not referenced here).
     private const string OpenApiAssembly = "Microsoft.AspNetCore.OpenApi";
 
-    /// <summary>Whether <paramref name="endpoint"/> is an OpenAPI document or health-check endpoint.</summary>
-    public static bool Is(Endpoint endpoint) => IsHealthChecks(endpoint) || IsOpenApiDocument(endpoint.Metadata);
+    /// <summary>Whether <paramref name="endpoint"/> is an OpenAPI document, health-check or docs endpoint.</summary>
+    public static bool Is(Endpoint endpoint) =>
+        IsHealthChecks(endpoint) || IsOpenApiDocument(endpoint.Metadata) || endpoint.Metadata.GetMetadata<DocsSource>() is not null;
 
     /// <summary>
     /// Whether the endpoint declares what a key it takes or what it costs (<c>RequireApiKey()</c>, a bare
