@@ -146,8 +146,9 @@ internal static partial class DocsHtml
         html.Append('\n').Append(Encode(entry.ExampleBody)).Append("</code></pre>\n</section>\n");
     }
 
+    // The empty icon keeps browsers from asking the API for /favicon.ico, which it refuses (no key) with a console error.
     private static void Open(StringBuilder html, string title) => html
-        .Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<link rel=\"icon\" href=\"data:,\">\n")
         .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>").Append(Encode(title))
         .Append("</title>\n<style>").Append(Style).Append("</style>\n</head>\n<body>\n<main>\n");
 
