@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the tests start (Debian packages listed in eng/test-packages.txt:
-# redis-server, python3) when missing, then runs every test project. Extra arguments go to `dotnet test`.
+# redis-server, python3, chromium) when missing, then runs every test project. Extra arguments go to `dotnet test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
