@@ -40,7 +40,8 @@ public sealed partial class DocsPageText
     }
 
     /// <summary>Asserts the page's text contains <paramref name="fact"/> (after collapsing its whitespace too).</summary>
-    public void Contains(string fact) => AssertContains(Collapse(fact), Text);
+    /// <remarks>Spaces around <paramref name="fact"/> are kept, to match whole words or cells.</remarks>
+    public void Contains(string fact) => AssertContains(Whitespace().Replace(fact, " "), Text);
 
     /// <summary>Asserts <paramref name="code"/>'s entry contains each of <paramref name="facts"/>.</summary>
     public void EntryContains(string code, params string[] facts)
@@ -48,7 +49,7 @@ public sealed partial class DocsPageText
         var entry = Entry(code);
         foreach (var fact in facts)
         {
-            AssertContains(Collapse(fact), entry, code);
+            AssertContains(Whitespace().Replace(fact, " "), entry, code);
         }
     }
 
