@@ -25,4 +25,8 @@ app.UseApiErrorCatalog();
 // JSON-RPC 2.0; the cost of each call is its method's (eth_call 20, others 10).
 app.MapPost("/", JsonRpcEndpoint.HandleAsync).WithJsonRpcCredits();
 
+// The limits page from errors.yaml and appsettings.json (credits per method, concurrency, X-UnitsLimit-* headers):
+// GET /errors (HTML), /errors.json, /errors/{slug}. No key needed, no credits spent; type URIs keep docs.coinapi.io.
+app.MapErrorCatalogDocs();
+
 app.Run();

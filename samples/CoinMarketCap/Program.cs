@@ -76,6 +76,10 @@ globalMetrics.MapGet("/quotes/historical", IResult (Market market, int? count) =
         ? ApiErrors.BadRequest("\"count\" must be between 1 and 30")
         : Results.Ok(Enumerable.Repeat(market.Global(), count ?? 1).ToList())).RequirePlan("historical");
 
+// The "Errors & rate limits" page from errors.yaml and appsettings.json: /errors (HTML), /errors.json, /errors/{slug}.
+// No key needed, no key's quota spent; the bodies' type URIs keep pointing at coinmarketcap.com (the export publishes there).
+app.MapErrorCatalogDocs();
+
 // A deliberately broken endpoint: the unhandled exception is answered 500 in the same status object.
 v1.MapGet("/tools/broken", IResult () => throw new InvalidOperationException("This endpoint always fails (sample)."));
 

@@ -104,6 +104,10 @@ v1.MapGet("/rates/spread", IResult (RateBook book, string? pair) =>
     return Results.Ok(new { pair, bid = rate - half, ask = rate + half, timestamp = updatedAt.UtcDateTime });
 }).RequirePlan("spread");
 
+// The "Errors & Rate Limits" page from errors.yaml and appsettings.json: /errors (HTML), /errors.json, /errors/{slug}.
+// No key needed, no key's quota spent; the bodies' type URIs keep pointing at moxiemetrx.com.
+app.MapErrorCatalogDocs();
+
 // Which collectors are down and which pairs are stale ("Call /v1/status to identify which collector is down").
 v1.MapGet("/status", (RateBook book) =>
 {

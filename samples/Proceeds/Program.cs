@@ -114,6 +114,10 @@ v1.MapDelete("/keys/{id}", IResult (string id, ClaimsPrincipal user, AccountKeys
     })
     .RequireScope("keys:write");
 
+// The "Errors & rate limits" page from errors.yaml and appsettings.json: /errors (HTML), /errors.json, /errors/{slug}.
+// No key needed, no key's quota spent; the bodies' type URIs keep pointing at docs.myproceeds.xyz.
+app.MapErrorCatalogDocs();
+
 // 503 SERVICE_UNAVAILABLE from the catalog when a dependency check fails; public and unmetered, as health checks
 // are by default (docs/configuration.md).
 app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
