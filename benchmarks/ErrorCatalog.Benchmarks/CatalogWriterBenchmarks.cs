@@ -91,7 +91,7 @@ public class CatalogWriterBenchmarks
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = "Rate limit exceeded",
                 Detail = "You have used 61/60 requests this minute",
-                Type = "https://errorcatalog.dev/errors/rate-limits",
+                Type = "/errors/rate-limits",
                 Instance = context.Request.Path,
                 Extensions =
                 {

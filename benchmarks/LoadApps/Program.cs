@@ -151,14 +151,14 @@ internal static class Endpoints
         return Task.CompletedTask;
     }
 
-    // The catalog app's accept headers and minute-limit refusal (headers, 448-byte body), as constant strings.
+    // The catalog app's accept headers and minute-limit refusal (headers, 424-byte body), as constant strings.
     private static readonly StringValues Limit = "1000000";
     private static readonly StringValues Remaining = "999999";
     private static readonly StringValues Reset = "1795696020";
     private static readonly StringValues Zero = "0";
     private static readonly StringValues RetryAfter = "13";
     private static readonly byte[] RefusalBody = """
-        {"type":"https://errorcatalog.dev/errors/api-key-plan-minute-rate-limit-reached","title":"You've exceeded your API Key's HTTP request rate limit.","status":429,"detail":"You've exceeded your API Key's HTTP request rate limit: 0 of 0 requests this minute. Rate limits reset every minute.","instance":"/refuse","code":"API_KEY_PLAN_MINUTE_RATE_LIMIT_REACHED","numericCode":1008,"requestId":"0HNQBN24U201P:00000001","used":0,"limit":0,"retryAfter":13}
+        {"type":"/errors/api-key-plan-minute-rate-limit-reached","title":"You've exceeded your API Key's HTTP request rate limit.","status":429,"detail":"You've exceeded your API Key's HTTP request rate limit: 0 of 0 requests this minute. Rate limits reset every minute.","instance":"/refuse","code":"API_KEY_PLAN_MINUTE_RATE_LIMIT_REACHED","numericCode":1008,"requestId":"0HNQBN24U201P:00000001","used":0,"limit":0,"retryAfter":13}
         """u8.ToArray();
 
     public static Task OkWithStaticHeaders(HttpContext context)

@@ -32,7 +32,7 @@ internal static class BuiltInRejection
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = "Too many requests",
                 Detail = "The minute limit is used up.",
-                Type = "https://errorcatalog.dev/errors/rate-limits",
+                Type = "/errors/rate-limits",
                 Instance = context.Request.Path,
             },
         }).ConfigureAwait(false);

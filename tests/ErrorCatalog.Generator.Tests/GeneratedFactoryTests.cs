@@ -18,7 +18,7 @@ public sealed class GeneratedFactoryTests
         Assert.Equal(429, error.Status);
         Assert.Equal(1008, error.Descriptor.NumericCode);
         Assert.Equal(Refusal.MinuteLimit, error.Descriptor.Refusal);
-        Assert.Equal("https://errorcatalog.dev/errors/api-key-plan-minute-rate-limit-reached", error.Descriptor.Type);
+        Assert.Equal("/errors/api-key-plan-minute-rate-limit-reached", error.Descriptor.Type);
         Assert.Equal(["used", "limit", "retryAfter"], error.Descriptor.Placeholders.Select(p => p.Name));
         Assert.Equal([PlaceholderKind.Int64, PlaceholderKind.Int64, PlaceholderKind.Seconds], error.Descriptor.Placeholders.Select(p => p.Kind));
         Assert.True(error.IsSet(0) && error.IsSet(1) && error.IsSet(2));
@@ -54,7 +54,7 @@ public sealed class GeneratedFactoryTests
 
         // Assert
         Assert.Equal(
-            """{"type":"https://errorcatalog.dev/errors/api-key-invalid","title":"This API Key is invalid.","status":401,"detail":"This API Key is invalid.","code":"API_KEY_INVALID","numericCode":1001,"requestId":"req-1"}""",
+            """{"type":"/errors/api-key-invalid","title":"This API Key is invalid.","status":401,"detail":"This API Key is invalid.","code":"API_KEY_INVALID","numericCode":1001,"requestId":"req-1"}""",
             body);
     }
 

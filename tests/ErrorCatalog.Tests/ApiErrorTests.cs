@@ -13,7 +13,7 @@ public sealed class ApiErrorTests
 
         var problem = error.ToProblemDetails(Fixed);
 
-        Assert.Equal("https://errorcatalog.dev/errors/api-key-plan-minute-rate-limit-reached", problem.Type);
+        Assert.Equal("/errors/api-key-plan-minute-rate-limit-reached", problem.Type);
         Assert.Equal("You've exceeded your API Key's HTTP request rate limit.", problem.Title);
         Assert.Equal(429, problem.Status);
         Assert.Equal(

@@ -14,7 +14,7 @@ public sealed partial class ApiErrorWriterTests
     public void ProblemShape_WritesExactBytes()
     {
         var expected = OneLine("""
-            {"type":"https://errorcatalog.dev/errors/api-key-plan-minute-rate-limit-reached",
+            {"type":"/errors/api-key-plan-minute-rate-limit-reached",
             "title":"You've exceeded your API Key's HTTP request rate limit.",
             "status":429,
             "detail":"You've exceeded your API Key's HTTP request rate limit: 10 of 10 requests this minute. Rate limits reset every minute.",

@@ -17,7 +17,7 @@ public sealed partial class ApiErrorWriterTests
         var body = Parse(ApiErrorWriter.GetBodyBytes(error, Fixed));
 
         Assert.Equal(["type", "title", "status", "detail", "instance", "code", "numericCode", "requestId", "used", "limit", "retryAfter"], Names(body));
-        Assert.Equal("https://errorcatalog.dev/errors/api-key-plan-minute-rate-limit-reached", body.GetProperty("type").GetString());
+        Assert.Equal("/errors/api-key-plan-minute-rate-limit-reached", body.GetProperty("type").GetString());
         Assert.Equal("You've exceeded your API Key's HTTP request rate limit.", body.GetProperty("title").GetString());
         Assert.Equal(429, body.GetProperty("status").GetInt32());
         Assert.Equal(

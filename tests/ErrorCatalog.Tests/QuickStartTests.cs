@@ -9,10 +9,11 @@ using static ErrorCatalog.Tests.Fakes.TestContexts;
 
 namespace ErrorCatalog.Tests;
 
-/// <summary>The QuickStart sample end to end, with a pro key of its own added to its configuration.</summary>
+/// <summary>The QuickStart sample end to end, with a pro key and a free key of its own added to its configuration.</summary>
 public sealed class QuickStartTests(QuickStartTests.Factory factory) : IClassFixture<QuickStartTests.Factory>
 {
     private const string Key = "quickstart-tests-7f3c9b1e";
+    private const string FreeKey = "quickstart-tests-free-2d8a61c4";
 
     private async Task<(HttpResponseMessage Response, byte[] Body)> GetAsync(string path)
     {
@@ -31,6 +32,9 @@ public sealed class QuickStartTests(QuickStartTests.Factory factory) : IClassFix
                 ["ApiErrorCatalog:ApiKeys:100:Id"] = "quickstart-tests",
                 ["ApiErrorCatalog:ApiKeys:100:Hash"] = ApiKeyHash.Compute(Key).ToString(),
                 ["ApiErrorCatalog:ApiKeys:100:Plan"] = "pro",
+                ["ApiErrorCatalog:ApiKeys:101:Id"] = "quickstart-tests-free",
+                ["ApiErrorCatalog:ApiKeys:101:Hash"] = ApiKeyHash.Compute(FreeKey).ToString(),
+                ["ApiErrorCatalog:ApiKeys:101:Plan"] = "free",
             }));
     }
 
@@ -56,7 +60,7 @@ public sealed class QuickStartTests(QuickStartTests.Factory factory) : IClassFix
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(body.Length, response.Content.Headers.ContentLength);
         var problem = Parse(body);
-        Assert.Equal("https://errorcatalog.dev/errors/not-found", problem.GetProperty("type").GetString());
+        Assert.Equal("/errors/not-found", problem.GetProperty("type").GetString());
         Assert.Equal(404, problem.GetProperty("status").GetInt32());
         Assert.Equal("NOT_FOUND", problem.GetProperty("code").GetString());
         Assert.Equal("No data for pair XYZ-ABC.", problem.GetProperty("detail").GetString());
@@ -101,6 +105,43 @@ public sealed class QuickStartTests(QuickStartTests.Factory factory) : IClassFix
         Assert.Contains("<code>/v1/rates/{pair}/spread</code>", html);
         Assert.Equal(HttpStatusCode.OK, section.StatusCode);
         Assert.Contains("<h1>API_KEY_PLAN_MINUTE_RATE_LIMIT_REACHED</h1>", Encoding.UTF8.GetString(sectionBody));
+    }
+
+    [Fact]
+    public async Task MinuteLimitRefusal_TypeUri_OpensThatEntryOnTheSameServer()
+    {
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-API-Key", FreeKey);
+        HttpResponseMessage? refused = null;
+
+        // The free plan allows 10 a minute; a minute boundary crossed on the way only postpones the refusal.
+        for (var i = 0; i < 25 && refused is null; i++)
+        {
+            var response = await client.GetAsync("/v1/rates/EUR-USD");
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                refused = response;
+            }
+            else
+            {
+                response.Dispose();
+            }
+        }
+
+        Assert.NotNull(refused);
+        using (refused)
+        {
+            var type = Parse(await refused.Content.ReadAsByteArrayAsync()).GetProperty("type").GetString()!;
+            using var reader = factory.CreateClient(); // as curl or a browser follows it: no key
+            using var section = await reader.GetAsync(type);
+
+            Assert.Equal("/errors/api-key-plan-minute-rate-limit-reached", type);
+            Assert.Equal(HttpStatusCode.OK, section.StatusCode);
+            Assert.Equal("text/html", section.Content.Headers.ContentType?.MediaType);
+            var html = await section.Content.ReadAsStringAsync();
+            Assert.Contains("id=\"api-key-plan-minute-rate-limit-reached\"><h1>API_KEY_PLAN_MINUTE_RATE_LIMIT_REACHED</h1>", html);
+            Assert.Contains("1008", html);
+        }
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public sealed class AuthenticationTests
         get
         {
             static ErrorDescriptor Entry(string code, int status, Refusal refusal, TemplateSegment[] detail, params PlaceholderDescriptor[] placeholders) =>
-                new(code, null, status, code, detail, null, $"https://errorcatalog.dev/errors/{code}", refusal, placeholders, [], null);
+                new(code, null, status, code, detail, null, $"/errors/{code}", refusal, placeholders, [], null);
             return new ApiErrorCatalog(null, [],
             [
                 Entry("API_KEY_MISSING", 401, Refusal.KeyMissing,

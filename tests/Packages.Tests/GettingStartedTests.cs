@@ -43,6 +43,32 @@ public sealed class GettingStartedTests(PackageFeed feed)
     }
 
     [Fact]
+    public async Task QuickStart_WithTheDocsPage_TypeUrisOpenTheirEntries()
+    {
+        // Arrange: the quick start with the page mapped (the line added where the README does not have it yet).
+        var project = await CreateQuickStartAppAsync(program => program.Contains("app.MapErrorCatalogDocs();", StringComparison.Ordinal)
+            ? program
+            : program.Replace("app.Run();", "app.MapErrorCatalogDocs();\napp.Run();", StringComparison.Ordinal));
+        await using var app = await StartAsync(project);
+        WaitUntilTheMinuteHasRoom(4);
+
+        // Act: a refusal the app leaves to the default catalog, then the app's own minute limit.
+        var missingType = await TypeOfAsync(app, null, 401);
+        using (var first = await SendAsync(app, "/things/1", "free-key-123"))
+        using (var second = await SendAsync(app, "/things/1", "free-key-123"))
+        {
+            Assert.Equal([200, 200], [(int)first.StatusCode, (int)second.StatusCode]);
+        }
+
+        var limitType = await TypeOfAsync(app, "free-key-123", 429);
+
+        // Assert: each type opens its entry on the same server, with no key (an absolute typeBase's slug is served too).
+        Assert.Equal("/errors/api-key-missing", missingType);
+        await AssertSectionAsync(app, missingType, "API_KEY_MISSING");
+        await AssertSectionAsync(app, limitType.StartsWith('/') ? limitType : new Uri(limitType).AbsolutePath, "SLOW_DOWN");
+    }
+
+    [Fact]
     public async Task QuickStart_WithTheMiddlewareBeforeRouting_StillRefusesThePlanGatedEndpoint()
     {
         // Arrange: the mistake the README warns about, made in a copy of the quick start.
@@ -140,6 +166,35 @@ public sealed class GettingStartedTests(PackageFeed feed)
             using var response = await app.Client.SendAsync(request);
             await curl.AssertAnsweredAsync(response);
         }
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(KestrelApp app, string path, string? key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (key is not null)
+        {
+            request.Headers.Add("X-API-Key", key);
+        }
+
+        return await app.Client.SendAsync(request);
+    }
+
+    /// <summary>The <c>type</c> of the body answering <c>/things/1</c> with <paramref name="key"/>, which must have <paramref name="status"/>.</summary>
+    private static async Task<string> TypeOfAsync(KestrelApp app, string? key, int status)
+    {
+        using var response = await SendAsync(app, "/things/1", key);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == (int)response.StatusCode, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("type").GetString()!;
+    }
+
+    private static async Task AssertSectionAsync(KestrelApp app, string path, string code)
+    {
+        using var response = await SendAsync(app, path, key: null);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {html}");
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"<h1>{code}</h1>", html, StringComparison.Ordinal);
     }
 
     private static async Task<KestrelApp> StartAsync(string project)
