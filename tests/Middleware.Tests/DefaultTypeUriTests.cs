@@ -74,4 +74,20 @@ public sealed class DefaultTypeUriTests
         Assert.Equal(HttpStatusCode.OK, section.StatusCode);
         Assert.Contains("id=\"quota-used\"><h1>quota_used</h1>", await section.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task AppsPage_ListsItsOwnEntries_AndOnlyTheDefaultsThatAnswerForIt()
+    {
+        await using var api = await StartAsync();
+
+        using var page = await api.GetAsync("/errors");
+        var html = await page.Content.ReadAsStringAsync();
+
+        // Its own entry, and the default that answers a missing key (a refusal it left to the defaults)...
+        Assert.Contains("id=\"quota-used\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"api-key-missing\"", html, StringComparison.Ordinal);
+        // ...but not the default catalog's other entries: this API never answers with them.
+        Assert.DoesNotContain("SSRF_BLOCKED", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("API_KEY_PLAN_MINUTE_RATE_LIMIT_REACHED", html, StringComparison.Ordinal);
+    }
 }

@@ -19,8 +19,16 @@ internal sealed class DocsModel
         var firstPlan = Book.Plans.Values.FirstOrDefault();
         var slugs = new HashSet<string>(StringComparer.Ordinal);
         var entries = new List<DocsEntry>();
+        var answering = Answering(compiled, options);
         foreach (var error in compiled.Catalog.Errors)
         {
+            // An app's catalog over the defaults: its own entries, and of the defaults only those that answer for it
+            // (a refusal, a status, an exception, a limit); the rest are errors this API never returns.
+            if (compiled.Catalog.IsFallback(error) && !answering.Contains(error))
+            {
+                continue;
+            }
+
             // Two entries with one slug (an app's entry and a default's): the first, the app's, owns the route.
             var slug = DocsSlug.For(error);
             entries.Add(DocsEntry.Create(error, slugs.Add(slug) ? slug : slug + "-" + entries.Count, name => Example(name, options, firstPlan)));
@@ -29,6 +37,38 @@ internal sealed class DocsModel
         Entries = [.. entries];
         Endpoints = [.. DocsEndpoint.From(endpoints)];
         Headers = [.. DocsHeader.For(options.Headers)];
+    }
+
+    /// <summary>The entries the middleware and the framework's problem details answer with.</summary>
+    private static HashSet<ErrorDescriptor> Answering(CompiledOptions compiled, ApiErrorCatalogOptions options)
+    {
+        var answering = new HashSet<ErrorDescriptor>(ReferenceEqualityComparer.Instance);
+        foreach (var refusal in Enum.GetValues<Refusal>())
+        {
+            if (compiled.Refusals.Answers(refusal))
+            {
+                answering.Add(compiled.Refusals[refusal]);
+            }
+        }
+
+        foreach (var code in options.StatusErrors.Values.Append(options.UnhandledExceptionError))
+        {
+            if (compiled.Catalog.Find(code) is { } error)
+            {
+                answering.Add(error);
+            }
+        }
+
+        foreach (var limit in compiled.Book.Plans.Values.SelectMany(static p => p.Limits).Append(compiled.Book.IpLimit))
+        {
+            if (limit is not null)
+            {
+                answering.Add(limit.Error);
+                answering.Add(limit.KeyError);
+            }
+        }
+
+        return answering;
     }
 
     /// <summary>The route the docs are mapped at (<c>/errors</c>).</summary>
