@@ -82,6 +82,7 @@ internal sealed class EndpointPolicy
     {
         // The OpenAPI document and health checks need no key and cost nothing, unless the app declared otherwise.
         var infrastructure = InfrastructureEndpoint.Is(endpoint) && !InfrastructureEndpoint.DeclaresKeyUse(metadata);
+        var preflightPasses = cors && metadata.GetMetadata<ICorsMetadata>() is not null && !TakesOptions(metadata);
         return new()
         {
             KeyOptional = infrastructure || metadata.GetMetadata<IApiKeyOptionalMetadata>() is not null || metadata.GetMetadata<IAllowAnonymous>() is not null,
@@ -94,10 +95,8 @@ internal sealed class EndpointPolicy
             IpLimitOnly = infrastructure,
             RefusalsCount = metadata.GetMetadata<IExemptFromLimitsMetadata>() is null,
             Shape = metadata.GetMetadata<IErrorShapeMetadata>() is { } shape ? catalog.GetShape(shape.ShapeName) : null,
-            CorsPreflightPasses = cors && metadata.GetMetadata<ICorsMetadata>() is not null && !TakesOptions(metadata),
-            PreflightEndpoint = cors && metadata.GetMetadata<ICorsMetadata>() is not null && !TakesOptions(metadata)
-                ? new Endpoint(AnswerPreflight, endpoint.Metadata, endpoint.DisplayName)
-                : null,
+            CorsPreflightPasses = preflightPasses,
+            PreflightEndpoint = preflightPasses ? new Endpoint(AnswerPreflight, endpoint.Metadata, endpoint.DisplayName) : null,
         };
     }
 
