@@ -13,23 +13,7 @@ internal static class DotNetCli
 
     public static async Task<ProcessResult> RunAsync(string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
+        var start = StartInfo(workingDirectory, arguments);
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
@@ -56,6 +40,32 @@ internal static class DotNetCli
         }
 
         return new ProcessResult(commandLine, process.ExitCode, Read(output));
+    }
+
+    /// <summary>
+    /// The host running the tests (<c>DOTNET_HOST_PATH</c>) with <paramref name="arguments"/>, output redirected, and
+    /// none of the test run's own MSBuild variables, which would steer the child's builds.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string workingDirectory, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        return start;
     }
 
     private static void Append(StringBuilder output, string? line)

@@ -32,21 +32,8 @@ internal sealed partial class KestrelApp : IAsyncDisposable
     /// <summary>Starts the app; returns once it listens, or no app and its output when it exits first.</summary>
     public static async Task<(KestrelApp? App, string Output)> StartAsync(string projectDirectory, string assemblyPath)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-        {
-            WorkingDirectory = projectDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(assemblyPath);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
+        var start = DotNetCli.StartInfo(projectDirectory, [assemblyPath, "--urls", "http://127.0.0.1:0"]);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
 
         var app = new KestrelApp(new Process { StartInfo = start });
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
