@@ -36,6 +36,9 @@ public sealed class CorsTests
         EndpointPolicyAfter,
     }
 
+    /// <summary>Every way the app applies its CORS policy.</summary>
+    public static TheoryData<Setup> EverySetup => [.. Enum.GetValues<Setup>()];
+
     private static void Browser(CorsPolicyBuilder policy) => policy.WithOrigins(Origin).AllowAnyHeader().AllowAnyMethod();
 
     private static async Task<WebApplication> StartAsync(Setup setup, string key, string headers = "XRateLimit", bool addCorsFirst = false, bool terminal = false)
@@ -131,11 +134,7 @@ public sealed class CorsTests
         Header(response, "Access-Control-Expose-Headers")?.Split(',', StringSplitOptions.TrimEntries) ?? [];
 
     [Theory]
-    [InlineData(Setup.DefaultPolicyBefore)]
-    [InlineData(Setup.DefaultPolicyAfter)]
-    [InlineData(Setup.NamedPolicyBefore)]
-    [InlineData(Setup.EndpointPolicyBefore)]
-    [InlineData(Setup.EndpointPolicyAfter)]
+    [MemberData(nameof(EverySetup))]
     public async Task Preflight_WithoutKey_IsAnsweredByCors_AndCostsNothing(Setup setup)
     {
         var key = NewKey();
@@ -159,11 +158,7 @@ public sealed class CorsTests
     }
 
     [Theory]
-    [InlineData(Setup.DefaultPolicyBefore)]
-    [InlineData(Setup.DefaultPolicyAfter)]
-    [InlineData(Setup.NamedPolicyBefore)]
-    [InlineData(Setup.EndpointPolicyBefore)]
-    [InlineData(Setup.EndpointPolicyAfter)]
+    [MemberData(nameof(EverySetup))]
     public async Task CrossOriginGet_ExposesTheRateLimitHeadersAndRetryAfter(Setup setup)
     {
         var key = NewKey();
