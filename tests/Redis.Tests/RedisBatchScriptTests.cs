@@ -3,72 +3,150 @@ using StackExchange.Redis;
 
 namespace ErrorCatalog.Middleware.Redis.Tests;
 
-/// <summary>The script's argument layout, called directly on a real Redis.</summary>
+/// <summary>The script's argument layout and its decisions, called directly on a real Redis.</summary>
 public sealed class RedisBatchScriptTests
 {
+    private static readonly RedisKeyNames Owner = new("t:", static _ => 0);
+
     [Theory]
-    [InlineData(1)] // the release slot is filled
-    [InlineData(0)] // the release slot is spare: another call took the release between Rent and TakeReleases
-    public async Task SlidingWindow_ReadsItsPreviousWindow_WhetherTheReleaseSlotIsFilledOrSpare(int queued)
+    [InlineData(1)] // a release rides along
+    [InlineData(0)]
+    public async Task SlidingWindow_ReadsItsPreviousWindow_WithOrWithoutAReleaseCarried(int releases)
     {
         // Arrange: the previous window used 100 of a permit of 10, weighing half: the request must be refused.
         await using var redis = await RedisServer.StartAsync();
         using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         var database = connection.GetDatabase();
         await database.StringSetAsync("previous", 100);
-        var releases = new LeaseReleases(16);
-        for (var i = 0; i < queued; i++)
+        var call = new RedisCall();
+        call.Begin();
+        for (var i = 0; i < releases; i++)
         {
-            releases.TryAdd("leases", 42);
+            call.AddRelease("leases", 42);
         }
 
-        var arguments = RedisArguments.Rent(items: 1, releases: 1, sliding: 1);
-        arguments.WriteHeader(1_700_000_000_000, 1_700_000_005_000, deadline: 0, leaseId: 0);
-        arguments.WriteItem(0, flags: 1, permit: 10, cost: 1, ttlMilliseconds: 120_000, weight: 0.5);
-        arguments.Keys[0] = "current";
-        arguments.Keys[1 + arguments.Releases] = "previous"; // after every release slot, as RedisCounterStore.Begin places it
+        AddRequest(call, items: 1);
+        call.AddItem(flags: 1, permit: 10, cost: 1, ttlMilliseconds: 120_000, weight: 0.5, Names("current", "previous"), sliding: true);
 
         // Act
-        arguments.TakeReleases(releases, "spare");
-        using var reply = await database.ExecuteRespAsync("EVAL", arguments.Command(bySource: true));
+        using var reply = await database.ExecuteRespAsync("EVAL", call.Command(deadline: 0, bySource: true));
 
-        // Assert
-        Assert.True(reply.ReadScalar().TryGetSpan(out var bytes));
-        Assert.Equal(queued, arguments.Carried);
-        Assert.Equal(100, BinaryPrimitives.ReadInt64LittleEndian(bytes[17..]));
-        Assert.Equal(0, bytes[0]);
-        Assert.Equal(0, (long)await database.StringGetAsync("current")); // refused: charged nothing
+        // Assert: refused, the previous window's count in the reply, and nothing charged.
+        var bytes = Bytes(reply);
+        Assert.Equal(8 + 1 + 16, bytes.Length);
+        Assert.Equal(0, bytes[8]);
+        Assert.Equal(100, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(17)));
+        Assert.Equal(0, (long)await database.StringGetAsync("current"));
     }
 
     [Theory]
-    [InlineData(-1_000, 2)] // Redis runs the call a second after its deadline: nothing charged, "past deadline"
-    [InlineData(60_000, 1)] // within its deadline: charged and admitted
-    [InlineData(null, 1)] // no deadline (the store knows no Redis clock yet): charged and admitted
-    public async Task Deadline_ACallRunAfterItChargesNothing_AndTheReplyCarriesRedisTime(int? deadlineFromNow, int outcome)
+    [InlineData(-1_000, false)] // Redis runs the call a second after its deadline: nothing charged, "past deadline"
+    [InlineData(60_000, true)] // within its deadline: charged and admitted
+    [InlineData(null, true)] // no deadline (the store knows no Redis clock yet): charged and admitted
+    public async Task Deadline_ACallRunAfterItChargesNothing_AndTheReplyCarriesRedisTime(int? deadlineFromNow, bool decided)
     {
         // Arrange: a fixed window with room; Redis's own clock is the reference.
         await using var redis = await RedisServer.StartAsync();
         using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         var database = connection.GetDatabase();
         var redisNow = new DateTimeOffset(await connection.GetServer(redis.Configuration).TimeAsync(), TimeSpan.Zero).ToUnixTimeMilliseconds();
-        var arguments = RedisArguments.Rent(items: 1, releases: 1, sliding: 0);
-        arguments.WriteHeader(1_700_000_000_000, 1_700_000_005_000, deadline: deadlineFromNow is { } d ? redisNow + d : 0, leaseId: 0);
-        arguments.WriteItem(0, flags: 0, permit: 10, cost: 1, ttlMilliseconds: 120_000, weight: 0);
-        arguments.Keys[0] = "current";
-        var releases = new LeaseReleases(16);
-        releases.TryAdd("leases", 42);
         await database.SortedSetAddAsync("leases", BitConverter.GetBytes(42L), 1);
+        var call = new RedisCall();
+        call.Begin();
+        call.AddRelease("leases", 42);
+        AddRequest(call, items: 1);
+        call.AddItem(flags: 0, permit: 10, cost: 1, ttlMilliseconds: 120_000, weight: 0, Names("current"), sliding: false);
 
         // Act
-        arguments.TakeReleases(releases, "spare");
-        using var reply = await database.ExecuteRespAsync("EVAL", arguments.Command(bySource: true));
+        using var reply = await database.ExecuteRespAsync("EVAL", call.Command(deadlineFromNow is { } d ? redisNow + d : 0, bySource: true));
 
         // Assert: the outcome, Redis's time in the reply, the charge, and the carried release ran either way.
-        Assert.True(reply.ReadScalar().TryGetSpan(out var bytes));
-        Assert.Equal(outcome, bytes[0]);
-        Assert.InRange(BinaryPrimitives.ReadInt64LittleEndian(bytes[1..]), redisNow, redisNow + 10_000);
-        Assert.Equal(outcome == 2 ? 9 : 17, bytes.Length);
-        Assert.Equal(outcome == 2 ? 0 : 1, (long)await database.StringGetAsync("current"));
+        var bytes = Bytes(reply);
+        Assert.Equal(decided, RedisBatchReply.ReadClock(bytes, out var redisTime));
+        Assert.InRange(redisTime, redisNow, redisNow + 10_000);
+        Assert.Equal(decided ? 8 + 1 + 8 : 9, bytes.Length);
+        Assert.Equal(decided ? 1 : 0, (long)await database.StringGetAsync("current"));
         Assert.Equal(0, await database.SortedSetLengthAsync("leases"));
+    }
+
+    [Fact]
+    public async Task RequestsOfOneCall_AreDecidedInOrder_EachAsIfAlone_AllOrNothingEach()
+    {
+        // Arrange: a shared counter with a permit of 3 and, per request, its own counter: the third request's own
+        // counter is full, so it is refused and must charge the shared counter nothing; then two more take the
+        // shared counter to its permit and past it.
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var database = connection.GetDatabase();
+        await database.StringSetAsync("own-3", 5);
+        var shared = Names("shared");
+        var call = new RedisCall();
+        call.Begin();
+        for (var r = 1; r <= 5; r++)
+        {
+            AddRequest(call, items: 2);
+            call.AddItem(flags: 0, permit: 3, cost: 1, ttlMilliseconds: 120_000, weight: 0, shared, sliding: false);
+            call.AddItem(flags: 0, permit: 5, cost: 1, ttlMilliseconds: 120_000, weight: 0, Names($"own-{r}"), sliding: false);
+        }
+
+        // Act
+        using var reply = await database.ExecuteRespAsync("EVAL", call.Command(deadline: 0, bySource: true));
+
+        // Assert: admitted, admitted, refused (its own counter), admitted, refused (the shared permit); each
+        // request saw the counts the ones before it left; the shared counter holds the three admitted.
+        var bytes = Bytes(reply);
+        var outcomes = new List<(int Outcome, long Shared, long Own)>();
+        for (var at = 8; at < bytes.Length; at += 17)
+        {
+            outcomes.Add((bytes[at], BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(at + 1)), BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(at + 9))));
+        }
+
+        Assert.Equal([(1, 0, 0), (1, 1, 0), (0, 2, 5), (1, 2, 0), (0, 3, 0)], outcomes);
+        Assert.Equal(3, (long)await database.StringGetAsync("shared"));
+        Assert.Equal(5, (long)await database.StringGetAsync("own-3"));
+        Assert.Equal(0, (long)await database.StringGetAsync("own-5"));
+        Assert.InRange((await database.KeyTimeToLiveAsync("shared"))!.Value.TotalSeconds, 100, 120);
+        Assert.InRange((await database.KeyTimeToLiveAsync("own-5"))!.Value.TotalSeconds, 100, 120); // made and taken back: still expires
+    }
+
+    [Fact]
+    public async Task ConcurrencyItems_OfOneCall_EachRequestHoldsItsOwnLease()
+    {
+        // Arrange: a concurrency limit of 2 and three requests in one call, each with its own lease member.
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var database = connection.GetDatabase();
+        var leases = Names("leases");
+        var call = new RedisCall();
+        call.Begin();
+        for (var r = 1; r <= 3; r++)
+        {
+            AddRequest(call, items: 1, leaseId: r);
+            call.AddItem(flags: 2, permit: 2, cost: 1, ttlMilliseconds: 120_000, weight: 0, leases, sliding: false);
+        }
+
+        // Act
+        using var reply = await database.ExecuteRespAsync("EVAL", call.Command(deadline: 0, bySource: true));
+
+        // Assert: two admitted with their leases, the third refused with two in flight.
+        var bytes = Bytes(reply);
+        Assert.Equal([1, 1, 0], new[] { bytes[8], bytes[17], bytes[26] });
+        Assert.Equal(2, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(27)));
+        Assert.Equal(2, await database.SortedSetLengthAsync("leases"));
+    }
+
+    private static RedisNames Names(string current, string? previous = null) =>
+        new(Owner, 0, current, previous ?? current + ":previous", 0);
+
+    private static void AddRequest(RedisCall call, int items, long leaseId = 0)
+    {
+        var batch = new RedisCounterBatch { Now = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000), LeaseId = leaseId, PartStart = 0, PartEnd = items };
+        call.AddRequest(batch, 1_700_000_000_000, 1_700_000_005_000);
+    }
+
+    private static byte[] Bytes(RespResult reply)
+    {
+        Assert.True(reply.ReadScalar().TryGetSpan(out var bytes));
+        return bytes.ToArray();
     }
 }

@@ -387,12 +387,12 @@ public sealed class RedisCounterStoreTests(Xunit.Abstractions.ITestOutputHelper 
         var mine = commands.Where(c => c.Arguments.Any(a => a.StartsWith(prefix, StringComparison.Ordinal))).ToList();
         Assert.All(mine.Where(c => !c.FromScript), c => Assert.Equal("EVALSHA", c.Name));
 
-        // Each EVALSHA (this Redis serves this test alone): its one argument holds the item count (0 for the timer's)
-        // and the count of releases it carries, as little-endian 16-bit numbers at bytes 24 and 26.
+        // Each EVALSHA (this Redis serves this test alone): its one argument holds the request count (0 for the
+        // timer's) and the count of releases it carries, as little-endian 16-bit numbers at bytes 8 and 10.
         var scriptCalls = commands.Where(c => !c.FromScript && c.Name == "EVALSHA").Select(c =>
         {
             var blob = c.Arguments[2 + int.Parse(c.Arguments[1], CultureInfo.InvariantCulture)];
-            return (Items: blob[24] | (blob[25] << 8), Releases: blob[26] | (blob[27] << 8));
+            return (Items: blob[8] | (blob[9] << 8), Releases: blob[10] | (blob[11] << 8));
         }).ToList();
         var byRequests = scriptCalls.Where(c => c.Items > 0).ToList();
         var byTimer = scriptCalls.Where(c => c.Items == 0).ToList();
@@ -403,7 +403,7 @@ public sealed class RedisCounterStoreTests(Xunit.Abstractions.ITestOutputHelper 
         // (a sequential client leaves at most one): at least one, for the last request's release, and never more
         // than the ticks in the whole run.
         Assert.Equal(N, byRequests.Count);
-        Assert.InRange(byTimer.Count, 1, (int)(idle / RedisCallSender.ReleaseDelay) + 1);
+        Assert.InRange(byTimer.Count, 1, (int)(idle / RedisCounterStore.ReleaseDelay) + 1);
         Assert.True(scriptCalls[^1] is { Items: 0, Releases: 1 }, "the last release was not sent by the timer");
 
         // Every lease added is removed exactly once, inside a script.

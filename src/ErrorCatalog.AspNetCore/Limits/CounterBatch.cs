@@ -43,6 +43,23 @@ internal abstract class CounterBatch
         item.OverageAllowed = overageAllowed;
     }
 
+    /// <summary>Forgets a decision made (a store judged the batch from what it knew, and will ask after all), keeping the items.</summary>
+    public void ClearDecision()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            ref var item = ref _items[i];
+            item.Used = 0;
+            item.Remaining = 0;
+            item.ResetAt = default;
+            item.RetryAfter = TimeSpan.Zero;
+            item.Refused = false;
+            item.Overage = false;
+        }
+
+        RefusedIndex = -1;
+    }
+
     /// <summary>Empties the batch for the next request; a store's subclass forgets its own state too.</summary>
     public virtual void Reset()
     {

@@ -72,23 +72,24 @@ internal static class KeyBinder
     private static LimitEntry[] Limits(ApiKeyRecord record, Plan plan, SubscriptionOptions? subscription)
     {
         var limits = new List<LimitEntry>();
+        var group = record.SubscriptionId ?? record.Id;
         foreach (var limit in plan.Limits)
         {
             if (limit.Scope == LimitScope.Subscription && record.SubscriptionId is { } sub)
             {
                 var permit = subscription?.Limits.TryGetValue(limit.Name, out var p) == true ? p : limit.PermitLimit;
-                limits.Add(new LimitEntry(limit.WithPermit(permit), sub, sub, new LimitEntrySlot()));
+                limits.Add(new LimitEntry(limit.WithPermit(permit), sub, sub, new LimitEntrySlot(), group));
 
                 // The key's own sub-limit within the subscription's total.
                 if (record.Limits.TryGetValue(limit.Name, out var own))
                 {
-                    limits.Add(new LimitEntry(limit.AsKeySubLimit(own), record.Id, record.Id, new LimitEntrySlot()));
+                    limits.Add(new LimitEntry(limit.AsKeySubLimit(own), record.Id, record.Id, new LimitEntrySlot(), group));
                 }
             }
             else
             {
                 var permit = record.Limits.TryGetValue(limit.Name, out var own) ? own : limit.PermitLimit;
-                limits.Add(new LimitEntry(limit.WithPermit(permit), record.Id, record.Id, new LimitEntrySlot()));
+                limits.Add(new LimitEntry(limit.WithPermit(permit), record.Id, record.Id, new LimitEntrySlot(), group));
             }
         }
 

@@ -1,12 +1,11 @@
-using System.Buffers.Binary;
 using StackExchange.Redis;
 
 namespace ErrorCatalog.Middleware;
 
 /// <summary>
-/// Concurrency leases ended on this instance and not yet removed from Redis. They ride along with the next script
-/// call (which removes them before it decides), so ending a request sends no command of its own; a timer sends
-/// the ones no request picked up (see <see cref="RedisCallSender"/>). A locked ring: allocation-free, and the
+/// Concurrency leases ended on this instance and not yet removed from Redis. They ride along with the lane's next
+/// script call (which removes them before it decides), so ending a request sends no command of its own; a timer sends
+/// the ones no request picked up (see <see cref="RedisLane.FlushReleases"/>). A locked ring: allocation-free, and the
 /// lock is held for a copy of a few entries.
 /// </summary>
 internal sealed class LeaseReleases
@@ -36,24 +35,26 @@ internal sealed class LeaseReleases
         }
     }
 
-    /// <summary>Takes up to <paramref name="max"/> releases: their sets into KEYS from <paramref name="keyOffset"/>,
-    /// their members (8 bytes each, little-endian) into <paramref name="members"/>.</summary>
-    public int Take(int max, RedisKey[] keys, int keyOffset, Span<byte> members)
+    /// <summary>Moves up to <paramref name="max"/> releases into the call.</summary>
+    public void TakeInto(RedisCall call, int max)
     {
+        if (Volatile.Read(ref _count) == 0)
+        {
+            return;
+        }
+
         lock (_lock)
         {
             var taken = Math.Min(max, _count);
             for (var i = 0; i < taken; i++)
             {
                 ref var entry = ref _ring[_head];
-                keys[keyOffset + i] = entry.Key;
-                BinaryPrimitives.WriteInt64LittleEndian(members[(i * RedisBatchScript.MemberSize)..], entry.Member);
+                call.AddRelease(entry.Key, entry.Member);
                 entry = default;
                 _head = (_head + 1) % _ring.Length;
             }
 
             _count -= taken;
-            return taken;
         }
     }
 }

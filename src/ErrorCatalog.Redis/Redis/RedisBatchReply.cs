@@ -1,70 +1,76 @@
 using System.Buffers.Binary;
-using StackExchange.Redis;
 
 namespace ErrorCatalog.Middleware;
 
-/// <summary>Reads the batch script's reply (layout in <see cref="RedisBatchScript"/>) into the batch.</summary>
+/// <summary>Reads the batch script's reply (layout in <see cref="RedisBatchScript"/>) into the call's requests.</summary>
 internal static class RedisBatchReply
 {
-    /// <summary>Every limit admitted: all charged.</summary>
-    public const int Admitted = 1;
+    /// <summary>Redis's time when the script ran; false when it ran after the call's deadline (nothing decided).</summary>
+    public static bool ReadClock(ReadOnlySpan<byte> reply, out long redisTime)
+    {
+        // A call of releases alone is answered with the time alone; a request's part is at least 9 bytes, so 9 in
+        // all can only be the mark of a call past its deadline.
+        if (reply.Length < 8)
+        {
+            throw Unexpected($"answered {reply.Length} bytes");
+        }
 
-    /// <summary>Redis ran the call after its deadline: it did nothing but its releases.</summary>
-    public const int PastDeadline = 2;
+        redisTime = BinaryPrimitives.ReadInt64LittleEndian(reply);
+        return !(reply.Length == 9 && reply[8] == RedisBatchScript.PastDeadline);
+    }
 
     /// <summary>
-    /// Reads the reply into the batch's items: <see cref="Admitted"/>, 0 refused or <see cref="PastDeadline"/> (the
-    /// items untouched); and Redis's time when the script ran.
+    /// Reads one request's outcome (from <paramref name="at"/>, moved past it) and judges each item of its part with
+    /// <see cref="LimitMath.Evaluate"/>; true when the script admitted (and charged) it.
     /// </summary>
-    public static int Read(RespResult reply, CounterBatch batch, TimeSpan concurrencyRetryAfter, out long redisTime)
+    public static bool ReadRequest(ReadOnlySpan<byte> reply, ref int at, RedisCounterBatch batch, TimeSpan concurrencyRetryAfter)
     {
-        var reader = reply.ReadScalar();
-        if (!reader.TryGetSpan(out var bytes))
+        var expected = 1;
+        for (var i = batch.PartStart; i < batch.PartEnd; i++)
         {
-            throw new InvalidOperationException("The Redis counter script answered a reply that is not one string.");
+            expected += IsSliding(batch[i].Entry.Limit) ? 16 : 8;
         }
 
-        var outcome = bytes.Length > 0 ? bytes[0] : -1;
-        var expected = 9;
-        if (outcome == 0 || outcome == Admitted)
+        if (reply.Length - at < expected || reply[at] > 1)
         {
-            for (var i = 0; i < batch.Count; i++)
-            {
-                expected += batch[i].Entry.Limit is { Kind: not LimitKind.Concurrency, Sliding: true } ? 16 : 8;
-            }
-        }
-        else if (outcome != PastDeadline)
-        {
-            throw new InvalidOperationException($"The Redis counter script answered outcome {outcome}, which this version does not know.");
+            throw Unexpected($"answered {reply.Length} bytes, or an outcome this version does not know, for request at byte {at}");
         }
 
-        if (bytes.Length != expected)
-        {
-            throw new InvalidOperationException($"The Redis counter script answered {bytes.Length} bytes where {expected} were expected.");
-        }
-
-        redisTime = BinaryPrimitives.ReadInt64LittleEndian(bytes[1..]);
-        if (outcome == PastDeadline)
-        {
-            return outcome;
-        }
-
+        var admitted = reply[at++] == 1;
         var now = batch.Now;
-        var at = 9;
-        for (var i = 0; i < batch.Count; i++)
+        for (var i = batch.PartStart; i < batch.PartEnd; i++)
         {
-            var current = BinaryPrimitives.ReadInt64LittleEndian(bytes[at..]);
+            var current = BinaryPrimitives.ReadInt64LittleEndian(reply[at..]);
             at += 8;
             var previous = 0L;
-            if (batch[i].Entry.Limit is { Kind: not LimitKind.Concurrency, Sliding: true })
+            if (IsSliding(batch[i].Entry.Limit))
             {
-                previous = BinaryPrimitives.ReadInt64LittleEndian(bytes[at..]);
+                previous = BinaryPrimitives.ReadInt64LittleEndian(reply[at..]);
                 at += 8;
             }
 
-            LimitMath.Evaluate(ref batch[i], now, current, previous, concurrencyRetryAfter);
+            ref var item = ref batch[i];
+            LimitMath.Evaluate(ref item, now, current, previous, concurrencyRetryAfter);
+            if (item.Entry.Limit.Kind != LimitKind.Concurrency)
+            {
+                batch.Names[i]!.Observe(admitted ? current + item.Cost : current, previous);
+            }
         }
 
-        return outcome;
+        return admitted;
     }
+
+    /// <summary>The reply holds nothing after the last request.</summary>
+    public static void End(ReadOnlySpan<byte> reply, int at)
+    {
+        if (at != reply.Length)
+        {
+            throw Unexpected($"answered {reply.Length} bytes where {at} were expected");
+        }
+    }
+
+    private static bool IsSliding(LimitDefinition limit) => limit is { Kind: not LimitKind.Concurrency, Sliding: true };
+
+    private static InvalidOperationException Unexpected(string what) =>
+        new($"The Redis counter script {what}; is another version of this library sharing the prefix?");
 }

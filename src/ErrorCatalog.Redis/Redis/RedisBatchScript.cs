@@ -4,96 +4,124 @@ using System.Text;
 namespace ErrorCatalog.Middleware;
 
 /// <summary>
-/// The Lua script that decides and charges a whole batch in one round trip, with the in-memory rules
-/// (<see cref="LimitMath"/>): check every limit, then charge all of them or none.
+/// The Lua script that decides the requests of one call, in order, each as if alone and with the in-memory rules
+/// (<see cref="LimitMath"/>): a request's limits all admit and are all charged, or it is refused and charged nothing.
 /// </summary>
 /// <remarks>
-/// <para>Everything the script needs besides key names travels in one binary argument (Redis's <c>struct</c>
-/// library reads it), and the reply is one binary string: the client formats and writes each argument as a
-/// bulk string and Redis turns each into a Lua string, so one argument costs both sides far less than one per
-/// number (see docs/performance.md).</para>
-/// <para>ARGV[1], little-endian: now (unix ms, i8), lease expiry (unix ms, i8), deadline (Redis's unix ms, i8; 0:
-/// none), item count n (i2), released lease count r (i2), release slots s (i2, r of them filled), this request's
-/// lease member (8 bytes); then per item:
-/// flags (i1: kind 0 fixed, 1 sliding, 2 concurrency; +4 when overage is allowed), permit (i8), cost (i8), ttl
-/// (ms, i8), weight of the previous window (double, sliding); then the released leases' members (8 bytes each).</para>
-/// <para>KEYS: the items' counters (n; a concurrency item's lease set), the release slots' sets (s), then the
-/// previous window's counter of each sliding item, in item order.</para>
-/// <para>Reply: admitted (i1: 1 admitted, 0 refused, 2 past its deadline), Redis's time (unix ms, i8), then per
-/// item its count before this request (i8), and for a sliding item the previous window's count (i8). A call past
-/// its deadline runs its releases and stops there: its request was answered without it (timed out, and refused or
-/// admitted by the outage policy), so it must charge nothing and take no lease; its reply is the first two fields.</para>
-/// <para>Window counters are charged first (INCRBY answers the count too, so an admitted request costs one call per
-/// limit, plus PEXPIRE when a window starts) and taken back if any limit refuses; the script runs atomically,
-/// so no other request ever sees the charge that was taken back. Released leases are removed before deciding.</para>
+/// <para>Everything besides key names travels in one binary argument (Redis's <c>struct</c> library reads it), and
+/// the reply is one binary string: each argument costs both sides a bulk string and a Lua string, so one argument
+/// costs far less than one per number.</para>
+/// <para>ARGV[1], little-endian: deadline (Redis's unix ms, i8; 0: none), request count q (i2), release count r (i2);
+/// r releases: lease set (KEYS index, i2), member (8 bytes); q requests: now (unix ms, i8), lease expiry (unix ms,
+/// i8), item count m (i2), the request's lease member (8 bytes), then m items: flags (i1: kind 0 fixed, 1 sliding,
+/// 2 concurrency; +4 when overage is allowed), permit (i8), cost (i8), ttl (ms, i8), weight of the previous window
+/// (double, sliding), counter (KEYS index, i2), previous window's counter (KEYS index, i2; sliding).</para>
+/// <para>KEYS: each key once, however many requests of the call name it.</para>
+/// <para>Reply: Redis's time (unix ms, i8); then the byte 2 alone when the call ran after its deadline (it ran its
+/// releases and nothing else: its requests were answered without it, so it must charge nothing and take no lease);
+/// otherwise per request its outcome (i1: 1 admitted, 0 refused) and per item the count before this request (i8), and
+/// for a sliding item the previous window's count (i8).</para>
+/// <para>A counter the call touches first is charged at once (INCRBY answers the count too, and PEXPIRE starts its
+/// window); the call keeps each counter's count in a Lua table from then on, so later requests naming it cost no
+/// command, and what they charge (or the first one's charge taken back, if it was refused) is written once at the
+/// end. The script runs atomically: no other call sees a count in between.</para>
 /// </remarks>
 internal static class RedisBatchScript
 {
-    public const int HeaderSize = 38;
-    public const int ItemSize = 33;
+    public const int HeaderSize = 12;
+    public const int ReleaseSize = 10;
+    public const int RequestSize = 26;
+    public const int ItemSize = 37;
     public const int MemberSize = 8;
+
+    /// <summary>The reply's mark of a call Redis ran after its deadline.</summary>
+    public const byte PastDeadline = 2;
 
     public const string Source = """
         local blob = ARGV[1]
-        local now, expiry, deadline, n, r, s, member = struct.unpack('<i8i8i8i2i2i2c8', blob)
-        local pos = 39 + 33 * n
-        for j = 1, r do
-          local released
-          released, pos = struct.unpack('c8', blob, pos)
-          redis.call('ZREM', KEYS[n + j], released)
+        local deadline, q, r, pos = struct.unpack('<i8i2i2', blob)
+        for _ = 1, r do
+          local k, released
+          k, released, pos = struct.unpack('<i2c8', blob, pos)
+          redis.call('ZREM', KEYS[k], released)
         end
         local time = redis.call('TIME')
         local clock = time[1] * 1000 + math.floor(time[2] / 1000)
         if deadline > 0 and clock > deadline then
-          return struct.pack('<i1i8', 2, clock)
+          return struct.pack('<i8i1', clock, 2)
         end
-        local out = {}
-        local admit = 1
-        local second = false
-        local p = n + s
-        pos = 39
-        for i = 1, n do
-          local flags, permit, cost, ttl, weight
-          flags, permit, cost, ttl, weight, pos = struct.unpack('<i1i8i8i8d', blob, pos)
-          local key = KEYS[i]
-          local kind = flags % 4
-          if kind == 2 then
-            second = true
-            redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
-            local current = redis.call('ZCARD', key)
-            if current + 1 > permit then admit = 0 end
-            out[#out + 1] = current
-          else
-            local charged = redis.call('INCRBY', key, cost)
-            if charged == cost then redis.call('PEXPIRE', key, ttl) end
-            local current = charged - cost
-            local used = current
-            out[#out + 1] = current
-            if kind == 1 then
-              p = p + 1
-              local previous = tonumber(redis.call('GET', KEYS[p]) or '0')
-              if previous > 0 then used = used + math.ceil(previous * weight) end
-              out[#out + 1] = previous
-            end
-            if used + cost > permit and flags < 4 then admit = 0 end
-          end
-        end
-        if second or admit == 0 then
-          pos = 39
-          for i = 1, n do
-            local flags, permit, cost, ttl, weight
-            flags, permit, cost, ttl, weight, pos = struct.unpack('<i1i8i8i8d', blob, pos)
-            if flags % 4 == 2 then
-              if admit == 1 then
-                redis.call('ZADD', KEYS[i], expiry, member)
-                redis.call('PEXPIRE', KEYS[i], ttl)
+        local out = { struct.pack('<i8', clock) }
+        local count, delta, absent, expire, leases = {}, {}, {}, {}, {}
+        for _ = 1, q do
+          local now, expiry, m, member
+          now, expiry, m, member, pos = struct.unpack('<i8i8i2c8', blob, pos)
+          local admit, vals, keys, kinds, costs, ttls, charged = 1, {}, {}, {}, {}, {}, {}
+          for i = 1, m do
+            local flags, permit, cost, ttl, weight, k, pk
+            flags, permit, cost, ttl, weight, k, pk, pos = struct.unpack('<i1i8i8i8di2i2', blob, pos)
+            local kind = flags % 4
+            keys[i], kinds[i], costs[i], ttls[i] = k, kind, cost, ttl
+            if kind == 2 then
+              local c = leases[k]
+              if c == nil then
+                redis.call('ZREMRANGEBYSCORE', KEYS[k], '-inf', now)
+                c = redis.call('ZCARD', KEYS[k])
+                leases[k] = c
               end
-            elseif admit == 0 and cost ~= 0 then
-              redis.call('DECRBY', KEYS[i], cost)
+              if c + 1 > permit then admit = 0 end
+              vals[#vals + 1] = c
+            else
+              local c = count[k]
+              if c == nil then
+                local total = redis.call('INCRBY', KEYS[k], cost)
+                if total == cost then redis.call('PEXPIRE', KEYS[k], ttl) end
+                c = total - cost
+                count[k] = c
+                charged[i] = true
+              end
+              local used = c
+              vals[#vals + 1] = c
+              if kind == 1 then
+                local p = count[pk]
+                if p == nil then
+                  local v = redis.call('GET', KEYS[pk])
+                  p = tonumber(v or '0')
+                  absent[pk] = not v
+                  count[pk] = p
+                end
+                if p > 0 then used = used + math.ceil(p * weight) end
+                vals[#vals + 1] = p
+              end
+              if used + cost > permit and flags < 4 then admit = 0 end
             end
           end
+          for i = 1, m do
+            local k, cost = keys[i], costs[i]
+            if kinds[i] == 2 then
+              if admit == 1 then
+                redis.call('ZADD', KEYS[k], expiry, member)
+                redis.call('PEXPIRE', KEYS[k], ttls[i])
+                leases[k] = leases[k] + 1
+              end
+            elseif admit == 1 then
+              count[k] = count[k] + cost
+              if not charged[i] then
+                delta[k] = (delta[k] or 0) + cost
+                if absent[k] and not expire[k] then expire[k] = ttls[i] end
+              end
+            elseif charged[i] then
+              delta[k] = (delta[k] or 0) - cost
+            end
+          end
+          out[#out + 1] = struct.pack('<i1' .. string.rep('i8', #vals), admit, unpack(vals))
         end
-        return struct.pack('<i1i8' .. string.rep('i8', #out), admit, clock, unpack(out))
+        for k, d in pairs(delta) do
+          if d ~= 0 then
+            redis.call('INCRBY', KEYS[k], d)
+            if expire[k] then redis.call('PEXPIRE', KEYS[k], expire[k]) end
+          end
+        end
+        return table.concat(out)
         """;
 
     /// <summary>The script's SHA-1, as EVALSHA names it (computed here, so no round trip is needed to learn it).</summary>

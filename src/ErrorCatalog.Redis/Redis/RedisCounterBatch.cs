@@ -1,55 +1,83 @@
 using System.Threading.Tasks.Sources;
-using StackExchange.Redis;
 
 namespace ErrorCatalog.Middleware;
 
 /// <summary>
-/// A batch of the <see cref="RedisCounterStore"/>: the script call in flight, the lease member an admitted batch
-/// holds, and the decision its caller awaits (the batch is that awaitable's source).
+/// A batch of the <see cref="RedisCounterStore"/>: its items' key names, the part a lane decides next, the lease
+/// member it holds once admitted, and the decision its caller awaits (the batch is that awaitable's source).
 /// </summary>
 /// <remarks>
-/// The client's reply tasks run their continuations asynchronously, and only an async method's own state machine
-/// waits on such a task without allocating; so each batch keeps one long-lived reader (<see cref="ReadRepliesAsync"/>),
-/// started on its first wait, that waits on the batch's replies and completes the decision: a waiting request
-/// allocates nothing beyond the client's own command.
+/// The decision is completed on the thread pool with the batch itself as the work item, so the lane's reader hands a
+/// whole call's requests on without allocating and without running any of them on its own thread.
 /// </remarks>
-internal sealed class RedisCounterBatch(RedisCounterStore store) : CounterBatch, IValueTaskSource<bool>
+internal sealed class RedisCounterBatch : CounterBatch, IValueTaskSource<bool>, IThreadPoolWorkItem
 {
-    private readonly Replies _replies = new();
     private ManualResetValueTaskSourceCore<bool> _decision;
-    private Task? _reader;
+    private Exception? _failure;
+    private RedisNames?[] _names = new RedisNames?[8];
 
-    /// <summary>The arguments of the call in flight (pooled: back to the pool once its reply is read).</summary>
-    public RedisArguments? Call { get; set; }
+    /// <summary>Each item's key names for the batch's window (set before the batch goes to a lane).</summary>
+    public RedisNames?[] Names => _names;
 
-    /// <summary>The member an admitted batch holds in its concurrency limits' lease sets (0: none).</summary>
+    /// <summary>The items the batch's current call decides: on Redis Cluster, one slot's; otherwise all.</summary>
+    public int PartStart { get; set; }
+
+    public int PartEnd { get; set; }
+
+    /// <summary>The next batch in its lane's queue.</summary>
+    public RedisCounterBatch? NextInQueue { get; set; }
+
+    /// <summary>The next batch in the call being built or in flight.</summary>
+    public RedisCounterBatch? NextInCall { get; set; }
+
+    /// <summary>When the batch joined its lane (<see cref="Environment.TickCount64"/>).</summary>
+    public long SubmitTick { get; set; }
+
+    /// <summary>The member the batch holds in its concurrency limits' lease sets once admitted (0: it has none).</summary>
     public long LeaseId { get; set; }
 
-    /// <summary>The decision once <paramref name="pending"/> (and any call sent again after it) is answered.</summary>
-    public ValueTask<bool> DecideAsync(Task<RespResult> pending)
+    /// <summary>Makes room for a key name per item.</summary>
+    public void EnsureNames()
     {
-        while (pending.IsCompleted)
+        if (_names.Length < Count)
         {
-            if (store.Complete(this, pending) is not { } next)
-            {
-                return new ValueTask<bool>(Admitted);
-            }
-
-            pending = next;
+            Array.Resize(ref _names, Math.Max(Count, _names.Length * 2));
         }
+    }
 
+    /// <summary>Starts a decision: the awaitable's version, for the <see cref="ValueTask{TResult}"/> the caller awaits.</summary>
+    public short BeginDecision()
+    {
         _decision.Reset();
-        var version = _decision.Version;
-        _reader ??= StartReader();
+        return _decision.Version;
+    }
 
-        _replies.Signal(pending);
-        return new ValueTask<bool>(this, version);
+    /// <summary>Completes the decision on the thread pool: <see cref="CounterBatch.Admitted"/>, or the failure.</summary>
+    public void Complete(Exception? failure)
+    {
+        _failure = failure;
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        if (_failure is { } failure)
+        {
+            _failure = null;
+            _decision.SetException(failure);
+        }
+        else
+        {
+            _decision.SetResult(Admitted);
+        }
     }
 
     public override void Reset()
     {
-        Call = null; // a call refused before it was written leaves its arguments here, out of the pool
+        Array.Clear(_names, 0, Math.Min(Count, _names.Length));
         LeaseId = 0;
+        NextInQueue = null;
+        NextInCall = null;
         base.Reset();
     }
 
@@ -59,64 +87,4 @@ internal sealed class RedisCounterBatch(RedisCounterStore store) : CounterBatch,
 
     void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _decision.OnCompleted(continuation, state, token, flags);
-
-    /// <summary>The reader, on the thread pool without this request's execution context, so it never carries a request's.</summary>
-    private Task StartReader()
-    {
-        if (ExecutionContext.IsFlowSuppressed())
-        {
-            return Task.Run(ReadRepliesAsync);
-        }
-
-        using (ExecutionContext.SuppressFlow())
-        {
-            return Task.Run(ReadRepliesAsync);
-        }
-    }
-
-    private async Task ReadRepliesAsync()
-    {
-        while (true)
-        {
-            Task<RespResult>? pending = await _replies.NextAsync().ConfigureAwait(false);
-            try
-            {
-                while (pending is not null)
-                {
-                    // Complete reads the outcome, faults included.
-                    await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                    pending = store.Complete(this, pending);
-                }
-            }
-            catch (Exception ex)
-            {
-                _decision.SetException(ex);
-                continue;
-            }
-
-            _decision.SetResult(Admitted);
-        }
-    }
-
-    /// <summary>The reader's wait for the next call to read the reply of (reusable: reset as its result is taken).</summary>
-    private sealed class Replies : IValueTaskSource<Task<RespResult>>
-    {
-        private ManualResetValueTaskSourceCore<Task<RespResult>> _next;
-
-        public ValueTask<Task<RespResult>> NextAsync() => new(this, _next.Version);
-
-        public void Signal(Task<RespResult> pending) => _next.SetResult(pending);
-
-        public Task<RespResult> GetResult(short token)
-        {
-            var pending = _next.GetResult(token);
-            _next.Reset();
-            return pending;
-        }
-
-        public ValueTaskSourceStatus GetStatus(short token) => _next.GetStatus(token);
-
-        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-            _next.OnCompleted(continuation, state, token, flags);
-    }
 }

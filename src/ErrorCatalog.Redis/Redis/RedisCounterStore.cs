@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -6,54 +7,59 @@ namespace ErrorCatalog.Middleware;
 
 /// <summary>
 /// Counters in Redis: a request's whole batch (IP, windows, credits, subscription total and key sub-limit,
-/// concurrency leases) is decided and charged by one script call (EVALSHA), with the same rules as memory.
-/// Window counters expire with their windows; leases are members of a sorted set scored by their expiry, so an
-/// instance that dies leaks nothing past <see cref="RedisOptions.LeaseTimeout"/>.
+/// concurrency leases) is decided by the batch script with the same rules as memory, and requests that come while a
+/// call is in flight share the next call (<see cref="RedisLane"/>). Window counters expire with their windows; leases
+/// are members of a sorted set scored by their expiry, so an instance that dies leaks nothing past
+/// <see cref="RedisOptions.LeaseTimeout"/>.
 /// </summary>
 /// <remarks>
-/// <para>One command per request: a lease that ends rides on a later call (see <see cref="RedisCallSender"/>).</para>
-/// <para>Outages: commands fail fast while disconnected (no backlog) and time out after <see cref="RedisOptions.Timeout"/>;
-/// either way the store throws <see cref="CounterStoreUnavailableException"/> and the middleware applies the
-/// outage policy. A call that timed out may still reach Redis (a hung server, a network that heals): it carries a
-/// deadline in Redis's time (<see cref="RedisClock"/>), past which the script charges nothing, so a request refused
-/// or admitted by the outage policy is not counted later. The multiplexer checks its connection on its heartbeat
-/// and reconnects on its own, so counting resumes without a restart. Keys of one request live in different slots,
-/// so this store needs a single primary (not a cluster).</para>
-/// <para>Per request the store allocates only what the client itself needs for a command (its message, the task
-/// and the reply): argument arrays are pooled, key names cached as bytes, the script is named by its SHA-1, its
-/// arguments are one binary string and its reply another, and the timeout is the client's own rather than a timer
-/// per call.</para>
+/// <para>Refusals without Redis: every reply tells this instance each counter's use (<see cref="RedisNames.Known"/>),
+/// charges of other instances included; a request that use already refuses is refused here, until its window ends.</para>
+/// <para>Redis Cluster: a key's counters and its subscription's share a hash tag, so they are decided in one call; a
+/// request whose IP limit lives in another slot is decided slot by slot, the key's first, and a slot that refuses (or
+/// cannot answer) has what the earlier slots charged given back.</para>
+/// <para>Outages: commands fail fast while disconnected (no backlog) and time out on the client's heartbeat; the
+/// store then throws <see cref="CounterStoreUnavailableException"/> and the middleware applies the outage policy. A
+/// call's share of <see cref="RedisOptions.Timeout"/> is half: a request waits at most the other half behind the call
+/// ahead of it. A call that timed out may still reach Redis: it carries a deadline in Redis's time
+/// (<see cref="RedisClock"/>), past which the script charges nothing.</para>
 /// </remarks>
-internal sealed class RedisCounterStore : ICounterStore, IDisposable
+internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
 {
+    /// <summary>The longest an ended lease waits for a call to carry it.</summary>
+    internal static readonly TimeSpan ReleaseDelay = TimeSpan.FromMilliseconds(50);
+
+    private static readonly ReadOnlyMemory<RedisKeyOrValue> ScriptLoad = new RedisKeyOrValue[] { (RedisValue)"LOAD", (RedisValue)RedisBatchScript.Source };
+
     private readonly ConnectionMultiplexer _connection;
     private readonly IDatabase _database;
     private readonly RedisOptions _options;
-    private readonly TimeSpan _concurrencyRetryAfter;
     private readonly long _leaseBase = RandomNumberGenerator.GetInt32(1, int.MaxValue) * (1L << 31);
     private readonly RedisKeyNames _keys;
-    private readonly RedisOutage _outage;
-    private readonly RedisCallSender _sender;
     private readonly RedisClock _clock = new();
-    private readonly long _deadlineBudget;
+    private readonly RedisLane _lane;
+    private readonly RedisLane?[] _slotLanes = new RedisLane?[16384];
+    private readonly Timer _timer;
+    private volatile bool _cluster;
     private long _leases;
 
     public RedisCounterStore(RedisOptions options, TimeSpan concurrencyRetryAfter, ILogger<RedisCounterStore> logger)
     {
         _options = options;
-        _keys = new RedisKeyNames(options.Prefix);
-        _concurrencyRetryAfter = concurrencyRetryAfter;
-        _outage = new RedisOutage(logger);
+        ConcurrencyRetryAfter = concurrencyRetryAfter;
+        Outage = new RedisOutage(logger);
         var configuration = ConfigurationOptions.Parse(options.Configuration!);
         configuration.AbortOnConnectFail = false;
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
         configuration.ReconnectRetryPolicy = new LinearRetry(200);
 
         // The client times out commands on its heartbeat, so a command fails between the async timeout and one
-        // heartbeat later: both are set so that sum is the configured timeout, which bounds every wait without a
-        // timer per call.
-        var timeout = Math.Max(20, options.Timeout.TotalMilliseconds);
-        var heartbeat = Math.Clamp(timeout / 5, 10, 200);
+        // heartbeat later: both are set so that sum is a call's share of the timeout, which bounds every wait
+        // without a timer per call.
+        var total = Math.Max(20, options.Timeout.TotalMilliseconds);
+        var timeout = total / 2;
+        MaxQueueMilliseconds = (long)(total - timeout);
+        var heartbeat = Math.Clamp(timeout / 5, 5, 200);
         configuration.HeartbeatInterval = TimeSpan.FromMilliseconds(heartbeat);
         configuration.AsyncTimeout = (int)(timeout - heartbeat);
 
@@ -62,13 +68,28 @@ internal sealed class RedisCounterStore : ICounterStore, IDisposable
         // allows, is left for the reply and the clock estimate's error), and one it runs later charges nothing for a
         // request already answered without it.
         var asyncTimeout = configuration.AsyncTimeout;
-        _deadlineBudget = asyncTimeout - Math.Max(asyncTimeout / 4, Math.Min(10, asyncTimeout / 2));
-        configuration.SyncTimeout = (int)timeout;
-        configuration.ConnectTimeout = (int)Math.Max(100, timeout * 4);
+        DeadlineBudget = asyncTimeout - Math.Max(asyncTimeout / 4, Math.Min(10, asyncTimeout / 2));
+        configuration.SyncTimeout = (int)total;
+        configuration.ConnectTimeout = (int)Math.Max(100, total * 4);
         _connection = ConnectionMultiplexer.Connect(configuration);
         _database = _connection.GetDatabase();
-        _sender = new RedisCallSender(_database, _outage, RedisKeyNames.Name(options.Prefix + "spare"));
+        _keys = new RedisKeyNames(options.Prefix, _connection.HashSlot);
+        _lane = new RedisLane(this);
+        _cluster = IsCluster();
+        _connection.ConnectionRestored += (_, _) => _cluster = IsCluster();
+        _connection.ConfigurationChanged += (_, _) => _cluster = IsCluster();
+        _timer = new Timer(static state => ((RedisCounterStore)state!).FlushReleases(), this, ReleaseDelay, ReleaseDelay);
     }
+
+    public TimeSpan ConcurrencyRetryAfter { get; }
+
+    public RedisOutage Outage { get; }
+
+    /// <summary>The longest a request may wait for its call to be sent, so it is answered within the timeout.</summary>
+    public long MaxQueueMilliseconds { get; }
+
+    /// <summary>How long after sending a call its deadline falls (see the constructor).</summary>
+    public long DeadlineBudget { get; }
 
     /// <summary>Whether the multiplexer is connected (tests wait on it after restarting Redis).</summary>
     internal bool IsConnected => _connection.IsConnected;
@@ -76,12 +97,37 @@ internal sealed class RedisCounterStore : ICounterStore, IDisposable
     /// <summary>The estimate of Redis's clock that deadlines are written in (tests skew it).</summary>
     internal RedisClock Clock => _clock;
 
-    public CounterBatch CreateBatch() => new RedisCounterBatch(this);
+    public CounterBatch CreateBatch() => new RedisCounterBatch();
 
     public ValueTask<bool> AcquireAsync(CounterBatch batch)
     {
         var redis = (RedisCounterBatch)batch;
-        return redis.DecideAsync(Begin(redis));
+        if (batch.Count == 0)
+        {
+            return new ValueTask<bool>(LimitMath.Conclude(batch));
+        }
+
+        Prepare(redis);
+        if (RefusedLocally(redis))
+        {
+            return new ValueTask<bool>(false);
+        }
+
+        var version = redis.BeginDecision();
+        if (_cluster)
+        {
+            // Slot by slot from the last run of items (the key's and its subscription's), the IP's after.
+            redis.PartEnd = batch.Count;
+            redis.PartStart = RunStart(redis, batch.Count);
+        }
+        else
+        {
+            redis.PartStart = 0;
+            redis.PartEnd = batch.Count;
+        }
+
+        LaneOf(redis.Names[redis.PartStart]!).Submit(redis);
+        return new ValueTask<bool>(redis, version);
     }
 
     public void Release(CounterBatch batch)
@@ -91,14 +137,12 @@ internal sealed class RedisCounterStore : ICounterStore, IDisposable
             return;
         }
 
-        // Admitted: every concurrency item of the batch holds the batch's lease member.
-        var leaseId = ((RedisCounterBatch)batch).LeaseId;
+        var redis = (RedisCounterBatch)batch;
         for (var i = 0; i < batch.Count; i++)
         {
-            ref var item = ref batch[i];
-            if (item.Entry.Limit.Kind == LimitKind.Concurrency)
+            if (batch[i].Entry.Limit.Kind == LimitKind.Concurrency && redis.Names[i] is { } names)
             {
-                _sender.Queue(_keys.Get(item.Entry, -1).Current, leaseId);
+                LaneOf(names).QueueRelease(names.Current, redis.LeaseId);
             }
         }
 
@@ -123,7 +167,9 @@ internal sealed class RedisCounterStore : ICounterStore, IDisposable
                 continue;
             }
 
-            (keys ??= []).Add(_keys.Get(item.Entry, limit.Window.Get(batch.Now).Index).Current);
+            var names = _keys.Get(item.Entry, limit.Window.Get(batch.Now).Index);
+            names.GiveBack(item.Cost);
+            (keys ??= []).Add(names.Current);
             (credits ??= []).Add(item.Cost);
         }
 
@@ -144,136 +190,315 @@ internal sealed class RedisCounterStore : ICounterStore, IDisposable
 
     public void Dispose()
     {
-        _sender.Dispose();
+        _timer.Dispose();
+        _lane.SendLastReleases();
+        foreach (var lane in _slotLanes)
+        {
+            lane?.SendLastReleases();
+        }
+
         _connection.Dispose(); // lets written commands complete
     }
 
-    /// <summary>
-    /// Reads a completed call's reply into the batch: null when decided, or the call sent again to wait for (after a
-    /// NOSCRIPT, or a deadline the clock estimate set too early).
-    /// </summary>
-    /// <exception cref="CounterStoreUnavailableException">Redis did not answer, or answered too late to count.</exception>
-    internal Task<RespResult>? Complete(RedisCounterBatch batch, Task<RespResult> reply)
+    /// <summary>Writes the batch's current part into the call.</summary>
+    internal void Write(RedisCall call, RedisCounterBatch batch)
     {
-        var arguments = batch.Call!;
-        if (!reply.IsCompletedSuccessfully)
-        {
-            Exception ex = reply.Exception?.InnerException ?? new TaskCanceledException(reply);
-            if (ex is RedisServerException { Kind: RedisErrorKind.NoScript } && !arguments.Retried)
-            {
-                // Redis restarted and its script cache is empty: loaded again, then the same call once more.
-                arguments.Retried = true;
-                return _sender.Reload(arguments);
-            }
-
-            // The client copied the arguments when the call was made: the arrays can go back to the pool.
-            batch.Call = null;
-            _sender.RequeueFailed(arguments, RedisOutage.MayHaveRun(ex));
-            arguments.Return();
-            throw _outage.Failed(ex);
-        }
-
-        int outcome;
-        long redisTime;
-        using (var result = reply.Result)
-        {
-            outcome = RedisBatchReply.Read(result, batch, _concurrencyRetryAfter, out redisTime);
-        }
-
-        var sent = arguments.SentTick;
-        var received = Environment.TickCount64;
-        if (outcome == RedisBatchReply.PastDeadline && received - sent < _deadlineBudget && !arguments.Retried)
-        {
-            // "Past its deadline", yet answered before the deadline could pass: the clock estimate was too small
-            // (Redis's clock stepped ahead, or this host was suspended). Nothing was charged: learnt from this
-            // reply, the same call goes again with a deadline that holds.
-            _clock.Reset(redisTime, sent, received);
-            arguments.Retried = true;
-            arguments.SentTick = received;
-            arguments.SetDeadline(Deadline(received));
-            return _sender.Send(arguments);
-        }
-
-        _clock.Observe(redisTime, sent, received);
-
-        // Read before the arguments go back to the pool: another request may rent and refill them at once.
-        var leaseId = arguments.LeaseId;
-        batch.Call = null;
-        arguments.Return();
-        if (outcome == RedisBatchReply.PastDeadline)
-        {
-            // Redis ran the call too late to count (it hung, or the reply was slow): charged nothing, and this
-            // request gets the outage policy. The releases it carried have run.
-            throw _outage.Failed(new TimeoutException("Redis ran the counter script after its deadline."));
-        }
-
-        _outage.Answered();
-        LimitMath.Conclude(batch);
-        if (outcome == RedisBatchReply.Admitted && leaseId != 0)
-        {
-            batch.LeaseId = leaseId;
-            batch.HasLeases = true;
-        }
-
-        return null;
-    }
-
-    /// <summary>Writes the batch's call and sends it, with the releases waiting.</summary>
-    private Task<RespResult> Begin(RedisCounterBatch batch)
-    {
-        var count = batch.Count;
         var now = batch.Now;
-        var sliding = 0;
-        var leaseId = 0L;
-        for (var i = 0; i < count; i++)
-        {
-            var limit = batch[i].Entry.Limit;
-            if (limit.Kind == LimitKind.Concurrency)
-            {
-                leaseId = leaseId != 0 ? leaseId : _leaseBase + Interlocked.Increment(ref _leases);
-            }
-            else if (limit.Sliding)
-            {
-                sliding++;
-            }
-        }
-
-        var arguments = RedisArguments.Rent(count, _sender.WaitingReleases, sliding);
-        var keys = arguments.Keys;
-        var sent = Environment.TickCount64;
-        arguments.SentTick = sent;
-        arguments.WriteHeader(now.ToUnixTimeMilliseconds(), (now + _options.LeaseTimeout).ToUnixTimeMilliseconds(), Deadline(sent), leaseId);
-        var previous = count + arguments.Releases;
-        for (var i = 0; i < count; i++)
+        call.AddRequest(batch, now.ToUnixTimeMilliseconds(), (now + _options.LeaseTimeout).ToUnixTimeMilliseconds());
+        for (var i = batch.PartStart; i < batch.PartEnd; i++)
         {
             ref var item = ref batch[i];
             var limit = item.Entry.Limit;
             var overage = item.OverageAllowed ? 4 : 0;
+            var names = batch.Names[i]!;
             if (limit.Kind == LimitKind.Concurrency)
             {
-                keys[i] = _keys.Get(item.Entry, -1).Current;
-                arguments.WriteItem(i, 2 | overage, limit.PermitLimit, item.Cost, (long)_options.LeaseTimeout.TotalMilliseconds + 1000, 0);
+                call.AddItem(2 | overage, limit.PermitLimit, item.Cost, (long)_options.LeaseTimeout.TotalMilliseconds + 1000, 0, names, sliding: false);
+                continue;
             }
-            else
-            {
-                var (index, start, end) = limit.Window.Get(now);
-                var names = _keys.Get(item.Entry, index);
-                keys[i] = names.Current;
-                if (limit.Sliding)
-                {
-                    keys[previous++] = names.Previous;
-                }
 
-                // Kept one more window when sliding: the next window still weighs this one.
-                var ttl = (end - now) + (limit.Sliding ? end - start : TimeSpan.Zero) + TimeSpan.FromSeconds(1);
-                var weight = limit.Sliding ? 1 - ((double)(now - start).Ticks / (end - start).Ticks) : 0;
-                arguments.WriteItem(i, (limit.Sliding ? 1 : 0) | overage, limit.PermitLimit, item.Cost, (long)ttl.TotalMilliseconds, weight);
+            // Kept one more window when sliding: the next window still weighs this one.
+            var (_, start, end) = limit.Window.Get(now);
+            var ttl = (end - now) + (limit.Sliding ? end - start : TimeSpan.Zero) + TimeSpan.FromSeconds(1);
+            var weight = limit.Sliding ? 1 - ((double)(now - start).Ticks / (end - start).Ticks) : 0;
+            call.AddItem((limit.Sliding ? 1 : 0) | overage, limit.PermitLimit, item.Cost, (long)ttl.TotalMilliseconds, weight, names, limit.Sliding);
+        }
+    }
+
+    /// <summary>EVALSHA: the script named by its SHA-1, with a deadline from now.</summary>
+    /// <exception cref="CounterStoreUnavailableException">Nothing was written.</exception>
+    internal Task<RespResult> Send(RedisCall call)
+    {
+        var sent = Environment.TickCount64;
+        call.SentTick = sent;
+        try
+        {
+            return _database.ExecuteRespAsync("EVALSHA", call.Command(Deadline(sent), bySource: false));
+        }
+        catch (Exception ex) when (RedisOutage.IsFailure(ex))
+        {
+            throw Outage.Failed(ex);
+        }
+    }
+
+    /// <summary>
+    /// EVALSHA found no script: Redis restarted (or its script cache was flushed). SCRIPT LOAD, then the same
+    /// EVALSHA: one connection runs them in order, so the call finds the script. Loaded rather than sent by source
+    /// with EVAL, whose scripts Redis may evict when other clients send many of their own.
+    /// </summary>
+    /// <exception cref="CounterStoreUnavailableException">Nothing was written.</exception>
+    internal Task<RespResult> Reload(RedisCall call)
+    {
+        try
+        {
+            _ = _database.ExecuteResp("SCRIPT", ScriptLoad, CommandFlags.FireAndForget);
+        }
+        catch (Exception ex) when (RedisOutage.IsFailure(ex))
+        {
+            throw Outage.Failed(ex);
+        }
+
+        return Send(call);
+    }
+
+    /// <summary>A reply said "past its deadline" too soon for that to be true: the clock learns it, and the call goes again.</summary>
+    internal Task<RespResult> Resend(RedisCall call, long redisTime, long received)
+    {
+        _clock.Reset(redisTime, call.SentTick, received);
+        return Send(call);
+    }
+
+    /// <summary>Sends a call of releases only, without waiting (the app is stopping); false in an outage.</summary>
+    internal bool SendLast(RedisCall call)
+    {
+        try
+        {
+            // By source, as a restarted Redis may not hold the script.
+            _ = _database.ExecuteResp("EVAL", call.Command(0, bySource: true), CommandFlags.FireAndForget);
+            return true;
+        }
+        catch (Exception ex) when (RedisOutage.IsFailure(ex))
+        {
+            return false;
+        }
+    }
+
+    internal void SendRelease(RedisKey key, long member)
+    {
+        try
+        {
+            var bytes = new byte[RedisBatchScript.MemberSize];
+            BinaryPrimitives.WriteInt64LittleEndian(bytes, member);
+            _database.SortedSetRemove(key, bytes, CommandFlags.FireAndForget);
+        }
+        catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
+        {
+            // The lease expires by its score.
+        }
+    }
+
+    /// <summary>A call was answered: its reply is a sample of Redis's clock, and any outage has ended.</summary>
+    internal void Answered(RedisCall call, long redisTime, long received)
+    {
+        _clock.Observe(redisTime, call.SentTick, received);
+        Outage.Answered();
+    }
+
+    /// <summary>
+    /// A lane's call decided the batch's current part: the next slot's part goes to its lane, or the batch is
+    /// decided. A refused part gives back what earlier parts charged.
+    /// </summary>
+    internal void PartDecided(RedisCounterBatch batch, bool admitted)
+    {
+        if (admitted && batch.PartStart > 0)
+        {
+            batch.PartEnd = batch.PartStart;
+            batch.PartStart = RunStart(batch, batch.PartEnd);
+            LaneOf(batch.Names[batch.PartStart]!).Submit(batch);
+            return;
+        }
+
+        if (!admitted)
+        {
+            GiveBack(batch, batch.PartEnd, batch.Count);
+        }
+
+        // Items of slots never asked (a refusal came first) report what this instance last learnt of them.
+        for (var i = 0; i < batch.PartStart; i++)
+        {
+            if (batch.Names[i] is { IsKnown: true } names && batch[i].Entry.Limit.Kind != LimitKind.Concurrency)
+            {
+                LimitMath.Evaluate(ref batch[i], batch.Now, names.Known, names.KnownPrevious, ConcurrencyRetryAfter);
             }
         }
 
-        batch.Call = arguments;
-        _sender.NoteCall(sent);
-        return _sender.TakeReleasesAndSend(arguments);
+        if (LimitMath.Conclude(batch) && batch.LeaseId != 0)
+        {
+            batch.HasLeases = true;
+        }
+
+        batch.Complete(null);
+    }
+
+    /// <summary>The batch's current part could not be decided: earlier parts' charges go back, and the caller gets the failure.</summary>
+    internal void PartFailed(RedisCounterBatch batch, Exception failure)
+    {
+        GiveBack(batch, batch.PartEnd, batch.Count);
+        batch.Complete(failure);
+    }
+
+    /// <summary>Key names for every item, and the lease member if the batch has a concurrency limit.</summary>
+    private void Prepare(RedisCounterBatch batch)
+    {
+        batch.EnsureNames();
+        var now = batch.Now;
+        var leaseId = 0L;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            ref var item = ref batch[i];
+            var limit = item.Entry.Limit;
+            if (limit.Kind == LimitKind.Concurrency)
+            {
+                batch.Names[i] = _keys.Get(item.Entry, -1);
+                leaseId = leaseId != 0 ? leaseId : _leaseBase + Interlocked.Increment(ref _leases);
+            }
+            else
+            {
+                batch.Names[i] = _keys.Get(item.Entry, limit.Window.Get(now).Index);
+            }
+        }
+
+        batch.LeaseId = leaseId;
+    }
+
+    /// <summary>
+    /// Refuses the batch without Redis when what replies showed of its counters already refuses it (exact: a counter
+    /// only rises within its window). Only when every item's use is known, so the answer carries the same figures.
+    /// </summary>
+    private bool RefusedLocally(RedisCounterBatch batch)
+    {
+        var over = false;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            ref var item = ref batch[i];
+            var limit = item.Entry.Limit;
+            if (limit.Kind == LimitKind.Concurrency || batch.Names[i] is not { IsKnown: true } names)
+            {
+                return false;
+            }
+
+            // A cheap bound first (the previous window weighs at most all of it): most requests stop here.
+            over |= !item.OverageAllowed && names.Known + (limit.Sliding ? names.KnownPrevious : 0) + item.Cost > limit.PermitLimit;
+        }
+
+        if (!over)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var names = batch.Names[i]!;
+            LimitMath.Evaluate(ref batch[i], batch.Now, names.Known, batch[i].Entry.Limit.Sliding ? names.KnownPrevious : 0, ConcurrencyRetryAfter);
+        }
+
+        if (LimitMath.Conclude(batch))
+        {
+            batch.ClearDecision();
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Takes back, fire-and-forget, what the admitted items from <paramref name="from"/> to <paramref name="to"/> charged.</summary>
+    private void GiveBack(RedisCounterBatch batch, int from, int to)
+    {
+        if (from >= to)
+        {
+            return;
+        }
+
+        var keys = new RedisKey[to - from];
+        var values = new RedisValue[2 * (to - from)];
+        for (var i = from; i < to; i++)
+        {
+            ref var item = ref batch[i];
+            var names = batch.Names[i]!;
+            keys[i - from] = names.Current;
+            if (item.Entry.Limit.Kind == LimitKind.Concurrency)
+            {
+                var member = new byte[RedisBatchScript.MemberSize];
+                BinaryPrimitives.WriteInt64LittleEndian(member, batch.LeaseId);
+                values[2 * (i - from)] = "l";
+                values[(2 * (i - from)) + 1] = member;
+            }
+            else
+            {
+                names.GiveBack(item.Cost);
+                values[2 * (i - from)] = "w";
+                values[(2 * (i - from)) + 1] = item.Cost;
+            }
+        }
+
+        try
+        {
+            _database.ScriptEvaluate(RedisGiveBackScript.Source, keys, values, CommandFlags.FireAndForget);
+        }
+        catch (Exception ex) when (RedisOutage.IsFailure(ex))
+        {
+            // An outage in that slot: the charge stays until its window ends (the lease until its timeout).
+        }
+    }
+
+    /// <summary>Where the run of items ending before <paramref name="end"/> that share the last one's slot starts.</summary>
+    private static int RunStart(RedisCounterBatch batch, int end)
+    {
+        var slot = batch.Names[end - 1]!.Slot;
+        var start = end - 1;
+        while (start > 0 && batch.Names[start - 1]!.Slot == slot)
+        {
+            start--;
+        }
+
+        return start;
+    }
+
+    private RedisLane LaneOf(RedisNames names)
+    {
+        if (!_cluster)
+        {
+            return _lane;
+        }
+
+        var slot = names.Slot;
+        return Volatile.Read(ref _slotLanes[slot]) ?? Interlocked.CompareExchange(ref _slotLanes[slot], new RedisLane(this), null) ?? _slotLanes[slot]!;
+    }
+
+    private bool IsCluster()
+    {
+        foreach (var endpoint in _connection.GetEndPoints())
+        {
+            var server = _connection.GetServer(endpoint);
+            if (server.IsConnected && server.ServerType == ServerType.Cluster)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void FlushReleases()
+    {
+        _lane.FlushReleases(ReleaseDelay);
+        if (_cluster)
+        {
+            foreach (var lane in _slotLanes)
+            {
+                lane?.FlushReleases(ReleaseDelay);
+            }
+        }
     }
 
     /// <summary>
@@ -281,5 +506,5 @@ internal sealed class RedisCounterStore : ICounterStore, IDisposable
     /// Redis's clock is not known.
     /// </summary>
     private long Deadline(long sentTick) =>
-        _clock.Offset is var offset && offset == RedisClock.Unknown ? 0 : sentTick + offset + _deadlineBudget;
+        _clock.Offset is var offset && offset == RedisClock.Unknown ? 0 : sentTick + offset + DeadlineBudget;
 }

@@ -10,18 +10,23 @@ namespace ErrorCatalog.Middleware;
 /// client IP) until the window changes, so a request builds no key strings. Bounded: a flood of distinct IPs clears
 /// the cache rather than growing it.
 /// </summary>
-internal sealed class RedisKeyNames(string prefix)
+/// <remarks>
+/// Every name carries its owner's group as a hash tag (<c>ec:{acme}:minute:key-1:29012345</c>): a key's counters and
+/// its subscription's share the subscription's tag, so on Redis Cluster what one script call decides together lives in
+/// one slot. A client IP is a group of its own.
+/// </remarks>
+internal sealed class RedisKeyNames(string prefix, Func<RedisKey, int> slotOf)
 {
     private const int MaxCachedKeys = 200_000;
 
-    private readonly ConcurrentDictionary<(string Counter, object Owner), Names> _cache = new();
+    private readonly ConcurrentDictionary<(string Counter, object Owner), RedisNames> _cache = new();
 
     /// <summary>The key of an owner's window counter (and the previous window's), or of its lease set (index -1).</summary>
-    public Names Get(in LimitEntry entry, long index)
+    public RedisNames Get(in LimitEntry entry, long index)
     {
         // A key's and a subscription's entries are built once per key: their names live in the entry's slot.
         var limit = entry.Limit;
-        if (entry.Slot?.Value is Names slotted && slotted.Index == index && slotted.Owner == this)
+        if (entry.Slot?.Value is RedisNames slotted && slotted.Index == index && slotted.Owner == this)
         {
             return slotted;
         }
@@ -37,10 +42,10 @@ internal sealed class RedisKeyNames(string prefix)
         }
 
         var partition = entry.PartitionName.Length > 0 ? entry.PartitionName : entry.Partition.ToString();
-        var start = $"{prefix}{limit.CounterName}:{partition}:";
-        var names = index < 0
-            ? new Names(this, index, Name(start + "leases"), default)
-            : new Names(this, index, Name(start + index.ToString(CultureInfo.InvariantCulture)), Name(start + (index - 1).ToString(CultureInfo.InvariantCulture)));
+        var start = $"{prefix}{{{entry.Group ?? partition}}}:{limit.CounterName}:{partition}:";
+        var current = Name(start + (index < 0 ? "leases" : index.ToString(CultureInfo.InvariantCulture)));
+        var previous = index < 0 ? default : Name(start + (index - 1).ToString(CultureInfo.InvariantCulture));
+        var names = new RedisNames(this, index, current, previous, slotOf(current));
         if (_cache.Count >= MaxCachedKeys)
         {
             _cache.Clear(); // idle owners' names go; active ones come back on their next request
@@ -57,7 +62,4 @@ internal sealed class RedisKeyNames(string prefix)
 
     /// <summary>A key name as its UTF-8 bytes, so the client writes it without encoding it on every request.</summary>
     public static RedisKey Name(string name) => Encoding.UTF8.GetBytes(name);
-
-    /// <summary>The keys of one counter in one window; <see cref="Owner"/> tells which store's cache an entry's slot holds.</summary>
-    internal sealed record Names(RedisKeyNames Owner, long Index, RedisKey Current, RedisKey Previous);
 }

@@ -1,0 +1,377 @@
+using System.Buffers.Binary;
+using System.Threading.Tasks.Sources;
+using StackExchange.Redis;
+
+namespace ErrorCatalog.Middleware;
+
+/// <summary>
+/// Coalesces requests into script calls, one call in flight at a time: a request that comes while a call is in
+/// flight waits for its reply and goes, with every request that came meanwhile, in the next call, which the script
+/// decides one request after the other, each as if alone. So there is no timer on the request path, and under load a
+/// call serves many requests. One lane serves a single primary; on Redis Cluster each hash slot has its own (a
+/// script's keys must share a slot).
+/// </summary>
+/// <remarks>
+/// A long-lived reader (<see cref="ReadAsync"/>) awaits each call's reply (only an async method's own state machine
+/// waits on the client's task without allocating), hands each request its part of the reply, then sends the next
+/// call. Requests continue on the thread pool (each batch is its own work item), so the reader is free for the next
+/// reply at once.
+/// </remarks>
+internal sealed class RedisLane(RedisCounterStore store)
+{
+    /// <summary>The most requests one call decides: a bound on the script's run and the reply's size.</summary>
+    public const int MaxRequestsPerCall = 64;
+
+    /// <summary>The most ended leases one call carries.</summary>
+    public const int MaxReleasesPerCall = 16;
+
+    private readonly Lock _lock = new();
+    private readonly RedisCall _call = new();
+    private readonly LeaseReleases _releases = new(4096);
+    private readonly Signal _signal = new();
+    private RedisCounterBatch? _head;
+    private RedisCounterBatch? _tail;
+    private bool _busy;
+    private Task? _reader;
+    private long _lastCall;
+
+    /// <summary>Decides the batch's current part (<see cref="RedisCounterBatch.PartStart"/> to <see cref="RedisCounterBatch.PartEnd"/>) in this lane's next call.</summary>
+    public void Submit(RedisCounterBatch batch)
+    {
+        batch.SubmitTick = Environment.TickCount64;
+        lock (_lock)
+        {
+            if (_busy)
+            {
+                batch.NextInQueue = null;
+                if (_tail is null)
+                {
+                    _head = batch;
+                }
+                else
+                {
+                    _tail.NextInQueue = batch;
+                }
+
+                _tail = batch;
+                return;
+            }
+
+            _busy = true;
+        }
+
+        Dispatch(batch);
+    }
+
+    /// <summary>A lease ended: queued for this lane's next call, or removed at once when the queue is full.</summary>
+    public void QueueRelease(RedisKey key, long member)
+    {
+        if (!_releases.TryAdd(key, member))
+        {
+            // Thousands of releases waiting means the timer cannot keep up; if this is lost too (an outage), the
+            // lease expires by its score.
+            store.SendRelease(key, member);
+        }
+    }
+
+    /// <summary>
+    /// Sends the releases no request carried (a timer calls this), once requests have stopped for
+    /// <paramref name="delay"/>: while they come, they carry the releases.
+    /// </summary>
+    public void FlushReleases(TimeSpan delay)
+    {
+        if (_releases.Count == 0 || Environment.TickCount64 - Volatile.Read(ref _lastCall) < delay.TotalMilliseconds)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_busy)
+            {
+                return;
+            }
+
+            _busy = true;
+        }
+
+        Dispatch(null);
+    }
+
+    /// <summary>Sends the releases still queued, by source and without waiting, as the app stops.</summary>
+    public void SendLastReleases()
+    {
+        var call = new RedisCall();
+        while (_releases.Count > 0)
+        {
+            call.Begin();
+            _releases.TakeInto(call, MaxReleasesPerCall);
+            if (!store.SendLast(call))
+            {
+                return; // an outage: the leases expire by their scores
+            }
+        }
+    }
+
+    /// <summary>
+    /// Builds and sends a call from <paramref name="first"/>, the requests queued and the releases waiting; the lane
+    /// is busy (this thread owns <see cref="_call"/>) until the reader finds nothing left to send.
+    /// </summary>
+    private void Dispatch(RedisCounterBatch? first)
+    {
+        while (true)
+        {
+            // Releases first: the script removes them before it decides, as they come first in its argument.
+            var call = _call;
+            call.Begin();
+            _releases.TakeInto(call, MaxReleasesPerCall);
+            var now = Environment.TickCount64;
+            if (first is not null)
+            {
+                Add(call, first, now);
+                first = null;
+            }
+
+            // The queue's first requests, up to the call's bound; the rest wait for the next call.
+            RedisCounterBatch? queued = null;
+            lock (_lock)
+            {
+                RedisCounterBatch? last = null;
+                var cursor = _head;
+                for (var taken = call.Requests; cursor is not null && taken < MaxRequestsPerCall; taken++)
+                {
+                    last = cursor;
+                    cursor = cursor.NextInQueue;
+                }
+
+                if (last is not null)
+                {
+                    queued = _head;
+                    last.NextInQueue = null;
+                    _head = cursor;
+                    _tail = cursor is null ? null : _tail;
+                }
+            }
+
+            while (queued is not null)
+            {
+                var next = queued.NextInQueue;
+                Add(call, queued, now);
+                queued = next;
+            }
+
+            if (call.Requests == 0 && call.Releases == 0)
+            {
+                lock (_lock)
+                {
+                    if (_head is null)
+                    {
+                        _busy = false;
+                        return;
+                    }
+                }
+
+                continue;
+            }
+
+            Volatile.Write(ref _lastCall, now);
+            Task<RespResult> pending;
+            try
+            {
+                pending = store.Send(call);
+            }
+            catch (CounterStoreUnavailableException ex)
+            {
+                Fail(call, ex, mayHaveRun: false, releasesRan: false);
+                continue;
+            }
+
+            _reader ??= StartReader();
+            _signal.Set(pending);
+            return;
+        }
+    }
+
+    /// <summary>Adds a request to the call, unless it has waited so long that the call could answer it too late.</summary>
+    private void Add(RedisCall call, RedisCounterBatch batch, long now)
+    {
+        if (now - batch.SubmitTick > store.MaxQueueMilliseconds)
+        {
+            store.PartFailed(batch, store.Outage.Failed(new TimeoutException("A request waited for Redis longer than its timeout allows.")));
+            return;
+        }
+
+        store.Write(call, batch);
+    }
+
+    /// <summary>The reader, on the thread pool without any request's execution context.</summary>
+    private Task StartReader()
+    {
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            return Task.Run(ReadAsync);
+        }
+
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(ReadAsync);
+        }
+    }
+
+    private async Task ReadAsync()
+    {
+        while (true)
+        {
+            Task<RespResult>? pending = await _signal.WaitAsync().ConfigureAwait(false);
+            while (pending is not null)
+            {
+                await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                try
+                {
+                    pending = Complete(pending);
+                }
+                catch (Exception ex)
+                {
+                    // A reply this version cannot read: its requests fail with it rather than wait forever.
+                    Fail(_call, ex, mayHaveRun: true, releasesRan: false);
+                    pending = null;
+                }
+            }
+
+            lock (_lock)
+            {
+                if (_head is null)
+                {
+                    _busy = false;
+                    continue;
+                }
+            }
+
+            Dispatch(null);
+        }
+    }
+
+    /// <summary>
+    /// Reads a completed call's reply into its requests: null when done, or the same call sent again to wait for
+    /// (after a NOSCRIPT, or a deadline the clock estimate set too early).
+    /// </summary>
+    private Task<RespResult>? Complete(Task<RespResult> reply)
+    {
+        var call = _call;
+        if (!reply.IsCompletedSuccessfully)
+        {
+            Exception ex = reply.Exception?.InnerException ?? new TaskCanceledException(reply);
+            if (ex is RedisServerException { Kind: RedisErrorKind.NoScript } && !call.Retried)
+            {
+                // Redis restarted and its script cache is empty: loaded again, then the same call once more.
+                call.Retried = true;
+                try
+                {
+                    return store.Reload(call);
+                }
+                catch (CounterStoreUnavailableException failed)
+                {
+                    Fail(call, failed, mayHaveRun: false, releasesRan: false);
+                    return null;
+                }
+            }
+
+            Fail(call, store.Outage.Failed(ex), RedisOutage.MayHaveRun(ex), releasesRan: false);
+            return null;
+        }
+
+        var received = Environment.TickCount64;
+        using var result = reply.Result;
+        var reader = result.ReadScalar();
+        if (!reader.TryGetSpan(out var bytes))
+        {
+            throw new InvalidOperationException("The Redis counter script answered a reply that is not one string.");
+        }
+
+        if (!RedisBatchReply.ReadClock(bytes, out var redisTime))
+        {
+            if (received - call.SentTick < store.DeadlineBudget && !call.Retried)
+            {
+                // "Past its deadline", yet answered before the deadline could pass: the clock estimate was too small
+                // (Redis's clock stepped ahead, or this host was suspended). Nothing was charged: learnt from this
+                // reply, the same call goes again with a deadline that holds.
+                call.Retried = true;
+                return store.Resend(call, redisTime, received);
+            }
+
+            // Redis ran the call too late to count: charged nothing, and its requests get the outage policy. The
+            // releases it carried have run.
+            Fail(call, store.Outage.Failed(new TimeoutException("Redis ran the counter script after its deadline.")), mayHaveRun: false, releasesRan: true);
+            return null;
+        }
+
+        store.Answered(call, redisTime, received);
+        var at = 8;
+        while (call.TakeNext() is { } batch)
+        {
+            // Taken off the call first: a decided batch may go on to another lane's call at once.
+            var admitted = RedisBatchReply.ReadRequest(bytes, ref at, batch, store.ConcurrencyRetryAfter);
+            store.PartDecided(batch, admitted);
+        }
+
+        RedisBatchReply.End(bytes, at);
+        return null;
+    }
+
+    /// <summary>
+    /// A call failed. The releases it carried may not have run: they are queued again. And it may still run (a
+    /// timeout leaves it written, and a hung Redis runs it once it answers again); past its deadline it takes no lease,
+    /// but before the first reply there is no deadline (the clock is not known yet), and a lease would then be held by
+    /// no request until <see cref="RedisOptions.LeaseTimeout"/>, so its removal is queued too. Both ride on a later
+    /// call on this lane, which Redis runs after this one; ZREM is idempotent and lease members are unique.
+    /// </summary>
+    private void Fail(RedisCall call, Exception failure, bool mayHaveRun, bool releasesRan)
+    {
+        if (!releasesRan)
+        {
+            for (var j = 0; j < call.Releases; j++)
+            {
+                var (key, member) = call.ReleaseAt(j);
+                QueueRelease(key, member);
+            }
+        }
+
+        while (call.TakeNext() is { } batch)
+        {
+            if (mayHaveRun && batch.LeaseId != 0)
+            {
+                for (var i = batch.PartStart; i < batch.PartEnd; i++)
+                {
+                    if (batch[i].Entry.Limit.Kind == LimitKind.Concurrency)
+                    {
+                        QueueRelease(batch.Names[i]!.Current, batch.LeaseId);
+                    }
+                }
+            }
+
+            store.PartFailed(batch, failure);
+        }
+    }
+
+    /// <summary>The reader's wait for the next call in flight (reusable: reset as its result is taken).</summary>
+    private sealed class Signal : IValueTaskSource<Task<RespResult>>
+    {
+        private ManualResetValueTaskSourceCore<Task<RespResult>> _next;
+
+        public ValueTask<Task<RespResult>> WaitAsync() => new(this, _next.Version);
+
+        public void Set(Task<RespResult> pending) => _next.SetResult(pending);
+
+        public Task<RespResult> GetResult(short token)
+        {
+            var pending = _next.GetResult(token);
+            _next.Reset();
+            return pending;
+        }
+
+        public ValueTaskSourceStatus GetStatus(short token) => _next.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _next.OnCompleted(continuation, state, token, flags);
+    }
+}
