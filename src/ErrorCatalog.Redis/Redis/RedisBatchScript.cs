@@ -39,86 +39,98 @@ internal static class RedisBatchScript
 
     public const string Source = """
         local blob = ARGV[1]
-        local deadline, q, r, pos = struct.unpack('<i8i2i2', blob)
+        local unpack_, pack, call = struct.unpack, struct.pack, redis.call
+        local deadline, q, r, pos = unpack_('<i8i2i2', blob)
         for _ = 1, r do
           local k, released
-          k, released, pos = struct.unpack('<i2c8', blob, pos)
-          redis.call('ZREM', KEYS[k], released)
+          k, released, pos = unpack_('<i2c8', blob, pos)
+          call('ZREM', KEYS[k], released)
         end
-        local time = redis.call('TIME')
+        local time = call('TIME')
         local clock = time[1] * 1000 + math.floor(time[2] / 1000)
         if deadline > 0 and clock > deadline then
-          return struct.pack('<i8i1', clock, 2)
+          return pack('<i8i1', clock, 2)
         end
-        local out = { struct.pack('<i8', clock) }
+        local out = { pack('<i8', clock) }
+        local n = 1
+        local vals, formats = {}, {}
         local count, delta, absent, expire, leases = {}, {}, {}, {}, {}
-        for _ = 1, q do
+        local keys, kinds, costs, ttls, charged = {}, {}, {}, {}, {}
+        for req = 1, q do
           local now, expiry, m, member
-          now, expiry, m, member, pos = struct.unpack('<i8i8i2c8', blob, pos)
-          local admit, vals, keys, kinds, costs, ttls, charged = 1, {}, {}, {}, {}, {}, {}
+          now, expiry, m, member, pos = unpack_('<i8i8i2c8', blob, pos)
+          local admit = 1
+          local nv = 0
           for i = 1, m do
             local flags, permit, cost, ttl, weight, k, pk
-            flags, permit, cost, ttl, weight, k, pk, pos = struct.unpack('<i1i8i8i8di2i2', blob, pos)
+            flags, permit, cost, ttl, weight, k, pk, pos = unpack_('<i1i8i8i8di2i2', blob, pos)
             local kind = flags % 4
             keys[i], kinds[i], costs[i], ttls[i] = k, kind, cost, ttl
+            local c
             if kind == 2 then
-              local c = leases[k]
+              c = leases[k]
               if c == nil then
-                redis.call('ZREMRANGEBYSCORE', KEYS[k], '-inf', now)
-                c = redis.call('ZCARD', KEYS[k])
+                call('ZREMRANGEBYSCORE', KEYS[k], '-inf', now)
+                c = call('ZCARD', KEYS[k])
                 leases[k] = c
               end
               if c + 1 > permit then admit = 0 end
-              vals[#vals + 1] = c
+              nv = nv + 1
+              vals[nv] = c
             else
-              local c = count[k]
+              c = count[k]
               if c == nil then
-                local total = redis.call('INCRBY', KEYS[k], cost)
-                if total == cost then redis.call('PEXPIRE', KEYS[k], ttl) end
+                local total = call('INCRBY', KEYS[k], cost)
+                if total == cost then call('PEXPIRE', KEYS[k], ttl) end
                 c = total - cost
                 count[k] = c
-                charged[i] = true
+                charged[i] = req
               end
               local used = c
-              vals[#vals + 1] = c
+              nv = nv + 1
+              vals[nv] = c
               if kind == 1 then
                 local p = count[pk]
                 if p == nil then
-                  local v = redis.call('GET', KEYS[pk])
+                  local v = call('GET', KEYS[pk])
                   p = tonumber(v or '0')
                   absent[pk] = not v
                   count[pk] = p
                 end
                 if p > 0 then used = used + math.ceil(p * weight) end
-                vals[#vals + 1] = p
+                nv = nv + 1
+                vals[nv] = p
               end
               if used + cost > permit and flags < 4 then admit = 0 end
             end
           end
+          local format = formats[nv]
+          if format == nil then format = '<i1' .. string.rep('i8', nv); formats[nv] = format end
+          n = n + 1
+          out[n] = pack(format, admit, unpack(vals, 1, nv))
           for i = 1, m do
             local k, cost = keys[i], costs[i]
             if kinds[i] == 2 then
               if admit == 1 then
-                redis.call('ZADD', KEYS[k], expiry, member)
-                redis.call('PEXPIRE', KEYS[k], ttls[i])
+                call('ZADD', KEYS[k], expiry, member)
+                call('PEXPIRE', KEYS[k], ttls[i])
                 leases[k] = leases[k] + 1
               end
             elseif admit == 1 then
               count[k] = count[k] + cost
-              if not charged[i] then
+              if charged[i] ~= req then
                 delta[k] = (delta[k] or 0) + cost
                 if absent[k] and not expire[k] then expire[k] = ttls[i] end
               end
-            elseif charged[i] then
+            elseif charged[i] == req then
               delta[k] = (delta[k] or 0) - cost
             end
           end
-          out[#out + 1] = struct.pack('<i1' .. string.rep('i8', #vals), admit, unpack(vals))
         end
         for k, d in pairs(delta) do
           if d ~= 0 then
-            redis.call('INCRBY', KEYS[k], d)
-            if expire[k] then redis.call('PEXPIRE', KEYS[k], expire[k]) end
+            call('INCRBY', KEYS[k], d)
+            if expire[k] then call('PEXPIRE', KEYS[k], expire[k]) end
           end
         end
         return table.concat(out)
