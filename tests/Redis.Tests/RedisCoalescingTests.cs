@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.Time.Testing;
+using static ErrorCatalog.Middleware.Redis.Tests.RedisCounterStoreTests;
+
+namespace ErrorCatalog.Middleware.Redis.Tests;
+
+/// <summary>Requests that reach the store while a call is in flight share the next call, each decided as if alone.</summary>
+public sealed class RedisCoalescingTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public async Task ConcurrentRequests_ShareScriptCalls_AndEachIsDecidedExactly()
+    {
+        // Arrange: 64 keys of 3 per minute and one IP limit of 150, one instance; no request can be refused without
+        // asking Redis (each key's window refuses only its fourth request, and the IP limit is shared by all).
+        await using var redis = await RedisServer.StartAsync();
+        var time = new FakeTimeProvider(RedisTestApi.Start);
+        var keys = Enumerable.Range(0, 64).Select(i => $"coalesce-key-{i}").ToArray();
+        var section = $$"""
+            {
+              "Headers": "XRateLimit",
+              "IpLimit": { "PermitLimit": 150, "Window": "minute" },
+              "Plans": { "p": { "Limits": { "minute": { "PermitLimit": 3, "Window": "minute" } } } },
+              "ApiKeys": [ {{string.Join(", ", keys.Select((k, i) => $$"""{ "Id": "k{{i}}", "Hash": "{{RedisTestApi.Hash(k)}}", "Plan": "p" }"""))}} ]
+            }
+            """;
+        await using var api = await RedisTestApi.StartAsync(redis, Prefix(), time, section);
+        await redis.CliAsync("CONFIG RESETSTAT");
+
+        // Act: every key three times, by 64 concurrent clients: 192 requests, of which the IP limit admits 150.
+        var statuses = new ConcurrentBag<(string Key, HttpStatusCode Status)>();
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(async client =>
+        {
+            for (var round = 0; round < 3; round++)
+            {
+                var key = keys[(client + round) % 64];
+                using var response = await api.GetAsync("/data", key);
+                statuses.Add((key, response.StatusCode));
+            }
+        }));
+        var calls = CommandStats(await redis.CliAsync("INFO commandstats"))["evalsha"];
+
+        // Assert: exactly 150 admitted, none beyond 3 for any key, and fewer script calls than requests.
+        output.WriteLine($"192 requests by 64 concurrent clients: {calls} EVALSHA");
+        Assert.Equal(150, statuses.Count(s => s.Status == HttpStatusCode.OK));
+        Assert.Equal(42, statuses.Count(s => s.Status == HttpStatusCode.TooManyRequests));
+        Assert.All(statuses.GroupBy(s => s.Key), g => Assert.InRange(g.Count(s => s.Status == HttpStatusCode.OK), 0, 3));
+        Assert.InRange(calls, 1, 191);
+    }
+}
