@@ -29,8 +29,6 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     /// <summary>The longest an ended lease waits for a call to carry it.</summary>
     internal static readonly TimeSpan ReleaseDelay = TimeSpan.FromMilliseconds(50);
 
-    private static readonly ReadOnlyMemory<RedisKeyOrValue> ScriptLoad = new RedisKeyOrValue[] { (RedisValue)"LOAD", (RedisValue)RedisBatchScript.Source };
-
     private readonly ConnectionMultiplexer _connection;
     private readonly IDatabase _database;
     private readonly RedisOptions _options;
@@ -227,45 +225,35 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
 
     /// <summary>EVALSHA: the script named by its SHA-1, with a deadline from now.</summary>
     /// <exception cref="CounterStoreUnavailableException">Nothing was written.</exception>
-    internal Task<RespResult> Send(RedisCall call)
-    {
-        var sent = Environment.TickCount64;
-        call.SentTick = sent;
-        try
-        {
-            return _database.ExecuteRespAsync("EVALSHA", call.Command(Deadline(sent), bySource: false));
-        }
-        catch (Exception ex) when (RedisOutage.IsFailure(ex))
-        {
-            throw Outage.Failed(ex);
-        }
-    }
+    internal Task<RespResult> Send(RedisCall call) => Send(call, bySource: false);
 
     /// <summary>
-    /// EVALSHA found no script: Redis restarted (or its script cache was flushed). SCRIPT LOAD, then the same
-    /// EVALSHA: one connection runs them in order, so the call finds the script. Loaded rather than sent by source
-    /// with EVAL, whose scripts Redis may evict when other clients send many of their own.
+    /// EVALSHA found no script: Redis restarted (or its script cache was flushed). The same call goes by source
+    /// (EVAL), which caches the script for the next EVALSHA; it goes where its keys live, which on a cluster is the
+    /// node that lacked the script (a SCRIPT LOAD, having no key, could land on another).
     /// </summary>
     /// <exception cref="CounterStoreUnavailableException">Nothing was written.</exception>
-    internal Task<RespResult> Reload(RedisCall call)
-    {
-        try
-        {
-            _ = _database.ExecuteResp("SCRIPT", ScriptLoad, CommandFlags.FireAndForget);
-        }
-        catch (Exception ex) when (RedisOutage.IsFailure(ex))
-        {
-            throw Outage.Failed(ex);
-        }
-
-        return Send(call);
-    }
+    internal Task<RespResult> Reload(RedisCall call) => Send(call, bySource: true);
 
     /// <summary>A reply said "past its deadline" too soon for that to be true: the clock learns it, and the call goes again.</summary>
     internal Task<RespResult> Resend(RedisCall call, long redisTime, long received)
     {
         _clock.Reset(redisTime, call.SentTick, received);
         return Send(call);
+    }
+
+    private Task<RespResult> Send(RedisCall call, bool bySource)
+    {
+        var sent = Environment.TickCount64;
+        call.SentTick = sent;
+        try
+        {
+            return _database.ExecuteRespAsync(bySource ? "EVAL" : "EVALSHA", call.Command(Deadline(sent), bySource));
+        }
+        catch (Exception ex) when (RedisOutage.IsFailure(ex))
+        {
+            throw Outage.Failed(ex);
+        }
     }
 
     /// <summary>Sends a call of releases only, without waiting (the app is stopping); false in an outage.</summary>
