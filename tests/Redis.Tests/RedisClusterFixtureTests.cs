@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using StackExchange.Redis;
 
 namespace ErrorCatalog.Middleware.Redis.Tests;
@@ -30,7 +31,7 @@ public sealed class RedisClusterFixtureTests(Xunit.Abstractions.ITestOutputHelpe
         {
             Assert.Equal(node.Id, (string?)await database.StringGetAsync(key));
             Assert.Equal(node.Id, (await node.CliAsync("GET", key)).Trim());
-            Assert.Equal(RedisCluster.Slot(key).ToString(), (await node.CliAsync("CLUSTER", "KEYSLOT", key)).Trim());
+            Assert.Equal(RedisCluster.Slot(key).ToString(CultureInfo.InvariantCulture), (await node.CliAsync("CLUSTER", "KEYSLOT", key)).Trim());
         }
     }
 
@@ -83,8 +84,8 @@ public sealed class RedisClusterFixtureTests(Xunit.Abstractions.ITestOutputHelpe
         Assert.True(increments > 0);
         Assert.Equal(increments, (long)await database.StringGetAsync("{moving}:counter"));
         Assert.Equal(to, cluster.OwnerOf(slot));
-        Assert.Equal("251", (await to.CliAsync("CLUSTER", "COUNTKEYSINSLOT", slot.ToString())).Trim());
-        Assert.Equal("0", (await from.CliAsync("CLUSTER", "COUNTKEYSINSLOT", slot.ToString())).Trim());
+        Assert.Equal("251", (await to.CliAsync("CLUSTER", "COUNTKEYSINSLOT", slot.ToString(CultureInfo.InvariantCulture))).Trim());
+        Assert.Equal("0", (await from.CliAsync("CLUSTER", "COUNTKEYSINSLOT", slot.ToString(CultureInfo.InvariantCulture))).Trim());
         Assert.StartsWith("MOVED", (await from.CliAsync("GET", "{moving}:0")).Trim(), StringComparison.Ordinal);
         for (var i = 0; i < 250; i++)
         {
