@@ -5,6 +5,7 @@ using StackExchange.Redis;
 namespace ErrorCatalog.Middleware.Redis.Tests;
 
 /// <summary>The 3-primary cluster fixture itself: a client reaches every primary, a slot moves live, a primary restarts with its keys.</summary>
+[Collection(nameof(RedisCluster))]
 public sealed class RedisClusterFixtureTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace ErrorCatalog.Middleware.Redis.Tests;
 /// kind of limit (a key's, a subscription's, the IP limit in another slot), through a live slot migration, and the
 /// outage policy while the primary holding a key's counters restarts.
 /// </summary>
+[Collection(nameof(RedisCluster))]
 public sealed class RedisClusterTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Clients = 64;
