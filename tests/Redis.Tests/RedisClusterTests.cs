@@ -138,7 +138,7 @@ public sealed class RedisClusterTests(Xunit.Abstractions.ITestOutputHelper outpu
         var statuses = new ConcurrentQueue<HttpStatusCode>();
         var clients = Task.WhenAll(Enumerable.Range(0, Clients).Select(i => Task.Run(async () =>
         {
-            while (statuses.Count < 100 * N)
+            while (statuses.Count < 20 * N)
             {
                 using var response = await (i % 2 == 0 ? a : b).GetAsync("/data", "zk-move-secret");
                 statuses.Enqueue(response.StatusCode);
@@ -278,7 +278,7 @@ public sealed class RedisClusterTests(Xunit.Abstractions.ITestOutputHelper outpu
     private static async Task<int> CounterSlotAsync(string configuration, string prefix, string owner)
     {
         var counters = await CountersAsync(configuration, prefix, owner);
-        Assert.NotEmpty(counters);
+        Assert.True(counters.Count > 0, $"no counter named with {owner} in Redis: the request before was not counted");
         return Assert.Single(counters.Select(c => c.Slot).Distinct());
     }
 
