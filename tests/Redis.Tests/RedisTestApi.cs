@@ -36,10 +36,14 @@ internal sealed class RedisTestApi : IAsyncDisposable
     /// <paramref name="builtInLimiter"/>, the limits run in the framework's UseRateLimiter (UseApiErrorCatalogLimits)
     /// instead of the middleware. <paramref name="map"/> adds a test's own middleware and endpoints.
     /// </summary>
-    public static async Task<RedisTestApi> StartAsync(RedisServer redis, string prefix, TimeProvider time, string section, string policy = "FailOpen", string timeout = "00:00:00.250", bool builtInLimiter = false, Action<WebApplication>? map = null)
+    public static Task<RedisTestApi> StartAsync(RedisServer redis, string prefix, TimeProvider time, string section, string policy = "FailOpen", string timeout = "00:00:00.250", bool builtInLimiter = false, Action<WebApplication>? map = null)
+        => StartAsync(redis.Configuration, prefix, time, section, policy, timeout, builtInLimiter, map);
+
+    /// <summary>Starts an instance on any Redis the client's <paramref name="redisConfiguration"/> names (a cluster's nodes, say).</summary>
+    public static async Task<RedisTestApi> StartAsync(string redisConfiguration, string prefix, TimeProvider time, string section, string policy = "FailOpen", string timeout = "00:00:00.250", bool builtInLimiter = false, Action<WebApplication>? map = null)
     {
         var json = section.TrimEnd().TrimEnd('}') + $$"""
-            , "Redis": { "Configuration": "{{redis.Configuration}}", "Prefix": "{{prefix}}", "FailurePolicy": "{{policy}}", "Timeout": "{{timeout}}", "LeaseTimeout": "00:00:05" } }
+            , "Redis": { "Configuration": "{{redisConfiguration}}", "Prefix": "{{prefix}}", "FailurePolicy": "{{policy}}", "Timeout": "{{timeout}}", "LeaseTimeout": "00:00:05" } }
             """;
         var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
         var builder = WebApplication.CreateBuilder();
