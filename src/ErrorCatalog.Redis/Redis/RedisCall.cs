@@ -17,6 +17,7 @@ internal sealed class RedisCall
 
     private byte[] _blob = new byte[1024];
     private RedisKeyOrValue[] _command = new RedisKeyOrValue[64];
+    private RedisKey[] _keyNames = new RedisKey[64];
     private (RedisKey Key, long Member)[] _releases = new (RedisKey, long)[RedisLane.MaxReleasesPerCall];
     private int _length;
     private int _keys;
@@ -134,27 +135,42 @@ internal sealed class RedisCall
     /// </summary>
     public ReadOnlyMemory<RedisKeyOrValue> Command(long deadline, bool bySource)
     {
-        var header = _blob.AsSpan();
-        BinaryPrimitives.WriteInt64LittleEndian(header, deadline);
-        BinaryPrimitives.WriteInt16LittleEndian(header[8..], (short)Requests);
-        BinaryPrimitives.WriteInt16LittleEndian(header[10..], (short)Releases);
+        WriteHeader(deadline);
         _command[0] = bySource ? SourceValue : Sha1Hex;
         _command[1] = (RedisValue)_keys;
         _command[_keys + 2] = (RedisValue)new ReadOnlyMemory<byte>(_blob, 0, _length);
         return new ReadOnlyMemory<RedisKeyOrValue>(_command, 0, _keys + 3);
     }
 
-    /// <summary>A new deadline for a call sent again.</summary>
-    public void SetDeadline(long deadline) => BinaryPrimitives.WriteInt64LittleEndian(_blob, deadline);
+    /// <summary>
+    /// The keys and the argument as new arrays, for the client's script API: on a cluster it follows the redirects
+    /// of a slot being moved (MOVED, ASK) and loads the script on the node that lacks it, which its raw command API
+    /// does not.
+    /// </summary>
+    public (RedisKey[] Keys, RedisValue[] Values) Arguments(long deadline)
+    {
+        WriteHeader(deadline);
+        return (_keyNames.AsSpan(0, _keys).ToArray(), [_blob.AsSpan(0, _length).ToArray()]);
+    }
+
+    private void WriteHeader(long deadline)
+    {
+        var header = _blob.AsSpan();
+        BinaryPrimitives.WriteInt64LittleEndian(header, deadline);
+        BinaryPrimitives.WriteInt16LittleEndian(header[8..], (short)Requests);
+        BinaryPrimitives.WriteInt16LittleEndian(header[10..], (short)Releases);
+    }
 
     private int AddKey(RedisKey key)
     {
         if (_keys + 3 > _command.Length)
         {
             Array.Resize(ref _command, _command.Length * 2);
+            Array.Resize(ref _keyNames, _command.Length);
         }
 
         _command[2 + _keys] = key;
+        _keyNames[_keys] = key;
         return ++_keys; // Lua's KEYS are 1-based
     }
 

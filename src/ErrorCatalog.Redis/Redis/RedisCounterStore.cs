@@ -225,7 +225,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
 
     /// <summary>EVALSHA: the script named by its SHA-1, with a deadline from now.</summary>
     /// <exception cref="CounterStoreUnavailableException">Nothing was written.</exception>
-    internal Task<RespResult> Send(RedisCall call) => Send(call, bySource: false);
+    internal Task Send(RedisCall call) => Send(call, bySource: false);
 
     /// <summary>
     /// EVALSHA found no script: Redis restarted (or its script cache was flushed). The same call goes by source
@@ -233,21 +233,32 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     /// node that lacked the script (a SCRIPT LOAD, having no key, could land on another).
     /// </summary>
     /// <exception cref="CounterStoreUnavailableException">Nothing was written.</exception>
-    internal Task<RespResult> Reload(RedisCall call) => Send(call, bySource: true);
+    internal Task Reload(RedisCall call) => Send(call, bySource: true);
 
     /// <summary>A reply said "past its deadline" too soon for that to be true: the clock learns it, and the call goes again.</summary>
-    internal Task<RespResult> Resend(RedisCall call, long redisTime, long received)
+    internal Task Resend(RedisCall call, long redisTime, long received)
     {
         _clock.Reset(redisTime, call.SentTick, received);
         return Send(call);
     }
 
-    private Task<RespResult> Send(RedisCall call, bool bySource)
+    /// <summary>
+    /// On a single primary, through the client's raw command API: pooled arguments and a pooled reply, no allocation
+    /// of ours. On a cluster, through its script API, which follows a moving slot's redirects and loads the script
+    /// on each node (a reply of <see cref="RedisResult"/>).
+    /// </summary>
+    private Task Send(RedisCall call, bool bySource)
     {
         var sent = Environment.TickCount64;
         call.SentTick = sent;
         try
         {
+            if (_cluster)
+            {
+                var (keys, values) = call.Arguments(Deadline(sent));
+                return _database.ScriptEvaluateAsync(RedisBatchScript.Source, keys, values);
+            }
+
             return _database.ExecuteRespAsync(bySource ? "EVAL" : "EVALSHA", call.Command(Deadline(sent), bySource));
         }
         catch (Exception ex) when (RedisOutage.IsFailure(ex))

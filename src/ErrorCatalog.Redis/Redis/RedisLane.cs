@@ -175,7 +175,7 @@ internal sealed class RedisLane(RedisCounterStore store)
             }
 
             Volatile.Write(ref _lastCall, now);
-            Task<RespResult> pending;
+            Task pending;
             try
             {
                 pending = store.Send(call);
@@ -222,10 +222,10 @@ internal sealed class RedisLane(RedisCounterStore store)
     {
         while (true)
         {
-            Task<RespResult>? pending = await _signal.WaitAsync().ConfigureAwait(false);
+            Task? pending = await _signal.WaitAsync().ConfigureAwait(false);
             while (pending is not null)
             {
-                await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await pending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 try
                 {
                     pending = Complete(pending);
@@ -255,7 +255,7 @@ internal sealed class RedisLane(RedisCounterStore store)
     /// Reads a completed call's reply into its requests: null when done, or the same call sent again to wait for
     /// (after a NOSCRIPT, or a deadline the clock estimate set too early).
     /// </summary>
-    private Task<RespResult>? Complete(Task<RespResult> reply)
+    private Task? Complete(Task reply)
     {
         var call = _call;
         if (!reply.IsCompletedSuccessfully)
@@ -281,13 +281,24 @@ internal sealed class RedisLane(RedisCounterStore store)
         }
 
         var received = Environment.TickCount64;
-        using var result = reply.Result;
+        if (reply is Task<RedisResult> cluster)
+        {
+            return Decide(call, ((byte[]?)cluster.Result).AsSpan(), received);
+        }
+
+        using var result = ((Task<RespResult>)reply).Result;
         var reader = result.ReadScalar();
         if (!reader.TryGetSpan(out var bytes))
         {
             throw new InvalidOperationException("The Redis counter script answered a reply that is not one string.");
         }
 
+        return Decide(call, bytes, received);
+    }
+
+    /// <summary>Hands each request of the call its part of the reply; or sends the call again (see <see cref="Complete"/>).</summary>
+    private Task? Decide(RedisCall call, ReadOnlySpan<byte> bytes, long received)
+    {
         if (!RedisBatchReply.ReadClock(bytes, out var redisTime))
         {
             if (received - call.SentTick < store.DeadlineBudget && !call.Retried)
@@ -354,15 +365,15 @@ internal sealed class RedisLane(RedisCounterStore store)
     }
 
     /// <summary>The reader's wait for the next call in flight (reusable: reset as its result is taken).</summary>
-    private sealed class Signal : IValueTaskSource<Task<RespResult>>
+    private sealed class Signal : IValueTaskSource<Task>
     {
-        private ManualResetValueTaskSourceCore<Task<RespResult>> _next;
+        private ManualResetValueTaskSourceCore<Task> _next;
 
-        public ValueTask<Task<RespResult>> WaitAsync() => new(this, _next.Version);
+        public ValueTask<Task> WaitAsync() => new(this, _next.Version);
 
-        public void Set(Task<RespResult> pending) => _next.SetResult(pending);
+        public void Set(Task pending) => _next.SetResult(pending);
 
-        public Task<RespResult> GetResult(short token)
+        public Task GetResult(short token)
         {
             var pending = _next.GetResult(token);
             _next.Reset();
