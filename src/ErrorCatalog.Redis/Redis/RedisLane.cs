@@ -226,6 +226,7 @@ internal sealed class RedisLane(RedisCounterStore store)
             while (pending is not null)
             {
                 await pending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                RedisCounterBatch.DeferOne();
                 try
                 {
                     pending = Complete(pending);
@@ -236,18 +237,30 @@ internal sealed class RedisLane(RedisCounterStore store)
                     Fail(_call, ex, mayHaveRun: true, releasesRan: false);
                     pending = null;
                 }
+
+                if (pending is not null)
+                {
+                    RedisCounterBatch.RunDeferred();
+                }
             }
 
+            var more = true;
             lock (_lock)
             {
                 if (_head is null)
                 {
                     _busy = false;
-                    continue;
+                    more = false;
                 }
             }
 
-            Dispatch(null);
+            if (more)
+            {
+                Dispatch(null);
+            }
+
+            // The next call is on its way: one request of this reply continues here, the others on the pool.
+            RedisCounterBatch.RunDeferred();
         }
     }
 
