@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -26,7 +27,7 @@ namespace ErrorCatalog.Middleware;
 /// </remarks>
 internal sealed class RedisCounterStore : ICounterStore, IDisposable
 {
-    private readonly ConnectionMultiplexer _connection;
+    private readonly IConnectionMultiplexer _connection;
     private readonly IDatabase _database;
     private readonly RedisOptions _options;
     private readonly TimeSpan _concurrencyRetryAfter;
@@ -35,38 +36,31 @@ internal sealed class RedisCounterStore : ICounterStore, IDisposable
     private readonly RedisOutage _outage;
     private readonly RedisCallSender _sender;
     private readonly RedisClock _clock = new();
+    private readonly ApiErrorCatalogMetrics _metrics;
     private readonly long _deadlineBudget;
     private long _leases;
 
-    public RedisCounterStore(RedisOptions options, TimeSpan concurrencyRetryAfter, ILogger<RedisCounterStore> logger)
+    /// <summary>
+    /// A store on <paramref name="connection"/> (made or adopted by <see cref="RedisConnection"/>, which disposes it),
+    /// whose client gives up on an asynchronous command after <paramref name="asyncTimeout"/>.
+    /// </summary>
+    public RedisCounterStore(
+        IConnectionMultiplexer connection, TimeSpan asyncTimeout, RedisOptions options, TimeSpan concurrencyRetryAfter, ILogger<RedisCounterStore> logger, ApiErrorCatalogMetrics metrics)
     {
         _options = options;
         _keys = new RedisKeyNames(options.Prefix);
         _concurrencyRetryAfter = concurrencyRetryAfter;
         _outage = new RedisOutage(logger);
-        var configuration = ConfigurationOptions.Parse(options.Configuration!);
-        configuration.AbortOnConnectFail = false;
-        configuration.BacklogPolicy = BacklogPolicy.FailFast;
-        configuration.ReconnectRetryPolicy = new LinearRetry(200);
-
-        // The client times out commands on its heartbeat, so a command fails between the async timeout and one
-        // heartbeat later: both are set so that sum is the configured timeout, which bounds every wait without a
-        // timer per call.
-        var timeout = Math.Max(20, options.Timeout.TotalMilliseconds);
-        var heartbeat = Math.Clamp(timeout / 5, 10, 200);
-        configuration.HeartbeatInterval = TimeSpan.FromMilliseconds(heartbeat);
-        configuration.AsyncTimeout = (int)(timeout - heartbeat);
+        _metrics = metrics;
 
         // A call's deadline, from when it is sent: the client gives up no sooner than AsyncTimeout after writing it,
         // so a call Redis runs by the deadline is answered in time (a quarter, at least 10 ms where the timeout
         // allows, is left for the reply and the clock estimate's error), and one it runs later charges nothing for a
         // request already answered without it.
-        var asyncTimeout = configuration.AsyncTimeout;
-        _deadlineBudget = asyncTimeout - Math.Max(asyncTimeout / 4, Math.Min(10, asyncTimeout / 2));
-        configuration.SyncTimeout = (int)timeout;
-        configuration.ConnectTimeout = (int)Math.Max(100, timeout * 4);
-        _connection = ConnectionMultiplexer.Connect(configuration);
-        _database = _connection.GetDatabase();
+        var timeout = (long)asyncTimeout.TotalMilliseconds;
+        _deadlineBudget = timeout - Math.Max(timeout / 4, Math.Min(10, timeout / 2));
+        _connection = connection;
+        _database = connection.GetDatabase();
         _sender = new RedisCallSender(_database, _outage, RedisKeyNames.Name(options.Prefix + "spare"));
     }
 
@@ -142,11 +136,12 @@ internal sealed class RedisCounterStore : ICounterStore, IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _sender.Dispose();
-        _connection.Dispose(); // lets written commands complete
-    }
+    /// <summary>A PING within the timeout (see <see cref="RedisHealth"/>).</summary>
+    public Task<HealthCheckResult> CheckHealthAsync(HealthStatus failureStatus, CancellationToken cancellationToken) =>
+        RedisHealth.CheckAsync(_connection, _options, failureStatus, cancellationToken);
+
+    /// <summary>Sends the releases still queued; the connection is <see cref="RedisConnection"/>'s to dispose, after this.</summary>
+    public void Dispose() => _sender.Dispose();
 
     /// <summary>
     /// Reads a completed call's reply into the batch: null when decided, or the call sent again to wait for (after a
@@ -182,6 +177,7 @@ internal sealed class RedisCounterStore : ICounterStore, IDisposable
 
         var sent = arguments.SentTick;
         var received = Environment.TickCount64;
+        _metrics.RedisBatchAnswered(1, TimeSpan.FromMilliseconds(received - sent)); // one request per call, from send to reply
         if (outcome == RedisBatchReply.PastDeadline && received - sent < _deadlineBudget && !arguments.Retried)
         {
             // "Past its deadline", yet answered before the deadline could pass: the clock estimate was too small
