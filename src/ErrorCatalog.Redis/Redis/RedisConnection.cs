@@ -51,7 +51,7 @@ internal sealed partial class RedisConnection : IDisposable
     /// </summary>
     public static RedisConnection Adopt(IConnectionMultiplexer multiplexer, RedisOptions options, string path, ILogger logger)
     {
-        var asyncTimeout = ConfigurationOptions.Parse(multiplexer.Configuration).AsyncTimeout;
+        var asyncTimeout = AsyncTimeoutOf(multiplexer);
         var timeout = Math.Max(20, options.Timeout.TotalMilliseconds);
         if (asyncTimeout > timeout)
         {
@@ -67,6 +67,19 @@ internal sealed partial class RedisConnection : IDisposable
         if (_owned)
         {
             Multiplexer.Dispose(); // lets written commands complete
+        }
+    }
+
+    /// <summary>The multiplexer's async timeout, from its configuration string (the client publishes no property for it).</summary>
+    private static int AsyncTimeoutOf(IConnectionMultiplexer multiplexer)
+    {
+        try
+        {
+            return ConfigurationOptions.Parse(multiplexer.Configuration).AsyncTimeout;
+        }
+        catch (ArgumentException)
+        {
+            return multiplexer.TimeoutMilliseconds; // the client's default async timeout is its sync timeout
         }
     }
 
