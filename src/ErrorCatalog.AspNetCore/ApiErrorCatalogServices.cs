@@ -47,7 +47,7 @@ internal static class ApiErrorCatalogServices
         services.TryAddSingleton(static sp => new EndpointPolicyCache(
             Catalog(sp), sp.GetService<IServiceProviderIsService>()?.IsService(typeof(ICorsPolicyProvider)) == true));
         services.TryAddSingleton(static sp => new RequestLimits(sp.GetRequiredService<CompiledOptions>().Book, Options(sp)));
-        services.TryAddSingleton<ICounterStore>(static sp => Options(sp) is { Redis.Configuration.Length: > 0 } options
+        services.TryAddSingleton<ICounterStore>(static sp => Options(sp) is { Redis.CountsInRedis: true } options
             ? (sp.GetService<IRemoteCounterStoreFactory>() ?? throw RedisNotRegistered(sp)).Create(sp, options)
             : new InMemoryCounterStore(Time(sp), Options(sp).IdleCounterRetention, Options(sp).ConcurrencyRetryAfter));
         services.TryAddSingleton(static sp => new RateLimitHeaderWriter(Options(sp).Headers));

@@ -1,6 +1,8 @@
 using ErrorCatalog.Middleware;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -16,8 +18,42 @@ public static class ApiErrorCatalogRedisServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<IRemoteCounterStoreFactory, RedisCounterStoreFactory>();
+        services.TryAddSingleton(static sp => OpenConnection(sp));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiErrorCatalogOptions>, RedisConfigurationCheck>(
-            static sp => new RedisConfigurationCheck(sp.GetService<ApiErrorCatalogOptionsValidator>()?.Path ?? "ApiErrorCatalog")));
+            static sp => new RedisConfigurationCheck(Path(sp))));
         return services;
     }
+
+    /// <summary>
+    /// Counts in Redis on the app's own multiplexer (one it already uses for caching or its data, such as the one
+    /// <c>sp =&gt; sp.GetRequiredService&lt;IConnectionMultiplexer&gt;()</c> returns), so the app keeps one connection.
+    /// <c>ApiErrorCatalog:Redis:Configuration</c> is then not set (setting both stops the app at start-up); the rest of
+    /// <c>ApiErrorCatalog:Redis</c> applies. The multiplexer stays the app's: it is never disposed here. A request waits
+    /// for Redis up to the multiplexer's own <c>asyncTimeout</c> (plus its heartbeat); start-up warns when that is
+    /// longer than <see cref="RedisOptions.Timeout"/> (docs/redis.md).
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="connection">Returns the app's multiplexer; called once, when the counter store is made.</param>
+    public static IServiceCollection AddApiErrorCatalogRedis(this IServiceCollection services, Func<IServiceProvider, IConnectionMultiplexer> connection)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(connection);
+        services.Replace(ServiceDescriptor.Singleton(new AppRedisConnection(connection)));
+        services.AddOptions<ApiErrorCatalogOptions>().PostConfigure(static options =>
+        {
+            options.Redis ??= new RedisOptions();
+            options.Redis.AppConnection = true;
+        });
+        return services.AddApiErrorCatalogRedis();
+    }
+
+    private static RedisConnection OpenConnection(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptionsMonitor<ApiErrorCatalogOptions>>().CurrentValue.Redis!;
+        return services.GetService<AppRedisConnection>() is { } app
+            ? RedisConnection.Adopt(app.Factory(services), options, Path(services), services.GetRequiredService<ILogger<RedisConnection>>())
+            : RedisConnection.Connect(options);
+    }
+
+    private static string Path(IServiceProvider services) => services.GetService<ApiErrorCatalogOptionsValidator>()?.Path ?? "ApiErrorCatalog";
 }

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
@@ -21,7 +23,11 @@ public sealed class RedisMemoryTests(ITestOutputHelper output)
             new("month", LimitScope.Key, LimitKind.Requests, 100_000, WindowSpec.Month, false, descriptor, null),
             new("credits", LimitScope.Key, LimitKind.Credits, 10_000, new WindowSpec(TimeSpan.TicksPerDay, false), false, descriptor, null),
         ];
-        using var store = new RedisCounterStore(new RedisOptions { Configuration = redis.Configuration, Timeout = TimeSpan.FromSeconds(2) }, TimeSpan.FromSeconds(1), NullLogger<RedisCounterStore>.Instance);
+        var options = new RedisOptions { Configuration = redis.Configuration, Timeout = TimeSpan.FromSeconds(2) };
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var connection = RedisConnection.Connect(options);
+        using var store = new RedisCounterStore(
+            connection.Multiplexer, connection.AsyncTimeout, options, TimeSpan.FromSeconds(1), NullLogger<RedisCounterStore>.Instance, new ApiErrorCatalogMetrics(services.GetRequiredService<IMeterFactory>()));
         var batch = store.CreateBatch();
         var before = await UsedMemoryAsync(redis);
 

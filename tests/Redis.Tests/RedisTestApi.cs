@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
 
 namespace ErrorCatalog.Middleware.Redis.Tests;
 
@@ -36,21 +37,54 @@ internal sealed class RedisTestApi : IAsyncDisposable
     /// <paramref name="builtInLimiter"/>, the limits run in the framework's UseRateLimiter (UseApiErrorCatalogLimits)
     /// instead of the middleware. <paramref name="map"/> adds a test's own middleware and endpoints.
     /// </summary>
-    public static Task<RedisTestApi> StartAsync(RedisServer redis, string prefix, TimeProvider time, string section, string policy = "FailOpen", string timeout = "00:00:00.250", bool builtInLimiter = false, Action<WebApplication>? map = null)
-        => StartAsync(redis.Configuration, prefix, time, section, policy, timeout, builtInLimiter, map);
+    /// <param name="connection">The app's own multiplexer (<c>AddApiErrorCatalogRedis(connection)</c>) instead of <c>Redis:Configuration</c>.</param>
+    /// <param name="configure">A test's own services (health checks, log capture).</param>
+    public static Task<RedisTestApi> StartAsync(
+        RedisServer redis,
+        string prefix,
+        TimeProvider time,
+        string section,
+        string policy = "FailOpen",
+        string timeout = "00:00:00.250",
+        bool builtInLimiter = false,
+        Action<WebApplication>? map = null,
+        Func<IServiceProvider, IConnectionMultiplexer>? connection = null,
+        Action<WebApplicationBuilder>? configure = null)
+        => StartAsync(redis.Configuration, prefix, time, section, policy, timeout, builtInLimiter, map, connection, configure);
 
     /// <summary>Starts an instance on any Redis the client's <paramref name="redisConfiguration"/> names (a cluster's nodes, say).</summary>
-    public static async Task<RedisTestApi> StartAsync(string redisConfiguration, string prefix, TimeProvider time, string section, string policy = "FailOpen", string timeout = "00:00:00.250", bool builtInLimiter = false, Action<WebApplication>? map = null)
+    public static async Task<RedisTestApi> StartAsync(
+        string redisConfiguration,
+        string prefix,
+        TimeProvider time,
+        string section,
+        string policy = "FailOpen",
+        string timeout = "00:00:00.250",
+        bool builtInLimiter = false,
+        Action<WebApplication>? map = null,
+        Func<IServiceProvider, IConnectionMultiplexer>? connection = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
+        var server = connection is null ? $$""" "Configuration": "{{redisConfiguration}}", """ : "";
         var json = section.TrimEnd().TrimEnd('}') + $$"""
-            , "Redis": { "Configuration": "{{redisConfiguration}}", "Prefix": "{{prefix}}", "FailurePolicy": "{{policy}}", "Timeout": "{{timeout}}", "LeaseTimeout": "00:00:05" } }
+            , "Redis": { {{server}} "Prefix": "{{prefix}}", "FailurePolicy": "{{policy}}", "Timeout": "{{timeout}}", "LeaseTimeout": "00:00:05" } }
             """;
         var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(time);
-        builder.Services.AddApiErrorCatalog(configuration).AddApiErrorCatalogRedis();
+        builder.Services.AddApiErrorCatalog(configuration);
+        if (connection is null)
+        {
+            builder.Services.AddApiErrorCatalogRedis();
+        }
+        else
+        {
+            builder.Services.AddApiErrorCatalogRedis(connection);
+        }
+
+        configure?.Invoke(builder);
         if (builtInLimiter)
         {
             builder.Services.AddRateLimiter(options => options.UseApiErrorCatalogLimits());
@@ -108,7 +142,11 @@ internal sealed class RedisTestApi : IAsyncDisposable
     private RedisCounterStore Store => (RedisCounterStore)App.Services.GetRequiredService<ICounterStore>();
 
     /// <summary>Cuts this instance off from Redis, as if it died: nothing it holds is released.</summary>
-    public void KillCounters() => ((IDisposable)App.Services.GetRequiredService<ICounterStore>()).Dispose();
+    public void KillCounters()
+    {
+        ((IDisposable)App.Services.GetRequiredService<ICounterStore>()).Dispose();
+        App.Services.GetRequiredService<RedisConnection>().Dispose();
+    }
 
     public async ValueTask DisposeAsync()
     {

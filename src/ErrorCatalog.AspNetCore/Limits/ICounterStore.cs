@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
 namespace ErrorCatalog.Middleware;
 
 /// <summary>
@@ -29,4 +31,11 @@ internal interface ICounterStore
     /// </summary>
     /// <remarks>Never waits: a remote store sends it without awaiting it, and an outage loses it (the request stays charged).</remarks>
     void Refund(CounterBatch batch, DateTimeOffset now);
+
+    /// <summary>
+    /// Whether the store can count now, for the health check (<c>AddApiErrorCatalog</c> on <c>IHealthChecksBuilder</c>):
+    /// a remote store asks its server, within its own timeout; <paramref name="failureStatus"/> is what it reports
+    /// when the server does not answer.
+    /// </summary>
+    Task<HealthCheckResult> CheckHealthAsync(HealthStatus failureStatus, CancellationToken cancellationToken);
 }

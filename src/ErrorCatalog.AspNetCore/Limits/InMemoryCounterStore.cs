@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
 namespace ErrorCatalog.Middleware;
 
 /// <summary>
@@ -22,6 +24,9 @@ namespace ErrorCatalog.Middleware;
 /// </remarks>
 internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
 {
+    private static readonly HealthCheckResult Healthy = HealthCheckResult.Healthy(
+        "counting in memory", new Dictionary<string, object> { ["store"] = "memory" });
+
     private readonly TimeProvider _time;
     private readonly TimeSpan _retention;
     private readonly TimeSpan _concurrencyRetryAfter;
@@ -152,6 +157,9 @@ internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
             }
         }
     }
+
+    /// <summary>Always healthy: memory needs nothing that can be down.</summary>
+    public Task<HealthCheckResult> CheckHealthAsync(HealthStatus failureStatus, CancellationToken cancellationToken) => Task.FromResult(Healthy);
 
     public void Dispose() => _partitions.Dispose();
 

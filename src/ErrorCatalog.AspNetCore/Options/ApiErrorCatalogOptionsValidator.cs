@@ -227,8 +227,9 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
             return;
         }
 
-        // Its syntax is the Redis client's, checked by the ErrorCatalog.Redis package, which carries that client.
-        if (string.IsNullOrWhiteSpace(redis.Configuration))
+        // Its syntax is the Redis client's, checked by the ErrorCatalog.Redis package, which carries that client (and
+        // which says when the app's own connection is given too).
+        if (string.IsNullOrWhiteSpace(redis.Configuration) && !redis.AppConnection)
         {
             errors.Add($"{Path}:Redis:Configuration must name the server (e.g. 127.0.0.1:6379).");
         }

@@ -26,4 +26,13 @@ public sealed class RedisOptions
     /// stop counting against the concurrency limit. Default 60 s.
     /// </summary>
     public TimeSpan LeaseTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Set by ErrorCatalog.Redis when the app gives its own connection (<c>AddApiErrorCatalogRedis(connection)</c>):
+    /// counting is in Redis without <see cref="Configuration"/>. Not a setting (internal, so never bound).
+    /// </summary>
+    internal bool AppConnection { get; set; }
+
+    /// <summary>Whether the counters live in Redis: a configured server or the app's own connection.</summary>
+    internal bool CountsInRedis => AppConnection || Configuration is { Length: > 0 };
 }

@@ -33,6 +33,9 @@ internal sealed class RedisCall
     /// <summary>When the call was sent (<see cref="Environment.TickCount64"/>): its reply is a sample of Redis's clock.</summary>
     public long SentTick { get; set; }
 
+    /// <summary>When the call was sent (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>), for its duration.</summary>
+    public long SentTimestamp { get; set; }
+
     /// <summary>Whether the call was sent again after a NOSCRIPT.</summary>
     public bool Retried { get; set; }
 

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -29,9 +31,10 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     /// <summary>The longest an ended lease waits for a call to carry it.</summary>
     internal static readonly TimeSpan ReleaseDelay = TimeSpan.FromMilliseconds(50);
 
-    private readonly ConnectionMultiplexer _connection;
+    private readonly IConnectionMultiplexer _connection;
     private readonly IDatabase _database;
     private readonly RedisOptions _options;
+    private readonly ApiErrorCatalogMetrics _metrics;
     private readonly long _leaseBase = RandomNumberGenerator.GetInt32(1, int.MaxValue) * (1L << 31);
     private readonly RedisKeyNames _keys;
     private readonly RedisClock _clock = new();
@@ -41,41 +44,35 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     private volatile bool _cluster;
     private long _leases;
 
-    public RedisCounterStore(RedisOptions options, TimeSpan concurrencyRetryAfter, ILogger<RedisCounterStore> logger)
+    /// <summary>
+    /// A store on <paramref name="connection"/> (made or adopted by <see cref="RedisConnection"/>, which disposes it),
+    /// whose client gives up on an asynchronous command after <paramref name="asyncTimeout"/>.
+    /// </summary>
+    public RedisCounterStore(
+        IConnectionMultiplexer connection, TimeSpan asyncTimeout, RedisOptions options, TimeSpan concurrencyRetryAfter, ILogger<RedisCounterStore> logger, ApiErrorCatalogMetrics metrics)
     {
         _options = options;
+        _metrics = metrics;
         ConcurrencyRetryAfter = concurrencyRetryAfter;
         Outage = new RedisOutage(logger);
-        var configuration = ConfigurationOptions.Parse(options.Configuration!);
-        configuration.AbortOnConnectFail = false;
-        configuration.BacklogPolicy = BacklogPolicy.FailFast;
-        configuration.ReconnectRetryPolicy = new LinearRetry(200);
 
-        // The client times out commands on its heartbeat, so a command fails between the async timeout and one
-        // heartbeat later: both are set so that sum is a call's share of the timeout, which bounds every wait
-        // without a timer per call.
-        var total = Math.Max(20, options.Timeout.TotalMilliseconds);
-        var timeout = total / 2;
-        MaxQueueMilliseconds = (long)(total - timeout);
-        var heartbeat = Math.Clamp(timeout / 5, 5, 200);
-        configuration.HeartbeatInterval = TimeSpan.FromMilliseconds(heartbeat);
-        configuration.AsyncTimeout = (int)(timeout - heartbeat);
+        // A call gets half the timeout (RedisConnection sets the client's so), and a request waits at most the
+        // other half for its call to be sent.
+        MaxQueueMilliseconds = (long)(Math.Max(20, options.Timeout.TotalMilliseconds) / 2);
 
         // A call's deadline, from when it is sent: the client gives up no sooner than AsyncTimeout after writing it,
         // so a call Redis runs by the deadline is answered in time (a quarter, at least 10 ms where the timeout
         // allows, is left for the reply and the clock estimate's error), and one it runs later charges nothing for a
         // request already answered without it.
-        var asyncTimeout = configuration.AsyncTimeout;
-        DeadlineBudget = asyncTimeout - Math.Max(asyncTimeout / 4, Math.Min(10, asyncTimeout / 2));
-        configuration.SyncTimeout = (int)total;
-        configuration.ConnectTimeout = (int)Math.Max(100, total * 4);
-        _connection = ConnectionMultiplexer.Connect(configuration);
-        _database = _connection.GetDatabase();
-        _keys = new RedisKeyNames(options.Prefix, _connection.HashSlot);
+        var timeout = (long)asyncTimeout.TotalMilliseconds;
+        DeadlineBudget = timeout - Math.Max(timeout / 4, Math.Min(10, timeout / 2));
+        _connection = connection;
+        _database = connection.GetDatabase();
+        _keys = new RedisKeyNames(options.Prefix, connection.HashSlot);
         _lane = new RedisLane(this);
         _cluster = IsCluster();
-        _connection.ConnectionRestored += (_, _) => _cluster = IsCluster();
-        _connection.ConfigurationChanged += (_, _) => _cluster = IsCluster();
+        connection.ConnectionRestored += (_, _) => _cluster = IsCluster();
+        connection.ConfigurationChanged += (_, _) => _cluster = IsCluster();
         _timer = new Timer(static state => ((RedisCounterStore)state!).FlushReleases(), this, ReleaseDelay, ReleaseDelay);
     }
 
@@ -186,6 +183,11 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         }
     }
 
+    /// <summary>A PING within the timeout (see <see cref="RedisHealth"/>).</summary>
+    public Task<HealthCheckResult> CheckHealthAsync(HealthStatus failureStatus, CancellationToken cancellationToken) =>
+        RedisHealth.CheckAsync(_connection, _options, failureStatus, cancellationToken);
+
+    /// <summary>Sends the releases still queued; the connection is <see cref="RedisConnection"/>'s to dispose, after this.</summary>
     public void Dispose()
     {
         _timer.Dispose();
@@ -194,8 +196,6 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         {
             lane?.SendLastReleases();
         }
-
-        _connection.Dispose(); // lets written commands complete
     }
 
     /// <summary>Writes the batch's current part into the call.</summary>
@@ -251,6 +251,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     {
         var sent = Environment.TickCount64;
         call.SentTick = sent;
+        call.SentTimestamp = Stopwatch.GetTimestamp();
         try
         {
             if (_cluster)
@@ -301,6 +302,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     {
         _clock.Observe(redisTime, call.SentTick, received);
         Outage.Answered();
+        _metrics.RedisBatchAnswered(call.Requests, Stopwatch.GetElapsedTime(call.SentTimestamp));
     }
 
     /// <summary>
@@ -407,6 +409,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
             return false;
         }
 
+        _metrics.RedisLocalRefusal(batch[batch.RefusedIndex].Entry.Limit.Name);
         return true;
     }
 

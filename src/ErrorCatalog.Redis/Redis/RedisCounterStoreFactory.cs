@@ -3,9 +3,18 @@ using Microsoft.Extensions.Logging;
 
 namespace ErrorCatalog.Middleware;
 
-/// <summary>The Redis store, made when <see cref="RedisOptions.Configuration"/> is set.</summary>
+/// <summary>The Redis store, made when <see cref="RedisOptions.Configuration"/> is set or the app gave its own connection.</summary>
 internal sealed class RedisCounterStoreFactory : IRemoteCounterStoreFactory
 {
-    public ICounterStore Create(IServiceProvider services, ApiErrorCatalogOptions options) =>
-        new RedisCounterStore(options.Redis!, options.ConcurrencyRetryAfter, services.GetRequiredService<ILogger<RedisCounterStore>>());
+    public ICounterStore Create(IServiceProvider services, ApiErrorCatalogOptions options)
+    {
+        var connection = services.GetRequiredService<RedisConnection>();
+        return new RedisCounterStore(
+            connection.Multiplexer,
+            connection.AsyncTimeout,
+            options.Redis!,
+            options.ConcurrencyRetryAfter,
+            services.GetRequiredService<ILogger<RedisCounterStore>>(),
+            services.GetRequiredService<ApiErrorCatalogMetrics>());
+    }
 }
