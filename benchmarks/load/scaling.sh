@@ -8,7 +8,7 @@
 # from INFO commandstats), redis-server's CPU µs per request and its share of one core, and so the request rate at
 # which one redis-server core saturates (1e6 / µs per request); the apps' CPU µs per request.
 # Per K, once: Redis memory per active key (INFO memory used_memory after FLUSHALL, then after every key was touched,
-# divided by K) and the Redis keys per API key, per limit.
+# divided by K; the clients' buffers, mem_clients_normal, left out) and the Redis keys per API key, per limit.
 # Then a memory probe of every kind of key the store writes (LoadApps catalog-redis-kinds: sliding minute, month,
 # credits, concurrency; K=KINDS_KEYS): the keys are touched, then touched again in the next UTC minute, so each
 # sliding counter also has its previous window; MEMORY USAGE of sampled keys of each kind (window counter, previous
@@ -40,7 +40,11 @@ redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemoni
 redis_pid=$!; pids+=("$redis_pid")
 for _ in $(seq 100); do redis-cli -p "$port" PING >/dev/null 2>&1 && break; sleep 0.1; done
 rc() { redis-cli -p "$port" "$@"; }
-used_memory() { rc INFO memory | tr -d '\r' | awk -F: '$1 == "used_memory" {print $2}'; }
+# Redis's memory without its clients' buffers (which grow and shrink with the load, not with the keys).
+used_memory() {
+    sleep 1
+    rc INFO memory | tr -d '\r' | awk -F: '$1 == "used_memory" {u = $2} $1 == "mem_clients_normal" {c = $2} END {print u - c}'
+}
 script_calls() { rc INFO commandstats | tr -d '\r' | awk -F'[:=,]' '/^cmdstat_(eval|fcall)/ {t += $3} END {print t + 0}'; }
 count() { rc --scan --pattern "$1" | wc -l; }
 sample_usage() { # pattern: mean MEMORY USAGE of up to 10 keys matching it ("-" when none)
