@@ -83,6 +83,10 @@ for i in $(seq "$max_n"); do
 done
 
 declare -A MEM KEYS_PER
+# One throwaway cycle first: the first FLUSHALL after the warm-up left Redis's baseline memory some 260 KB higher
+# than every later one, which alone would read as 4 KB per key at K=64.
+rc FLUSHALL SYNC >/dev/null
+touch_keys "${url[catalog-redis@1]}" 64
 for k in $KEYS_LIST; do
     # Memory: an empty database, then every key touched once (round robin: K requests touch K keys).
     rc FLUSHALL SYNC >/dev/null
@@ -152,9 +156,14 @@ if ((KINDS_KEYS > 0)); then
     read -r minute_previous minute_now < <(rc --scan --pattern 'load:key:minute:*' | awk -F: '{print $NF}' | sort -u | sort -g | tail -2 | xargs) || true
     if [[ -z "${minute_now:-}" ]]; then minute_now=${minute_previous:-none}; minute_previous=none; fi
     leases=$(
-        wrk -t1 -c"$CONNECTIONS" -d3s -s "$here/keys.lua" "$kinds" -- /accept "$KINDS_KEYS" >/dev/null &
-        sleep 1.5
-        sample_usage 'load:key:concurrency:*:leases'
+        wrk -t1 -c"$CONNECTIONS" -d5s -s "$here/keys.lua" "$kinds" -- /accept "$KINDS_KEYS" >/dev/null &
+        # A lease set lives while its key has a request in flight: sampled until one is seen.
+        for _ in $(seq 20); do
+            sleep 0.2
+            usage=$(sample_usage 'load:key:concurrency:*:leases')
+            [[ "$usage" != "-" ]] && break
+        done
+        echo "$usage"
         wait
     )
     counter=$(sample_usage "load:key:minute:*:$minute_now")
