@@ -83,8 +83,8 @@ for i in $(seq "$max_n"); do
 done
 
 declare -A MEM KEYS_PER
-# One throwaway cycle first: the first FLUSHALL after the warm-up left Redis's baseline memory some 260 KB higher
-# than every later one, which alone would read as 4 KB per key at K=64.
+# One throwaway cycle first: without it the first reading after the warm-up came out twice the later ones (788
+# against 402 bytes per key at K=64).
 rc FLUSHALL SYNC >/dev/null
 touch_keys "${url[catalog-redis@1]}" 64
 for k in $KEYS_LIST; do
