@@ -13,6 +13,8 @@
 # credits, concurrency; K=KINDS_KEYS): the keys are touched, then touched again in the next UTC minute, so each
 # sliding counter also has its previous window; MEMORY USAGE of sampled keys of each kind (window counter, previous
 # window, lease set; lease sets only exist while requests are in flight, so they are sampled under load).
+# Keys are told apart by their limit's name between colons (…:minute:…, …:month:…, …:ip:…, …:concurrency:…leases),
+# so a key layout that moves the prefix or adds hash tags is still counted.
 #
 # Usage: benchmarks/load/scaling.sh   (needs the .NET SDK, wrk and redis-server: apt-get install -y wrk redis-server)
 # Environment: INSTANCES (default "1 2"), KEYS_LIST (default "64 1000 10000"), DURATION (s per run, default 5),
@@ -63,7 +65,7 @@ touch_keys() { # url keys: load until every key has its month counter (2 s slice
     local slice
     for slice in $(seq 10); do
         wrk -t1 -c"$CONNECTIONS" -d2s -s "$here/keys.lua" "$1" -- /accept "$2" >/dev/null
-        (($(count 'load:key:month:*') >= $2)) && return
+        (($(count '*:month:*') >= $2)) && return
     done
     echo "# warning: not every one of $2 keys was touched" >&2
 }
@@ -97,14 +99,14 @@ for k in $KEYS_LIST; do
     total=$(rc DBSIZE)
     MEM[$k]=$(awk -v a="$mem0" -v b="$mem1" -v k="$k" 'BEGIN {printf "%.0f", (b - a) / k}')
     KEYS_PER[$k]=$(printf "minute=%s month=%s credits=%s ip=%s all=%s" \
-        "$(awk -v c="$(count 'load:key:minute:*')" -v k="$k" 'BEGIN {printf "%.2f", c / k}')" \
-        "$(awk -v c="$(count 'load:key:month:*')" -v k="$k" 'BEGIN {printf "%.2f", c / k}')" \
-        "$(awk -v c="$(count 'load:key:credits:*')" -v k="$k" 'BEGIN {printf "%.2f", c / k}')" \
-        "$(count 'load:ip:*')" \
+        "$(awk -v c="$(count '*:minute:*')" -v k="$k" 'BEGIN {printf "%.2f", c / k}')" \
+        "$(awk -v c="$(count '*:month:*')" -v k="$k" 'BEGIN {printf "%.2f", c / k}')" \
+        "$(awk -v c="$(count '*:credits:*')" -v k="$k" 'BEGIN {printf "%.2f", c / k}')" \
+        "$(count '*:ip:*')" \
         "$(awk -v c="$total" -v k="$k" 'BEGIN {printf "%.2f", c / k}')")
     echo "# K=$k: used_memory $mem0 -> $mem1, $total keys: ${KEYS_PER[$k]}" >&2
     for name in minute month credits; do
-        echo "$k $name $(sample_usage "load:key:$name:*")" >>"$work/usage"
+        echo "$k $name $(sample_usage "*:$name:*")" >>"$work/usage"
     done
 
     for round in $(seq "$ROUNDS"); do
@@ -148,26 +150,26 @@ if ((KINDS_KEYS > 0)); then
     sleep $((61 - 10#$(date -u +%S)))
     wrk -t1 -c"$CONNECTIONS" -d2s -s "$here/keys.lua" "$kinds" -- /accept "$KINDS_KEYS" >/dev/null
     for _ in $(seq 10); do
-        (($(count "load:key:minute:*") >= 2 * KINDS_KEYS)) && break
+        (($(count "*:minute:*") >= 2 * KINDS_KEYS)) && break
         wrk -t1 -c"$CONNECTIONS" -d2s -s "$here/keys.lua" "$kinds" -- /accept "$KINDS_KEYS" >/dev/null
     done
     kmem1=$(used_memory)
     # Window counters are named by their window's index: the two minutes touched are the two indices seen.
-    read -r minute_previous minute_now < <(rc --scan --pattern 'load:key:minute:*' | awk -F: '{print $NF}' | sort -u | sort -g | tail -2 | xargs) || true
+    read -r minute_previous minute_now < <(rc --scan --pattern '*:minute:*' | awk -F: '{print $NF}' | sort -u | sort -g | tail -2 | xargs) || true
     if [[ -z "${minute_now:-}" ]]; then minute_now=${minute_previous:-none}; minute_previous=none; fi
     leases=$(
         wrk -t1 -c"$CONNECTIONS" -d5s -s "$here/keys.lua" "$kinds" -- /accept "$KINDS_KEYS" >/dev/null &
         # A lease set lives while its key has a request in flight: sampled until one is seen.
         for _ in $(seq 20); do
             sleep 0.2
-            usage=$(sample_usage 'load:key:concurrency:*:leases')
+            usage=$(sample_usage '*:concurrency:*leases*')
             [[ "$usage" != "-" ]] && break
         done
         echo "$usage"
         wait
     )
-    counter=$(sample_usage "load:key:minute:*:$minute_now")
-    previous=$(sample_usage "load:key:minute:*:$minute_previous")
+    counter=$(sample_usage "*:minute:*$minute_now")
+    previous=$(sample_usage "*:minute:*$minute_previous")
     kinds_total=$(rc DBSIZE)
 fi
 echo "# load after: $(uptime)" >&2
