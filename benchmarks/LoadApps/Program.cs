@@ -16,9 +16,12 @@ using Microsoft.AspNetCore.RateLimiting;
 //            catalog, RFC 9457 body with requestId, Retry-After, X-RateLimit-*). /accept and /refuse as in builtin.
 // GET /_diag (answered before any limiter, not counted) returns "<GC.GetTotalAllocatedBytes(true)> <requests>".
 // GET /_alloc (with --alloc-sample) lists the types allocated, by share of the runtime's allocation samples.
-// Usage: LoadApps <plain|builtin|catalog> [--logging] [--alloc-sample]   (listens on a free port of 127.0.0.1, prints it)
+// The Redis modes (catalog-redis, ...) are described in RedisModes.cs.
+// Usage: LoadApps <mode> [--logging] [--alloc-sample] [--redis host:port] [--keys N (default 64)]
+// (listens on a free port of 127.0.0.1, prints it)
 var mode = args.Length > 0 ? args[0] : "plain";
-var redis = Array.IndexOf(args, "--redis") is var r and >= 0 && r + 1 < args.Length ? args[r + 1] : null;
+var redis = Option("--redis");
+LoadConfig.Keys = Option("--keys") is { } keys ? int.Parse(keys, CultureInfo.InvariantCulture) : LoadConfig.Keys;
 var logging = args.Contains("--logging");
 using var sampler = args.Contains("--alloc-sample") ? new AllocationSampler() : null;
 
@@ -65,7 +68,7 @@ switch (mode)
     default:
         if (!RedisModes.TryConfigure(builder, mode, redis))
         {
-            Console.Error.WriteLine($"Unknown mode '{mode}': plain, builtin, catalog, catalog-redis, catalog-redis-one, redis-ratelimiting or redis-floor.");
+            Console.Error.WriteLine($"Unknown mode '{mode}': plain, builtin, catalog, catalog-redis, catalog-redis-one, catalog-redis-kinds, redis-ratelimiting or redis-floor.");
             return 2;
         }
 
@@ -109,7 +112,7 @@ else if (mode is "redis-floor")
 {
     RedisModes.UseRedisFloor(app);
 }
-else if (mode is "catalog" or "catalog-redis" or "catalog-redis-one")
+else if (mode is "catalog" or "catalog-redis" or "catalog-redis-one" or "catalog-redis-kinds")
 {
     app.UseApiErrorCatalog();
 }
@@ -131,6 +134,8 @@ app.Lifetime.ApplicationStarted.Register(() =>
 
 app.Run();
 return 0;
+
+string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 
 /// <summary>The endpoints every mode shares: no minimal-API binding, a body with a Content-Length.</summary>
 internal static class Endpoints
@@ -188,7 +193,8 @@ internal static class Endpoints
 /// <summary>The catalog mode's keys and plans (the same key names the wrk script sends).</summary>
 internal static class LoadConfig
 {
-    public const int Keys = 64;
+    /// <summary>How many keys load_key_0001.. are configured (--keys; benchmarks/load/scaling.sh raises it).</summary>
+    public static int Keys { get; set; } = 64;
     public const int MinutePermit = 1_000_000;
 
     public static void Catalog(ApiErrorCatalogOptions options)

@@ -14,9 +14,18 @@ using StackExchange.Redis;
 ///                       writing a bare 429 with Retry-After.
 ///   redis-floor         No limits: one EVALSHA of "return 1" per request through StackExchange.Redis, awaited by a
 ///                       middleware. What any library pays for one round trip through the client on this machine.
+///   catalog-redis-kinds catalog-redis with a sliding minute window and a concurrency limit added: every kind of Redis
+///                       key the store writes (window counter, previous window, lease set), for scaling.sh's memory.
+/// The refusal path: keys load_refuse_0001..0064 have a limit of <see cref="RefusingPermit"/> over a long window
+/// (a calendar month in the catalog modes, 30 days in redis-ratelimiting), so after their first requests every
+/// request of theirs is refused until long after a run ends: catalog-redis refuses them on a month limit beside its
+/// other limits, catalog-redis-one on a month limit alone (like for like with redis-ratelimiting's one window).
 /// </summary>
 internal static class RedisModes
 {
+    /// <summary>How many requests a refusing key is allowed per window before every later one is refused.</summary>
+    public const int RefusingPermit = 10;
+
     public static bool TryConfigure(WebApplicationBuilder builder, string mode, string? redis)
     {
         switch (mode)
@@ -26,6 +35,21 @@ internal static class RedisModes
                 {
                     LoadConfig.Catalog(options);
                     options.Plans["load"].Limits.Remove("concurrency");
+                    options.IpLimit = new LimitOptions { PermitLimit = 1_000_000_000, Window = "minute" };
+                    options.Redis = new RedisOptions { Configuration = Require(redis), Prefix = "load:", Timeout = TimeSpan.FromSeconds(1) };
+                    AddRefusingKeys(options, new()
+                    {
+                        ["minute"] = new LimitOptions { PermitLimit = LoadConfig.MinutePermit, Window = "minute" },
+                        ["month"] = new LimitOptions { PermitLimit = RefusingPermit, Window = "month" },
+                        ["credits"] = new LimitOptions { Kind = LimitKind.Credits, PermitLimit = 1_000_000_000, Window = "day" },
+                    });
+                }).AddApiErrorCatalogRedis();
+                return true;
+            case "catalog-redis-kinds":
+                builder.Services.AddApiErrorCatalog(options =>
+                {
+                    LoadConfig.Catalog(options);
+                    options.Plans["load"].Limits["minute"].Sliding = true;
                     options.IpLimit = new LimitOptions { PermitLimit = 1_000_000_000, Window = "minute" };
                     options.Redis = new RedisOptions { Configuration = Require(redis), Prefix = "load:", Timeout = TimeSpan.FromSeconds(1) };
                 }).AddApiErrorCatalogRedis();
@@ -39,6 +63,7 @@ internal static class RedisModes
                     limits.Remove("month");
                     limits.Remove("credits");
                     options.Redis = new RedisOptions { Configuration = Require(redis), Prefix = "load:", Timeout = TimeSpan.FromSeconds(1) };
+                    AddRefusingKeys(options, new() { ["month"] = new LimitOptions { PermitLimit = RefusingPermit, Window = "month" } });
                 }).AddApiErrorCatalogRedis();
                 return true;
             case "redis-ratelimiting":
@@ -52,8 +77,8 @@ internal static class RedisModes
                         return RedisRateLimitPartition.GetFixedWindowRateLimiter(key, _ => new RedisFixedWindowRateLimiterOptions
                         {
                             ConnectionMultiplexerFactory = () => connection,
-                            PermitLimit = refuse ? 1 : LoadConfig.MinutePermit,
-                            Window = refuse ? TimeSpan.FromHours(1) : TimeSpan.FromMinutes(1),
+                            PermitLimit = refuse ? RefusingPermit : LoadConfig.MinutePermit,
+                            Window = refuse ? TimeSpan.FromDays(30) : TimeSpan.FromMinutes(1),
                         });
                     });
                     options.OnRejected = static (rejected, _) =>
@@ -93,6 +118,17 @@ internal static class RedisModes
             (await database.ExecuteRespAsync("EVALSHA", command).ConfigureAwait(false)).Dispose();
             await next(context).ConfigureAwait(false);
         });
+    }
+
+    /// <summary>Adds the refusing keys load_refuse_0001..0064 on a plan of the given limits.</summary>
+    private static void AddRefusingKeys(ApiErrorCatalogOptions options, Dictionary<string, LimitOptions> limits)
+    {
+        options.Plans["refusing"] = new PlanOptions { Limits = limits };
+        for (var i = 1; i <= 64; i++)
+        {
+            var key = string.Create(CultureInfo.InvariantCulture, $"load_refuse_{i:D4}");
+            options.ApiKeys.Add(new ConfiguredApiKey { Id = key, Hash = ApiKeyHash.Compute(key).ToString(), Plan = "refusing" });
+        }
     }
 
     private static string Require(string? redis) =>

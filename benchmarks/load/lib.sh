@@ -1,4 +1,4 @@
-# Shared by run.sh and redis.sh (sourced, not run): the work folder and its cleanup, building and starting the
+# Shared by run.sh, redis.sh and scaling.sh (sourced, not run): the work folder and its cleanup, building and starting the
 # LoadApps, per-process CPU and allocation readings, and the warm-up.
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -52,11 +52,14 @@ build_apps() { # also builds the LoadApps of git revision $BASE, when set, into 
     fi
 }
 
-start_app() { # mode [app arguments...]: starts LoadApps in that mode (base_<mode>: $BASE's build); sets url[mode] and pidof[mode]
+# start_app mode[@name] [app arguments...]: starts LoadApps in that mode (base_<mode>: $BASE's build); sets url[mode]
+# and pidof[mode] (url[mode@name] and pidof[mode@name] with a name, so one mode can run in several instances)
+start_app() {
     local mode=$1 pid line exe=$app
     shift
     [[ "$mode" == base_* ]] && exe=$base_app
-    "$exe" "${mode#base_}" "$@" >"$work/$mode.log" 2>&1 &
+    local run=${mode%@*}
+    "$exe" "${run#base_}" "$@" >"$work/$mode.log" 2>&1 &
     pid=$!
     pids+=("$pid")
     apps+=("$pid")
