@@ -10,7 +10,7 @@ namespace ErrorCatalog.Middleware.Redis.Tests;
 public sealed class RedisMetricsTests
 {
     [Fact]
-    public async Task RequestsOnRedis_RecordEachScriptCallsBatchSizeAndDuration()
+    public async Task RequestsOnRedis_RecordEachScriptCallsBatchSizeAndDuration_AndLocalRefusals()
     {
         // Arrange
         await using var redis = await RedisServer.StartAsync();
@@ -19,8 +19,10 @@ public sealed class RedisMetricsTests
         var meters = api.App.Services.GetRequiredService<IMeterFactory>();
         using var sizes = new MetricCollector<int>(meters, ApiErrorCatalogMetrics.MeterName, "errorcatalog.redis.batch.size");
         using var durations = new MetricCollector<double>(meters, ApiErrorCatalogMetrics.MeterName, "errorcatalog.redis.batch.duration");
+        using var local = new MetricCollector<long>(meters, ApiErrorCatalogMetrics.MeterName, "errorcatalog.redis.local_refusals");
 
-        // Act: two admitted, one refused; each one script call.
+        // Act: two admitted, each one script call; the second's reply shows the window used up, so the third is
+        // refused without Redis.
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 3; i++)
         {
@@ -30,11 +32,14 @@ public sealed class RedisMetricsTests
 
         // Assert
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
-        Assert.Equal([1, 1, 1], sizes.GetMeasurementSnapshot().Select(m => m.Value));
+        Assert.Equal([1, 1], sizes.GetMeasurementSnapshot().Select(m => m.Value));
         Assert.Equal("{request}", sizes.Instrument!.Unit);
         var seconds = durations.GetMeasurementSnapshot().Select(m => m.Value).ToList();
-        Assert.Equal(3, seconds.Count);
+        Assert.Equal(2, seconds.Count);
         Assert.All(seconds, s => Assert.InRange(s, 0, 0.25));
         Assert.Equal("s", durations.Instrument!.Unit);
+        var refusal = Assert.Single(local.GetMeasurementSnapshot());
+        Assert.Equal(1, refusal.Value);
+        Assert.Equal("minute", refusal.Tags["limit"]);
     }
 }
