@@ -68,7 +68,7 @@ switch (mode)
     default:
         if (!RedisModes.TryConfigure(builder, mode, redis))
         {
-            Console.Error.WriteLine($"Unknown mode '{mode}': plain, builtin, catalog, catalog-redis, catalog-redis-one, catalog-redis-kinds, redis-ratelimiting or redis-floor.");
+            Console.Error.WriteLine($"Unknown mode '{mode}': plain, builtin, catalog, catalog-redis, catalog-redis-one, catalog-redis-kinds, redis-ratelimiting, redis-floor or hop-floor.");
             return 2;
         }
 
@@ -111,6 +111,16 @@ if (mode is "builtin" or "redis-ratelimiting")
 else if (mode is "redis-floor")
 {
     RedisModes.UseRedisFloor(app);
+}
+else if (mode is "hop-floor")
+{
+    // No limits and no Redis: each request waits once for a continuation on the thread pool, as a request waiting
+    // for a shared reply must, so this is the floor of any store whose requests wait for Redis.
+    app.Use(static async (context, next) =>
+    {
+        await Task.Yield();
+        await next(context);
+    });
 }
 else if (mode is "catalog" or "catalog-redis" or "catalog-redis-one" or "catalog-redis-kinds")
 {

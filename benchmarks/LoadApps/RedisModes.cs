@@ -12,6 +12,7 @@ using StackExchange.Redis;
 ///   catalog-redis-one   The same with the minute limit alone: like for like with redis-ratelimiting.
 ///   redis-ratelimiting  UseRateLimiter with RedisRateLimiting: one Redis fixed window per X-API-Key, OnRejected
 ///                       writing a bare 429 with Retry-After.
+///   hop-floor           No limits, no Redis: one thread-pool hop per request (Program.cs), the floor of waiting for a reply.
 ///   redis-floor         No limits: one EVALSHA of "return 1" per request through StackExchange.Redis, awaited by a
 ///                       middleware. What any library pays for one round trip through the client on this machine.
 ///   catalog-redis-kinds catalog-redis with a sliding minute window and a concurrency limit added: every kind of Redis
@@ -93,6 +94,8 @@ internal static class RedisModes
                         return ValueTask.CompletedTask;
                     };
                 });
+                return true;
+            case "hop-floor":
                 return true;
             case "redis-floor":
                 builder.Services.AddSingleton(ConnectionMultiplexer.Connect(Require(redis)).GetDatabase());

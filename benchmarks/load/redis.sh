@@ -10,7 +10,8 @@
 # commandstats (the script calls the app sends: EVAL*/EVALSHA*/FCALL*; every other command, mostly those a script runs
 # inside Redis, is listed apart). Besides the library with all four limits (catalog-redis) it measures the library
 # with the minute limit alone (catalog-redis-one, like for like with RedisRateLimiting) and one bare script call per
-# request through StackExchange.Redis (redis-floor).
+# request through StackExchange.Redis (redis-floor), and one thread-pool hop per request with no Redis at all
+# (hop-floor: what waiting for any shared reply costs).
 #
 # The refusal paths send keys load_refuse_0001..0064, whose month limit (RedisRateLimiting: 30-day window) allows 10
 # requests: the warm-up drives them into the refusing state, and each measured run starts with CONFIG RESETSTAT, so
@@ -46,7 +47,7 @@ redis_pid=$!; pids+=("$redis_pid")
 for _ in $(seq 100); do redis-cli -p "$port" PING >/dev/null 2>&1 && break; sleep 0.1; done
 
 build_apps
-modes=(plain redis-floor catalog-redis catalog-redis-one redis-ratelimiting)
+modes=(plain hop-floor redis-floor catalog-redis catalog-redis-one redis-ratelimiting)
 for mode in "${modes[@]}"; do
     start_app "$mode" --redis "127.0.0.1:$port"
 done
@@ -54,6 +55,7 @@ done
 # Each path: name, app mode, URL path, key prefix, the path its CPU is compared with (RedisRateLimiting's), its plain twin.
 paths=(
     "plain plain /accept load_key_ redis-ratelimiting plain"
+    "hop-floor hop-floor /accept load_key_ redis-ratelimiting plain"
     "redis-floor redis-floor /accept load_key_ redis-ratelimiting plain"
     "catalog-redis catalog-redis /accept load_key_ redis-ratelimiting plain"
     "catalog-redis-one catalog-redis-one /accept load_key_ redis-ratelimiting plain"

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Threading.Tasks.Sources;
 using StackExchange.Redis;
 
 namespace ErrorCatalog.Middleware;
@@ -28,7 +27,7 @@ internal sealed class RedisLane(RedisCounterStore store)
     private readonly Lock _lock = new();
     private readonly RedisCall _call = new();
     private readonly LeaseReleases _releases = new(4096);
-    private readonly Signal _signal = new();
+    private readonly RedisLaneSignal _signal = new();
     private RedisCounterBatch? _head;
     private RedisCounterBatch? _tail;
     private bool _busy;
@@ -375,27 +374,5 @@ internal sealed class RedisLane(RedisCounterStore store)
 
             store.PartFailed(batch, failure);
         }
-    }
-
-    /// <summary>The reader's wait for the next call in flight (reusable: reset as its result is taken).</summary>
-    private sealed class Signal : IValueTaskSource<Task>
-    {
-        private ManualResetValueTaskSourceCore<Task> _next;
-
-        public ValueTask<Task> WaitAsync() => new(this, _next.Version);
-
-        public void Set(Task pending) => _next.SetResult(pending);
-
-        public Task GetResult(short token)
-        {
-            var pending = _next.GetResult(token);
-            _next.Reset();
-            return pending;
-        }
-
-        public ValueTaskSourceStatus GetStatus(short token) => _next.GetStatus(token);
-
-        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-            _next.OnCompleted(continuation, state, token, flags);
     }
 }
