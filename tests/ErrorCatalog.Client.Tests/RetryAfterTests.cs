@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using FxRatesClient;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ErrorCatalog.Client.Tests;
@@ -30,6 +31,22 @@ public sealed class RetryAfterTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal([Start, Start.AddSeconds(40)], api.SentAt);
+    }
+
+    [Fact]
+    public async Task RetryAndGiveUp_AreResilienceEvents_InTheLogs()
+    {
+        var time = new FakeTimeProvider(Start);
+        var api = new ScriptedApi(time,
+            _ => Refused(r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(5))),
+            _ => Refused(r => r.Headers.RetryAfter = new RetryConditionHeaderValue(Start.AddDays(27))));
+        using var services = Build(time, api, logging: true);
+
+        await Assert.ThrowsAsync<ApiErrorException>(() => RunAsync(time, services.Client().GetAsync("/")));
+
+        var events = services.GetFakeLogCollector().GetSnapshot().Select(r => r.Message).ToList();
+        Assert.Contains(events, m => m.Contains("OnCatalogRetry", StringComparison.Ordinal));
+        Assert.Contains(events, m => m.Contains("OnCatalogGiveUp", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -84,10 +101,15 @@ public sealed class RetryAfterTests
         return await RunAsync(time, services.Client().GetAsync("/"));
     }
 
-    private static ServiceProvider Build(FakeTimeProvider time, ScriptedApi api)
+    private static ServiceProvider Build(FakeTimeProvider time, ScriptedApi api, bool logging = false)
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
+        if (logging)
+        {
+            services.AddFakeLogging();
+        }
+
         services.AddHttpClient("api", c => c.BaseAddress = new Uri("http://api.test"))
             .ConfigurePrimaryHttpMessageHandler(() => api)
             .AddCatalogResilienceHandler(ApiErrors.Catalog);

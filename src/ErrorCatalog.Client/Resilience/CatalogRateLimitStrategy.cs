@@ -1,17 +1,25 @@
 using System.Net;
 using ErrorCatalog.Client.Parsing;
 using Polly;
+using Polly.Telemetry;
 
 namespace ErrorCatalog.Client.Resilience;
 
 /// <summary>
 /// The catalog's retry rules for one HttpClient: wait for the reset before sending when the last response said
 /// Remaining 0; on 429 wait Retry-After (or the reset) and retry; on 503 back off with jitter; pass every other
-/// status through; past the maximum wait, or out of attempts, throw <see cref="ApiErrorException"/> at once.
+/// status through; past the maximum wait, or out of attempts, throw <see cref="ApiErrorException"/> at once. Each wait
+/// and each refusal given up on is a Polly telemetry event, so it reaches the logs and metrics the resilience
+/// packages already write.
 /// </summary>
-internal sealed class CatalogRateLimitStrategy(ApiErrorCatalog catalog, CatalogResilienceOptions options, TimeProvider time)
+internal sealed class CatalogRateLimitStrategy(
+    ApiErrorCatalog catalog, CatalogResilienceOptions options, TimeProvider time, ResilienceStrategyTelemetry telemetry)
     : ResilienceStrategy<HttpResponseMessage>
 {
+    private static readonly ResilienceEvent WaitForReset = new(ResilienceEventSeverity.Information, "OnCatalogWaitForReset");
+    private static readonly ResilienceEvent Retry = new(ResilienceEventSeverity.Warning, "OnCatalogRetry");
+    private static readonly ResilienceEvent GiveUp = new(ResilienceEventSeverity.Error, "OnCatalogGiveUp");
+
     private readonly ResetGate _gate = new();
 
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
@@ -25,6 +33,7 @@ internal sealed class CatalogRateLimitStrategy(ApiErrorCatalog catalog, CatalogR
                 if (options.WaitForResetWhenExhausted && _gate.ClosedUntil is { } until && until - time.GetUtcNow() is var wait
                     && wait > TimeSpan.Zero && wait <= options.MaxWait)
                 {
+                    telemetry.Report(WaitForReset, context, new CatalogWaitArguments(attempt, wait, null));
                     await WaitUntilAsync(until, cancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
                 }
 
@@ -49,6 +58,7 @@ internal sealed class CatalogRateLimitStrategy(ApiErrorCatalog catalog, CatalogR
                     : Backoff(attempt);
                 if (delay > options.MaxWait || attempt >= options.MaxRetryAttempts)
                 {
+                    telemetry.Report(GiveUp, context, new CatalogWaitArguments(attempt, delay, error.Code));
                     response.Dispose();
                     return Outcome.FromException<HttpResponseMessage>(new ApiErrorException(error));
                 }
@@ -58,6 +68,7 @@ internal sealed class CatalogRateLimitStrategy(ApiErrorCatalog catalog, CatalogR
                     _gate.CloseUntil(now + delay); // concurrent requests through this client wait too
                 }
 
+                telemetry.Report(Retry, context, new CatalogWaitArguments(attempt, delay, error.Code));
                 response.Dispose();
                 await WaitUntilAsync(now + delay, cancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
             }
