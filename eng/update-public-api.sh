@@ -2,7 +2,7 @@
 # Regenerates each packed project's PublicAPI.Unshipped.txt from a build's RS0016 diagnostics (run after changing public API; review the diff).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-projects=(src/ErrorCatalog/ErrorCatalog.csproj src/ErrorCatalog.AspNetCore/ErrorCatalog.AspNetCore.csproj src/ErrorCatalog.Redis/ErrorCatalog.Redis.csproj src/ErrorCatalog.OpenApi/ErrorCatalog.OpenApi.csproj)
+projects=(src/ErrorCatalog/ErrorCatalog.csproj src/ErrorCatalog.AspNetCore/ErrorCatalog.AspNetCore.csproj src/ErrorCatalog.Redis/ErrorCatalog.Redis.csproj src/ErrorCatalog.OpenApi/ErrorCatalog.OpenApi.csproj src/ErrorCatalog.Client/ErrorCatalog.Client.csproj)
 for project in "${projects[@]}"; do
   dir=$(dirname "$project")
   printf '#nullable enable\n' > "$dir/PublicAPI.Unshipped.txt"

@@ -46,13 +46,21 @@ internal sealed partial class Parser
         _cancellationToken = cancellationToken;
     }
 
-    public static ParseResult Parse(string path, string text, string? rootNamespace, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parses a file into its model; <paramref name="namespaceOverride"/> (the project's item metadata) wins over the
+    /// file's <c>namespace:</c>, which wins over <paramref name="rootNamespace"/>.
+    /// </summary>
+    public static ParseResult Parse(string path, string text, string? rootNamespace, CancellationToken cancellationToken, string? namespaceOverride = null)
     {
         var parser = new Parser(path, text, cancellationToken);
         CatalogModel? catalog;
         try
         {
             catalog = parser.ParseCatalog(rootNamespace);
+            if (catalog is not null && namespaceOverride is not null)
+            {
+                catalog = catalog with { Namespace = namespaceOverride };
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

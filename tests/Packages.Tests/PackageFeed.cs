@@ -1,7 +1,7 @@
 namespace ErrorCatalog.Packages.Tests;
 
 /// <summary>
-/// Packs src/ErrorCatalog, src/ErrorCatalog.AspNetCore and src/ErrorCatalog.Redis once, with a version no cache has seen, into a temporary feed. Its build goes to a
+/// Packs src/ErrorCatalog, src/ErrorCatalog.AspNetCore, src/ErrorCatalog.Redis and src/ErrorCatalog.Client once, with a version no cache has seen, into a temporary feed. Its build goes to a
 /// temporary artifacts folder, so it neither collides with nor disturbs builds of the checkout running meanwhile.
 /// </summary>
 public sealed class PackageFeed : IAsyncLifetime
@@ -18,12 +18,13 @@ public sealed class PackageFeed : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // The core package (generator, build files), the ASP.NET Core one that depends on it, and Redis's.
+        // The core package (generator, build files), the ASP.NET Core one that depends on it, Redis's, and the client's.
         foreach (var (folder, path) in new[]
         {
             ("ErrorCatalog", PackagePath),
             ("ErrorCatalog.AspNetCore", AspNetCorePackagePath),
             ("ErrorCatalog.Redis", Path.Combine(Feed, $"ErrorCatalog.Redis.{Version}.nupkg")),
+            ("ErrorCatalog.Client", Path.Combine(Feed, $"ErrorCatalog.Client.{Version}.nupkg")),
         })
         {
             var project = Path.Combine(RepositoryRoot.Path, "src", folder, folder + ".csproj");
@@ -79,6 +80,7 @@ public sealed class PackageFeed : IAsyncLifetime
         TryDelete(Path.Combine(packages, "errorcatalog", Version));
         TryDelete(Path.Combine(packages, "errorcatalog.aspnetcore", Version));
         TryDelete(Path.Combine(packages, "errorcatalog.redis", Version));
+        TryDelete(Path.Combine(packages, "errorcatalog.client", Version));
         return Task.CompletedTask;
     }
 

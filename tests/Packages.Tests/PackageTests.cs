@@ -120,6 +120,54 @@ public sealed class PackageTests(PackageFeed package)
     }
 
     [Fact]
+    public async Task ConsumerOfClientPackage_ReadsTheApisErrorWithTypedCodes_WithoutAspNetCore()
+    {
+        // Arrange: a console app with the API's published errors.yaml and ErrorCatalog.Client alone.
+        var consumer = CreateConsumer(
+            """
+            namespace: Shop.Client
+            errors:
+              - code: RATE_LIMITED
+                status: 429
+                title: Rate limited
+                detail: "You used {used:long} of {limit:long}."
+                args:
+                  retryAfter: seconds
+                headers:
+                  Retry-After: "{retryAfter}"
+            """,
+            """
+            using System.Net;
+            using ErrorCatalog.Client;
+            using Microsoft.Extensions.DependencyInjection;
+            using Shop.Client;
+
+            using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests)
+            {
+                Content = new StringContent(
+                    "{\"type\":\"about:blank\",\"title\":\"Rate limited\",\"status\":429,\"detail\":\"You used 10 of 10.\",\"code\":\"RATE_LIMITED\"}"),
+            };
+            response.Headers.Add("Retry-After", "42");
+            var error = (await response.ReadCatalogErrorAsync(ApiErrors.Catalog))!;
+            Console.WriteLine(ApiErrors.TryGetRateLimited(error, out var limited)
+                ? $"{error.Code} {limited.Used}/{limited.Limit} {limited.RetryAfter!.Value.TotalSeconds}"
+                : "not parsed");
+            new ServiceCollection().AddHttpClient("api").AddCatalogResilienceHandler(ApiErrors.Catalog);
+            Console.WriteLine(AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name!.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)));
+            """,
+            packageId: "ErrorCatalog.Client");
+
+        // Act
+        var build = await DotNetCli.RunAsync(consumer, "build", "--disable-build-servers");
+        Assert.True(build.ExitCode == 0, build.ToString());
+        var run = await DotNetCli.RunAsync(consumer, "run", "--no-build");
+
+        // Assert: the detail's and the header's placeholders, typed; no ASP.NET Core loaded.
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("RATE_LIMITED 10/10 42\nFalse", run.Output.Trim().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public async Task ConsumerOfRedisPackage_RegistersTheStoreAndStartsWithoutRedisConfigured()
     {
         // Arrange: the Redis package alone brings the ASP.NET Core one (pinned to its version) and the Redis client.

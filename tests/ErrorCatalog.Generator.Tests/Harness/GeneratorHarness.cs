@@ -6,7 +6,8 @@ namespace ErrorCatalog.Generator.Tests.Harness;
 
 /// <summary>
 /// Runs <see cref="ErrorCatalogGenerator"/> as the compiler would: errors.yaml as an AdditionalFiles item,
-/// RootNamespace as a global analyzer option, step tracking on, against every assembly the tests run with.
+/// RootNamespace as a global analyzer option, step tracking on, against every assembly the tests run with but
+/// ErrorCatalog.Client (whose reference turns on client mode: <see cref="CreateClientCompilation"/> adds it).
 /// </summary>
 internal static class GeneratorHarness
 {
@@ -17,6 +18,9 @@ internal static class GeneratorHarness
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
+    private static readonly Lazy<MetadataReference> ClientReference =
+        new(() => MetadataReference.CreateFromFile(typeof(ErrorCatalog.Client.CatalogError).Assembly.Location));
+
     public static CSharpCompilation CreateCompilation(params string[] sources) =>
         CSharpCompilation.Create(
             "Consumer",
@@ -24,10 +28,14 @@ internal static class GeneratorHarness
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
+    /// <summary>A compilation that references ErrorCatalog.Client, as a client project does.</summary>
+    public static CSharpCompilation CreateClientCompilation(params string[] sources) =>
+        CreateCompilation(sources).AddReferences(ClientReference.Value);
+
     public static GeneratorDriver CreateDriver(string yaml, string? rootNamespace = DefaultRootNamespace) =>
         CreateDriver(new InMemoryAdditionalText(CatalogPath, yaml), rootNamespace);
 
-    public static GeneratorDriver CreateDriver(AdditionalText catalog, string? rootNamespace = DefaultRootNamespace)
+    public static GeneratorDriver CreateDriver(AdditionalText catalog, string? rootNamespace = DefaultRootNamespace, ImmutableDictionary<string, string>? fileOptions = null)
     {
         var options = rootNamespace is null
             ? ImmutableDictionary<string, string>.Empty
@@ -36,7 +44,7 @@ internal static class GeneratorHarness
             [new ErrorCatalogGenerator().AsSourceGenerator()],
             [catalog],
             ParseOptions,
-            new TestAnalyzerConfigOptionsProvider(options),
+            new TestAnalyzerConfigOptionsProvider(options, fileOptions),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
     }
 
@@ -55,6 +63,7 @@ internal static class GeneratorHarness
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
         return trusted
             .Append(typeof(ApiErrorCatalog).Assembly.Location)
+            .Where(static path => !string.Equals(Path.GetFileName(path), "ErrorCatalog.Client.dll", StringComparison.OrdinalIgnoreCase))
             .Distinct(StringComparer.Ordinal)
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
             .ToImmutableArray();

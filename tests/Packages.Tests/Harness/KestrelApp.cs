@@ -29,10 +29,13 @@ internal sealed partial class KestrelApp : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the app; returns once it listens, or no app and its output when it exits first.</summary>
-    public static async Task<(KestrelApp? App, string Output)> StartAsync(string projectDirectory, string assemblyPath)
+    /// <summary>
+    /// Starts the app (with <paramref name="arguments"/> after its own, such as configuration overrides); returns once
+    /// it listens, or no app and its output when it exits first.
+    /// </summary>
+    public static async Task<(KestrelApp? App, string Output)> StartAsync(string projectDirectory, string assemblyPath, params string[] arguments)
     {
-        var start = DotNetCli.StartInfo(projectDirectory, [assemblyPath, "--urls", "http://127.0.0.1:0"]);
+        var start = DotNetCli.StartInfo(projectDirectory, [assemblyPath, "--urls", "http://127.0.0.1:0", .. arguments]);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 
         var app = new KestrelApp(new Process { StartInfo = start });
