@@ -23,8 +23,9 @@ namespace ErrorCatalog.Middleware;
 /// for a sliding item the previous window's count (i8).</para>
 /// <para>A counter the call touches first is charged at once (INCRBY answers the count too, and PEXPIRE starts its
 /// window); the call keeps each counter's count in a Lua table from then on, so later requests naming it cost no
-/// command, and what they charge (or the first one's charge taken back, if it was refused) is written once at the
-/// end. The script runs atomically: no other call sees a count in between.</para>
+/// command, and what they charge is written once at the end. A request's charges are made as its limits are read
+/// and taken back if one refuses, so an admitted request costs one pass over its limits. The script runs
+/// atomically: no other call sees a count in between.</para>
 /// </remarks>
 internal static class RedisBatchScript
 {
@@ -55,37 +56,41 @@ internal static class RedisBatchScript
         local n = 1
         local vals, formats = {}, {}
         local count, delta, absent, expire, leases = {}, {}, {}, {}, {}
-        local keys, kinds, costs, ttls, charged = {}, {}, {}, {}, {}
+        local keys, costs, charged = {}, {}, {}
         for req = 1, q do
           local now, expiry, m, member
           now, expiry, m, member, pos = unpack_('<i8i8i2c8', blob, pos)
-          local admit = 1
-          local nv = 0
+          local admit, nv, held = 1, 0, false
           for i = 1, m do
             local flags, permit, cost, ttl, weight, k, pk
             flags, permit, cost, ttl, weight, k, pk, pos = unpack_('<i1i8i8i8di2i2', blob, pos)
             local kind = flags % 4
-            keys[i], kinds[i], costs[i], ttls[i] = k, kind, cost, ttl
-            local c
+            keys[i] = k
             if kind == 2 then
-              c = leases[k]
+              costs[i] = false
+              local c = leases[k]
               if c == nil then
                 call('ZREMRANGEBYSCORE', KEYS[k], '-inf', now)
                 c = call('ZCARD', KEYS[k])
                 leases[k] = c
               end
               if c + 1 > permit then admit = 0 end
+              held = true
+              charged[i] = ttl
               nv = nv + 1
               vals[nv] = c
             else
-              c = count[k]
+              costs[i] = cost
+              local c = count[k]
               if c == nil then
                 local total = call('INCRBY', KEYS[k], cost)
                 if total == cost then call('PEXPIRE', KEYS[k], ttl) end
                 c = total - cost
-                count[k] = c
-                charged[i] = req
+              else
+                delta[k] = (delta[k] or 0) + cost
+                if absent[k] and not expire[k] then expire[k] = ttl end
               end
+              count[k] = c + cost
               local used = c
               nv = nv + 1
               vals[nv] = c
@@ -104,28 +109,29 @@ internal static class RedisBatchScript
               if used + cost > permit and flags < 4 then admit = 0 end
             end
           end
+          if admit == 0 then
+            for i = 1, m do
+              local cost = costs[i]
+              if cost then
+                local k = keys[i]
+                count[k] = count[k] - cost
+                delta[k] = (delta[k] or 0) - cost
+              end
+            end
+          elseif held then
+            for i = 1, m do
+              if not costs[i] then
+                local k = keys[i]
+                call('ZADD', KEYS[k], expiry, member)
+                call('PEXPIRE', KEYS[k], charged[i])
+                leases[k] = leases[k] + 1
+              end
+            end
+          end
           local format = formats[nv]
           if format == nil then format = '<i1' .. string.rep('i8', nv); formats[nv] = format end
           n = n + 1
           out[n] = pack(format, admit, unpack(vals, 1, nv))
-          for i = 1, m do
-            local k, cost = keys[i], costs[i]
-            if kinds[i] == 2 then
-              if admit == 1 then
-                call('ZADD', KEYS[k], expiry, member)
-                call('PEXPIRE', KEYS[k], ttls[i])
-                leases[k] = leases[k] + 1
-              end
-            elseif admit == 1 then
-              count[k] = count[k] + cost
-              if charged[i] ~= req then
-                delta[k] = (delta[k] or 0) + cost
-                if absent[k] and not expire[k] then expire[k] = ttls[i] end
-              end
-            elseif charged[i] == req then
-              delta[k] = (delta[k] or 0) - cost
-            end
-          end
         end
         for k, d in pairs(delta) do
           if d ~= 0 then
