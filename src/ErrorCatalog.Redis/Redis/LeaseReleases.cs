@@ -5,17 +5,16 @@ namespace ErrorCatalog.Middleware;
 /// <summary>
 /// Concurrency leases ended on this instance and not yet removed from Redis. They ride along with the lane's next
 /// script call (which removes them before it decides), so ending a request sends no command of its own; a timer sends
-/// the ones no request picked up (see <see cref="RedisLane.FlushReleases"/>). A locked ring: allocation-free, and the
-/// lock is held for a copy of a few entries.
+/// the ones no request picked up (see <see cref="RedisLane.FlushReleases"/>). A locked ring: allocation-free once
+/// grown, and the lock is held for a copy of a few entries. It starts small and grows to its capacity, as a cluster
+/// has a lane per hash slot and most lanes never hold many.
 /// </summary>
-internal sealed class LeaseReleases
+internal sealed class LeaseReleases(int capacity)
 {
     private readonly Lock _lock = new();
-    private readonly (RedisKey Key, long Member)[] _ring;
+    private (RedisKey Key, long Member)[] _ring = new (RedisKey, long)[Math.Min(16, capacity)];
     private int _head;
     private int _count;
-
-    public LeaseReleases(int capacity) => _ring = new (RedisKey, long)[capacity];
 
     public int Count => Volatile.Read(ref _count);
 
@@ -26,7 +25,19 @@ internal sealed class LeaseReleases
         {
             if (_count == _ring.Length)
             {
-                return false;
+                if (_ring.Length >= capacity)
+                {
+                    return false;
+                }
+
+                var grown = new (RedisKey, long)[Math.Min(capacity, _ring.Length * 2)];
+                for (var i = 0; i < _count; i++)
+                {
+                    grown[i] = _ring[(_head + i) % _ring.Length];
+                }
+
+                _ring = grown;
+                _head = 0;
             }
 
             _ring[(_head + _count) % _ring.Length] = (key, member);

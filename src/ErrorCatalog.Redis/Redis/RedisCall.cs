@@ -15,9 +15,9 @@ internal sealed class RedisCall
     private static readonly RedisValue SourceValue = RedisBatchScript.Source;
     private static long s_stamps;
 
-    private byte[] _blob = new byte[1024];
-    private RedisKeyOrValue[] _command = new RedisKeyOrValue[64];
-    private RedisKey[] _keyNames = new RedisKey[64];
+    private byte[] _blob = new byte[256];
+    private RedisKeyOrValue[] _command = new RedisKeyOrValue[16];
+    private RedisKey[] _keyNames = new RedisKey[16];
     private (RedisKey Key, long Member)[] _releases = new (RedisKey, long)[RedisLane.MaxReleasesPerCall];
     private int _length;
     private int _keys;

@@ -71,8 +71,8 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         _keys = new RedisKeyNames(options.Prefix, connection.HashSlot);
         _lane = new RedisLane(this);
         _cluster = IsCluster();
-        connection.ConnectionRestored += (_, _) => _cluster = IsCluster();
-        connection.ConfigurationChanged += (_, _) => _cluster = IsCluster();
+        connection.ConnectionRestored += OnConnectionChanged;
+        connection.ConfigurationChanged += OnConnectionChanged;
         _timer = new Timer(static state => ((RedisCounterStore)state!).FlushReleases(), this, ReleaseDelay, ReleaseDelay);
     }
 
@@ -190,6 +190,8 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     /// <summary>Sends the releases still queued; the connection is <see cref="RedisConnection"/>'s to dispose, after this.</summary>
     public void Dispose()
     {
+        _connection.ConnectionRestored -= OnConnectionChanged;
+        _connection.ConfigurationChanged -= OnConnectionChanged;
         _timer.Dispose();
         _lane.SendLastReleases();
         foreach (var lane in _slotLanes)
@@ -287,6 +289,9 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         _metrics.RedisLocalRefusal(batch[batch.RefusedIndex].Entry.Limit.Name);
         return true;
     }
+
+    /// <summary>Whether the servers form a cluster is learnt again when the connection comes back or changes.</summary>
+    private void OnConnectionChanged(object? sender, EventArgs e) => _cluster = IsCluster();
 
     private void FlushReleases()
     {
