@@ -112,3 +112,14 @@ warm() {
 }
 
 median() { sort -g "$1" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+
+# Notes the machine's load, then starts a redis-server on 127.0.0.1 and a free port, without persistence; sets
+# load_before, port and redis_pid (stopped with the apps).
+start_redis() {
+    echo "# load before: $(uptime)" >&2
+    load_before=$(uptime | sed 's/.*load average: //')
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
+    redis_pid=$!; pids+=("$redis_pid")
+    for _ in $(seq 100); do redis-cli -p "$port" PING >/dev/null 2>&1 && break; sleep 0.1; done
+}

@@ -34,13 +34,7 @@ KINDS_KEYS=${KINDS_KEYS:-1000}
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require wrk redis-server redis-cli
-echo "# load before: $(uptime)" >&2
-load_before=$(uptime | sed 's/.*load average: //')
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
-redis_pid=$!; pids+=("$redis_pid")
-for _ in $(seq 100); do redis-cli -p "$port" PING >/dev/null 2>&1 && break; sleep 0.1; done
+start_redis
 rc() { redis-cli -p "$port" "$@"; }
 # Redis's memory without its clients' buffers (which grow and shrink with the load, not with the keys).
 used_memory() {
