@@ -179,8 +179,10 @@ internal sealed class RedisLane(RedisCounterStore store)
             {
                 pending = store.Send(call);
             }
-            catch (CounterStoreUnavailableException ex)
+            catch (Exception ex)
             {
+                // Nothing was written: an outage, or a bug the client refused (its requests fail with it). Either
+                // way the lane goes on, so no request is left waiting in it.
                 Fail(call, ex, mayHaveRun: false, releasesRan: false);
                 continue;
             }
