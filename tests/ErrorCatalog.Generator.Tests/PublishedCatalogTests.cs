@@ -27,7 +27,8 @@ public sealed class PublishedCatalogTests
     private static readonly DateTimeOffset Start = new(2026, 1, 1, 10, 0, 0, TimeSpan.Zero);
 
     // Texts YAML would read otherwise unquoted (a comment, a flow indicator, a boolean, a key), braces that are not
-    // placeholders, escapes and non-ASCII text, in the detail, headers and a shape of nested objects and literals.
+    // placeholders, escapes and non-ASCII text, in the detail, headers and a shape of nested objects and literals; and
+    // a numeric code a listed default entry (API_KEY_MISSING) writes too.
     private const string TrickyCatalog = """
         defaultShape: odd
         shapes:
@@ -60,6 +61,7 @@ public sealed class PublishedCatalogTests
               Retry-After: "{retryAfter}"
               X-Used: "used={used}; at {when}; enabled={enabled}; {{braces}}"
           - code: plain
+            numericCode: 1002
             status: 500
             title: "yes"
             detail: "null"
@@ -148,6 +150,11 @@ public sealed class PublishedCatalogTests
         Assert.Equal("Quotes \" backslash \\ tab \t and é ü 日本 😀 # not a comment", tricky.Title);
         Assert.Equal("- a dash: a colon, & * ! % @ ` | > and 'yes'", tricky.Resolution);
         Assert.Equal("yes", published.Find("plain")!.Title);
+
+        // The default API_KEY_MISSING answers a missing key and writes 1002 too; the number stays the app's entry's.
+        Assert.Equal(1002, ErrorCatalog.Defaults.ApiErrors.Catalog.Find("API_KEY_MISSING")!.NumericCode);
+        Assert.Null(published.Find("API_KEY_MISSING")!.NumericCode);
+        Assert.Equal("plain", published.Find(1002)!.Code);
     }
 
     /// <summary>
