@@ -17,18 +17,21 @@ public sealed class DocsAllocationTests
     private const int Measured = 2_000;
 
     [ReleaseOnlyFact]
-    public async Task ServingThePageOrASection_AllocatesNothing()
+    public async Task ServingThePageASectionOrTheYaml_AllocatesNothing()
     {
         await using var api = await TestApi.StartAsync("""{ "ApiErrorCatalog": { "Plans": { "free": { "Unlimited": true } } } }""", static app => app.MapErrorCatalogDocs());
         var endpoints = api.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToArray();
         var page = Assert.Single(endpoints, static e => e.RoutePattern.RawText == "/errors").RequestDelegate!;
         var section = Assert.Single(endpoints, static e => e.RoutePattern.RawText == "/errors/{slug}").RequestDelegate!;
+        var yaml = Assert.Single(endpoints, static e => e.RoutePattern.RawText == "/errors/errors.yaml").RequestDelegate!;
         var pageContext = Context(api);
         var sectionContext = Context(api);
         sectionContext.Request.RouteValues["slug"] = "rate-limited";
 
         var pageBytes = Measure(page, pageContext);
         var sectionBytes = Measure(section, sectionContext);
+        var yamlContext = Context(api);
+        var yamlBytes = Measure(yaml, yamlContext);
         var baseline = Measure(static context =>
         {
             context.Response.ContentLength = 54_321;
@@ -40,6 +43,8 @@ public sealed class DocsAllocationTests
         Assert.True(sectionContext.Response.ContentLength > 500);
         Assert.True(pageBytes <= baseline, $"{pageBytes} B per page, {baseline} B per bare response");
         Assert.True(sectionBytes <= baseline, $"{sectionBytes} B per section, {baseline} B per bare response");
+        Assert.True(yamlContext.Response.ContentLength > 1_000);
+        Assert.True(yamlBytes <= baseline, $"{yamlBytes} B per errors.yaml, {baseline} B per bare response");
     }
 
     private static DefaultHttpContext Context(TestApi api)

@@ -101,6 +101,7 @@ public sealed class DocsTypeUriTests
 
             Assert.Equal(await api.Client.GetByteArrayAsync("/errors"), await File.ReadAllBytesAsync(Path.Combine(directory, "index.html")));
             Assert.Equal(await api.Client.GetByteArrayAsync("/errors.json"), await File.ReadAllBytesAsync(Path.Combine(directory, "errors.json")));
+            Assert.Equal(await api.Client.GetByteArrayAsync("/errors/errors.yaml"), await File.ReadAllBytesAsync(Path.Combine(directory, "errors.yaml")));
             Assert.Equal(await api.Client.GetByteArrayAsync("/errors/quota-used"), await File.ReadAllBytesAsync(Path.Combine(directory, "quota-used", "index.html")));
             Assert.True(File.Exists(Path.Combine(directory, "api-key-invalid", "index.html")));
         }

@@ -4,7 +4,7 @@ namespace ErrorCatalog.Packages.Tests;
 
 /// <summary>
 /// docs/client.md's quick start as written: a fresh console app, the page's install line against the packed packages,
-/// the FX sample's errors.yaml and the page's Program.cs, run against the FX sample on Kestrel.
+/// the errors.yaml the FX sample serves and the page's Program.cs, run against the FX sample on Kestrel.
 /// </summary>
 [Collection(PackagesCollection.Name)]
 public sealed partial class ClientQuickStartTests(PackageFeed feed)
@@ -32,7 +32,9 @@ public sealed partial class ClientQuickStartTests(PackageFeed feed)
         var install = MarkdownCode.ShellLines(Page, "dotnet add package").Single(l => l.StartsWith("dotnet add package", StringComparison.Ordinal));
         var add = await DotNetCli.RunAsync(project, install.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]);
         Assert.True(add.ExitCode == 0, add.ToString());
-        File.Copy(Path.Combine(sample, "errors.yaml"), Path.Combine(project, "errors.yaml"));
+        // The page's curl: the errors.yaml the running API serves beside its docs page.
+        Assert.Contains($"curl -fsS -o errors.yaml {DocumentedAddress}/errors/errors.yaml", File.ReadAllText(Page), StringComparison.Ordinal);
+        await File.WriteAllBytesAsync(Path.Combine(project, "errors.yaml"), await api.Client.GetByteArrayAsync("/errors/errors.yaml"));
         var program = MarkdownCode.FileBlock(Page, "Program.cs");
         Assert.Contains(DocumentedAddress, program, StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(project, "Program.cs"), program.Replace(DocumentedAddress, api.Client.BaseAddress!.ToString().TrimEnd('/'), StringComparison.Ordinal));

@@ -15,7 +15,8 @@ public static partial class ApiErrorCatalogBuilderExtensions
     /// <summary>
     /// Serves the "Errors &amp; rate limits" page, built once from the resolved catalog and the configured plans, limits
     /// and rate-limit headers: <c>GET {pattern}</c> (HTML, or JSON for a client that asks for it in <c>Accept</c>),
-    /// <c>GET {pattern}.json</c>, and <c>GET {pattern}/{slug}</c> for each entry's section, so that an entry's
+    /// <c>GET {pattern}.json</c>, <c>GET {pattern}/errors.yaml</c> (the catalog the API answers with, for a client's
+    /// generator: ErrorCatalog.Client), and <c>GET {pattern}/{slug}</c> for each entry's section, so that an entry's
     /// <c>type</c> URI opens its section when errors.yaml's <c>typeBase</c> is this route (<c>/errors/</c>).
     /// Like the OpenAPI document, the page needs no key, spends no key's quota and is left out of the API description.
     /// </summary>
@@ -41,13 +42,15 @@ public static partial class ApiErrorCatalogBuilderExtensions
         group.WithMetadata(source).ExcludeFromDescription();
         group.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Head], source.Page).WithDisplayName("Errors & rate limits");
         group.MapMethods(pattern + ".json", [HttpMethods.Get, HttpMethods.Head], source.Json).WithDisplayName("Errors & rate limits (JSON)");
+        // A literal segment outranks {slug}: no entry's section can take the file's route.
+        group.MapMethods(pattern + "/errors.yaml", [HttpMethods.Get, HttpMethods.Head], source.Yaml).WithDisplayName("Errors & rate limits (errors.yaml)");
         group.MapMethods(pattern + "/{slug}", [HttpMethods.Get, HttpMethods.Head], source.Section).WithDisplayName("Errors & rate limits: one error");
         return group;
     }
 
     /// <summary>
     /// Writes the page of <see cref="MapErrorCatalogDocs"/> to <paramref name="directory"/> for a static host:
-    /// <c>index.html</c>, <c>errors.json</c> and <c>{slug}/index.html</c> per entry (so <c>{pattern}/{slug}</c> resolves there too).
+    /// <c>index.html</c>, <c>errors.json</c>, <c>errors.yaml</c> and <c>{slug}/index.html</c> per entry (so <c>{pattern}/{slug}</c> resolves there too).
     /// </summary>
     /// <exception cref="InvalidOperationException"><see cref="MapErrorCatalogDocs"/> was not called.</exception>
     public static Task ExportErrorCatalogDocsAsync(this IEndpointRouteBuilder endpoints, string directory, CancellationToken cancellationToken = default)

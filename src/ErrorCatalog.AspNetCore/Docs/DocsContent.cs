@@ -4,7 +4,7 @@ using ErrorCatalog;
 
 namespace ErrorCatalog.Middleware;
 
-/// <summary>The docs rendered once: the page, each entry's section and the JSON, as UTF-8 bytes served as they are.</summary>
+/// <summary>The docs rendered once: the page, each entry's section, the JSON and the errors.yaml, as UTF-8 bytes served as they are.</summary>
 internal sealed class DocsContent
 {
     public DocsContent(DocsModel model, CompiledOptions compiled, ApiErrorCatalogOptions options)
@@ -17,11 +17,15 @@ internal sealed class DocsContent
         NotFound = (options.StatusErrors.TryGetValue(404, out var code) ? catalog.Find(code) : null)
             ?? catalog.Find("NOT_FOUND")
             ?? catalog.Errors.FirstOrDefault(static e => e.Status == 404);
+        Yaml = DocsYaml.Write(model, catalog, NotFound);
     }
 
     public byte[] Page { get; }
 
     public byte[] Json { get; }
+
+    /// <summary>The catalog the API answers with, as an errors.yaml for a client's generator.</summary>
+    public byte[] Yaml { get; }
 
     /// <summary>Each entry's section, in catalog order.</summary>
     public KeyValuePair<string, byte[]>[] Sections { get; }

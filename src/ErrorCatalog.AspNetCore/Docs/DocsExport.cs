@@ -27,6 +27,7 @@ internal static class DocsExport
         Directory.CreateDirectory(directory);
         await File.WriteAllBytesAsync(Path.Combine(directory, "index.html"), content.Page, cancellationToken).ConfigureAwait(false);
         await File.WriteAllBytesAsync(Path.Combine(directory, "errors.json"), content.Json, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllBytesAsync(Path.Combine(directory, "errors.yaml"), content.Yaml, cancellationToken).ConfigureAwait(false);
         foreach (var (slug, section) in content.Sections)
         {
             // slug/index.html: every static host serves it at .../slug, the entry's type URI.

@@ -15,6 +15,7 @@ internal sealed class DocsSource
 {
     private const string HtmlType = "text/html; charset=utf-8";
     private const string JsonType = "application/json; charset=utf-8";
+    private const string YamlType = "application/yaml; charset=utf-8";
 
     private readonly Lazy<DocsContent> _content;
 
@@ -41,6 +42,8 @@ internal sealed class DocsSource
     }
 
     public Task Json(HttpContext context) => Send(context, Content.Json, JsonType);
+
+    public Task Yaml(HttpContext context) => Send(context, Content.Yaml, YamlType);
 
     public Task Section(HttpContext context)
     {
