@@ -110,6 +110,32 @@ public sealed class RedisBatchScriptTests
     }
 
     [Fact]
+    public async Task OneKeyReachedByTwoNameObjects_IsOneCounterInTheCall()
+    {
+        // Arrange: a permit of 3 and four requests, alternating two name objects of the same key (as two API keys'
+        // cached names of their subscription's counter can be), so the key is listed twice in KEYS.
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var database = connection.GetDatabase();
+        RedisNames[] routes = [Names("subscription"), Names("subscription")];
+        var call = new RedisCall();
+        call.Begin();
+        for (var r = 0; r < 4; r++)
+        {
+            AddRequest(call, items: 1);
+            call.AddItem(flags: 0, permit: 3, cost: 1, ttlMilliseconds: 120_000, weight: 0, routes[r % 2], sliding: false);
+        }
+
+        // Act
+        using var reply = await database.ExecuteRespAsync("EVAL", call.Command(deadline: 0, bySource: true));
+
+        // Assert: three admitted and the fourth refused, as if one name had been used; the counter holds 3.
+        var bytes = Bytes(reply);
+        Assert.Equal([1, 1, 1, 0], new[] { bytes[8], bytes[17], bytes[26], bytes[35] });
+        Assert.Equal(3, (long)await database.StringGetAsync("subscription"));
+    }
+
+    [Fact]
     public async Task ConcurrencyItems_OfOneCall_EachRequestHoldsItsOwnLease()
     {
         // Arrange: a concurrency limit of 2 and three requests in one call, each with its own lease member.

@@ -90,6 +90,36 @@ public sealed class RedisLocalRefusalTests(Xunit.Abstractions.ITestOutputHelper 
     }
 
     [Fact]
+    public async Task WhatARefusalLearnt_AsksRedisAgainAfterASecond_AndSeesUseGivenBack()
+    {
+        // Arrange: 3 per minute used up and refused once from Redis; then the counter drops in Redis (as when another
+        // instance gives a charge back).
+        await using var redis = await RedisServer.StartAsync();
+        var time = new FakeTimeProvider(RedisTestApi.Start);
+        var prefix = Prefix();
+        await using var api = await RedisTestApi.StartAsync(redis, prefix, time, Section(Key, """ "minute": { "PermitLimit": 3, "Window": "minute" } """));
+        for (var i = 0; i < 4; i++)
+        {
+            await StatusAsync(api, Key);
+        }
+
+        var counter = (await redis.CliAsync($"--scan --pattern {prefix}*minute*")).Trim();
+        await redis.CliAsync($"DECRBY {counter} 1");
+
+        // Act: at once (refused here), then after the figures' second has passed (asks Redis, which admits).
+        var atOnce = await StatusAsync(api, Key);
+        await Task.Delay(TimeSpan.FromMilliseconds(RedisNames.FreshMilliseconds + 100));
+        await redis.CliAsync("CONFIG RESETSTAT");
+        var later = await StatusAsync(api, Key);
+        var calls = CommandStats(await redis.CliAsync("INFO commandstats")).GetValueOrDefault("evalsha");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.TooManyRequests, atOnce);
+        Assert.Equal(HttpStatusCode.OK, later);
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
     public async Task CreditsRefusedForALargeCost_ASmallerCostStillPasses()
     {
         // Arrange: 250 credits a day; /credits costs 100, /cheap 10.

@@ -16,7 +16,8 @@ namespace ErrorCatalog.Middleware;
 /// i8), item count m (i2), the request's lease member (8 bytes), then m items: flags (i1: kind 0 fixed, 1 sliding,
 /// 2 concurrency; +4 when overage is allowed), permit (i8), cost (i8), ttl (ms, i8), weight of the previous window
 /// (double, sliding), counter (KEYS index, i2), previous window's counter (KEYS index, i2; sliding).</para>
-/// <para>KEYS: each key once, however many requests of the call name it.</para>
+/// <para>KEYS: each key once, however many requests of the call name it; the script still counts by name (a key
+/// listed twice is one counter), so a call is exact even when two requests reached one key by different routes.</para>
 /// <para>Reply: Redis's time (unix ms, i8); then the byte 2 alone when the call ran after its deadline (it ran its
 /// releases and nothing else: its requests were answered without it, so it must charge nothing and take no lease);
 /// otherwise per request its outcome (i1: 1 admitted, 0 refused) and per item the count before this request (i8), and
@@ -42,6 +43,11 @@ internal static class RedisBatchScript
         local blob = ARGV[1]
         local unpack_, pack, call = struct.unpack, struct.pack, redis.call
         local deadline, q, r, pos = unpack_('<i8i2i2', blob)
+        local alias, seen = {}, {}
+        for i = 1, #KEYS do
+          local first = seen[KEYS[i]]
+          if first then alias[i] = first else seen[KEYS[i]] = i; alias[i] = i end
+        end
         for _ = 1, r do
           local k, released
           k, released, pos = unpack_('<i2c8', blob, pos)
@@ -64,6 +70,7 @@ internal static class RedisBatchScript
           for i = 1, m do
             local flags, permit, cost, ttl, weight, k, pk
             flags, permit, cost, ttl, weight, k, pk, pos = unpack_('<i1i8i8i8di2i2', blob, pos)
+            k, pk = alias[k], alias[pk]
             local kind = flags % 4
             keys[i] = k
             if kind == 2 then

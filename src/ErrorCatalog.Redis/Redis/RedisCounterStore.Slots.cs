@@ -117,17 +117,21 @@ internal sealed partial class RedisCounterStore
         return Volatile.Read(ref _slotLanes[slot]) ?? Interlocked.CompareExchange(ref _slotLanes[slot], new RedisLane(this), null) ?? _slotLanes[slot]!;
     }
 
+    /// <summary>
+    /// Whether a connected server says it is a cluster node. While none is connected the last answer stands: a store
+    /// that flipped to a single lane during an outage would send a cluster's keys of several slots in one call.
+    /// </summary>
     private bool IsCluster()
     {
         foreach (var endpoint in _connection.GetEndPoints())
         {
             var server = _connection.GetServer(endpoint);
-            if (server.IsConnected && server.ServerType == ServerType.Cluster)
+            if (server.IsConnected)
             {
-                return true;
+                return server.ServerType == ServerType.Cluster;
             }
         }
 
-        return false;
+        return _cluster;
     }
 }

@@ -109,6 +109,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         }
 
         var version = redis.BeginDecision();
+        redis.SubmitTick = Environment.TickCount64; // once: every part of the request waits within one budget
         if (_cluster)
         {
             // Slot by slot from the last run of items (the key's and its subscription's), the IP's after.
@@ -250,17 +251,20 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     }
 
     /// <summary>
-    /// Refuses the batch without Redis when what replies showed of its counters already refuses it (exact: a counter
-    /// only rises within its window). Only when every item's use is known, so the answer carries the same figures.
+    /// Refuses the batch without Redis when what replies showed of its counters in the last second already refuses it
+    /// (a counter only rises within its window, but for charges given back). Only when every item's use is known, so
+    /// the answer carries the same figures; after a second the next request asks Redis, which also learns what was
+    /// given back meanwhile.
     /// </summary>
     private bool RefusedLocally(RedisCounterBatch batch)
     {
+        var now = Environment.TickCount64;
         var over = false;
         for (var i = 0; i < batch.Count; i++)
         {
             ref var item = ref batch[i];
             var limit = item.Entry.Limit;
-            if (limit.Kind == LimitKind.Concurrency || batch.Names[i] is not { IsKnown: true } names)
+            if (limit.Kind == LimitKind.Concurrency || batch.Names[i] is not { } names || !names.IsFresh(now))
             {
                 return false;
             }
@@ -295,13 +299,20 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
 
     private void FlushReleases()
     {
-        _lane.FlushReleases(ReleaseDelay);
-        if (_cluster)
+        try
         {
-            foreach (var lane in _slotLanes)
+            _lane.FlushReleases(ReleaseDelay);
+            if (_cluster)
             {
-                lane?.FlushReleases(ReleaseDelay);
+                foreach (var lane in _slotLanes)
+                {
+                    lane?.FlushReleases(ReleaseDelay);
+                }
             }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A timer callback must not throw (it would end the process); the leases expire by their scores.
         }
     }
 

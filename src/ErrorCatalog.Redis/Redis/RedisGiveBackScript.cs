@@ -4,7 +4,7 @@ namespace ErrorCatalog.Middleware;
 /// The Lua script that takes back what an admitted part of a request charged in one cluster slot, when another slot
 /// refused the request (or could not answer): per key in ARGV pairs, <c>w</c> and the cost for a window counter
 /// (DECRBY), <c>l</c> and the lease member for a lease set (ZREM). The charge was made in the same window key, so
-/// taking it back is exact.
+/// taking it back is exact; a window key that has expired meanwhile is not made again (it would have no expiry).
 /// </summary>
 internal static class RedisGiveBackScript
 {
@@ -13,7 +13,9 @@ internal static class RedisGiveBackScript
           if ARGV[2 * i - 1] == 'l' then
             redis.call('ZREM', KEYS[i], ARGV[2 * i])
           else
-            redis.call('DECRBY', KEYS[i], ARGV[2 * i])
+            local left = tonumber(redis.call('GET', KEYS[i]) or '0')
+            local back = math.min(left, tonumber(ARGV[2 * i]))
+            if back > 0 then redis.call('DECRBY', KEYS[i], back) end
           end
         end
         return 0

@@ -37,7 +37,6 @@ internal sealed class RedisLane(RedisCounterStore store)
     /// <summary>Decides the batch's current part (<see cref="RedisCounterBatch.PartStart"/> to <see cref="RedisCounterBatch.PartEnd"/>) in this lane's next call.</summary>
     public void Submit(RedisCounterBatch batch)
     {
-        batch.SubmitTick = Environment.TickCount64;
         lock (_lock)
         {
             if (_busy)
@@ -118,12 +117,18 @@ internal sealed class RedisLane(RedisCounterStore store)
     /// </summary>
     private void Dispatch(RedisCounterBatch? first)
     {
+        var sendFailed = false;
         while (true)
         {
-            // Releases first: the script removes them before it decides, as they come first in its argument.
+            // Releases first: the script removes them before it decides, as they come first in its argument. After a
+            // send failed, they stay queued for the timer, so a client that refuses every call cannot spin this loop.
             var call = _call;
             call.Begin();
-            _releases.TakeInto(call, MaxReleasesPerCall);
+            if (!sendFailed)
+            {
+                _releases.TakeInto(call, MaxReleasesPerCall);
+            }
+
             var now = Environment.TickCount64;
             if (first is not null)
             {
@@ -184,6 +189,7 @@ internal sealed class RedisLane(RedisCounterStore store)
                 // Nothing was written: an outage, or a bug the client refused (its requests fail with it). Either
                 // way the lane goes on, so no request is left waiting in it.
                 Fail(call, ex, mayHaveRun: false, releasesRan: false);
+                sendFailed = true;
                 continue;
             }
 
@@ -334,9 +340,18 @@ internal sealed class RedisLane(RedisCounterStore store)
         var at = 8;
         while (call.TakeNext() is { } batch)
         {
-            // Taken off the call first: a decided batch may go on to another lane's call at once.
-            var admitted = RedisBatchReply.ReadRequest(bytes, ref at, batch, store.ConcurrencyRetryAfter);
-            store.PartDecided(batch, admitted);
+            // Taken off the call first: a decided batch may go on to another lane's call at once. One that cannot
+            // be read fails here, and the rest with it (see ReadAsync), so none is left waiting.
+            try
+            {
+                var admitted = RedisBatchReply.ReadRequest(bytes, ref at, batch, store.ConcurrencyRetryAfter);
+                store.PartDecided(batch, admitted);
+            }
+            catch (Exception ex)
+            {
+                store.PartFailed(batch, ex);
+                throw;
+            }
         }
 
         RedisBatchReply.End(bytes, at);

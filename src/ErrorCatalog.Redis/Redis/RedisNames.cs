@@ -13,8 +13,12 @@ namespace ErrorCatalog.Middleware;
 /// <param name="slot">The cluster hash slot of both keys (they share a hash tag).</param>
 internal sealed class RedisNames(RedisKeyNames owner, long index, RedisKey current, RedisKey previous, int slot)
 {
+    /// <summary>How long a reply's figures may refuse requests locally before the next request asks Redis again.</summary>
+    public const long FreshMilliseconds = 1000;
+
     private long _known = -1;
     private long _knownPrevious;
+    private long _observed;
 
     public RedisKeyNames Owner { get; } = owner;
 
@@ -40,34 +44,30 @@ internal sealed class RedisNames(RedisKeyNames owner, long index, RedisKey curre
     public bool IsKnown => Volatile.Read(ref _known) >= 0;
 
     /// <summary>
-    /// The highest use of this window any reply showed (charges of every instance included). Within a window a
-    /// counter only rises (refunds aside), so it is never above the true count: a request it refuses, Redis would too.
+    /// The use of this window the last reply showed (charges of every instance included). Within a window a counter
+    /// only rises (charges given back aside), so it is never above the true count: a request it refuses, Redis would too.
     /// </summary>
     public long Known => Volatile.Read(ref _known);
 
     /// <summary>The previous window's use, as the last reply showed it (sliding windows).</summary>
     public long KnownPrevious => Volatile.Read(ref _knownPrevious);
 
-    /// <summary>Learns the counter's use from a reply; a lower figure (an older reply) is ignored.</summary>
+    /// <summary>
+    /// Learns the counter's use from a reply. Replies for one counter come in order (its slot's lane has one call in
+    /// flight), so the latest is the truest, a lower figure included (charges given back).
+    /// </summary>
     public void Observe(long used, long previous)
     {
-        if (previous > Volatile.Read(ref _knownPrevious))
-        {
-            Volatile.Write(ref _knownPrevious, previous);
-        }
-
-        var known = Volatile.Read(ref _known);
-        while (used > known)
-        {
-            var seen = Interlocked.CompareExchange(ref _known, used, known);
-            if (seen == known)
-            {
-                return;
-            }
-
-            known = seen;
-        }
+        Volatile.Write(ref _knownPrevious, previous);
+        Volatile.Write(ref _known, used);
+        Volatile.Write(ref _observed, Environment.TickCount64);
     }
+
+    /// <summary>
+    /// Whether a reply told this counter's use within <see cref="FreshMilliseconds"/> of <paramref name="now"/>
+    /// (<see cref="Environment.TickCount64"/>): what may refuse a request without asking Redis.
+    /// </summary>
+    public bool IsFresh(long now) => IsKnown && now - Volatile.Read(ref _observed) < FreshMilliseconds;
 
     /// <summary>This instance gave credits back: what it knows drops with them, so it never refuses what Redis would admit.</summary>
     public void GiveBack(long credits)
