@@ -4,7 +4,7 @@ namespace ErrorCatalog.Middleware;
 
 /// <summary>
 /// Where counters live. One call decides and charges a request's whole batch, so a remote store (Redis) does
-/// it in one round trip with the same all-or-nothing rule as memory.
+/// it in one script call (shared with other requests) with the same all-or-nothing rule as memory.
 /// </summary>
 internal interface ICounterStore
 {

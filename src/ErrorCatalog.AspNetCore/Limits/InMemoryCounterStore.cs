@@ -7,7 +7,7 @@ namespace ErrorCatalog.Middleware;
 /// per partition, because the built-ins cannot express the rules here: several limits decided all-or-nothing
 /// (a window limiter's permits cannot be given back when a later limit refuses), windows aligned to the UTC
 /// clock and to calendar months (built-in windows start when the limiter is created and replenish on a timer),
-/// a variable cost with overage, and the same batch shape the Redis store runs in one round trip.
+/// a variable cost with overage, and the same batch shape the Redis store decides in one script call.
 /// </summary>
 /// <remarks>
 /// <para>

@@ -2,7 +2,8 @@ namespace ErrorCatalog.Middleware;
 
 /// <summary>
 /// Counters in Redis, for several instances serving one API (<c>ApiErrorCatalog:Redis</c>). Every limit of a
-/// request is decided and charged in one round trip; without this section counters stay in memory.
+/// request is decided and charged by one script call (shared with the requests that arrive with it); without this
+/// section counters stay in memory.
 /// </summary>
 public sealed class RedisOptions
 {
