@@ -163,7 +163,8 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
                 continue;
             }
 
-            var names = _keys.Get(item.Entry, limit.Window.Get(batch.Now).Index);
+            // The names the batch was charged under (its window's key), kept on the batch since it was decided.
+            var names = ((RedisCounterBatch)batch).Names[i]!;
             names.GiveBack(item.Cost);
             (keys ??= []).Add(names.Current);
             (credits ??= []).Add(item.Cost);
