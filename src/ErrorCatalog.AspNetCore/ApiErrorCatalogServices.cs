@@ -14,6 +14,7 @@ namespace ErrorCatalog.Middleware;
 /// <summary>
 /// The library's services: the options' validation, and the parts of the request path built once from what it
 /// compiled, each a singleton given to what uses it (the middleware, the authentication scheme, the rate limiter).
+/// Plans, keys and the IP limit are read from <see cref="RunningOptions"/> per request, so they follow reloads.
 /// </summary>
 internal static class ApiErrorCatalogServices
 {
@@ -28,25 +29,24 @@ internal static class ApiErrorCatalogServices
         services.AddMetrics();
         services.TryAddSingleton<ApiErrorCatalogMetrics>();
         services.AddHostedService<QueryKeyLoggingCheck>(); // warns when the framework logs query-string keys
-        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, PlanRequirementCheck>()); // RequirePlan names a configured plan
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, PlanRequirementCheck>()); // RequirePlan names a configured plan; reloads followed
 
-        // Compiled once, by validation (reading the options validates them); a custom key store needs StoreUnavailable.
+        // Compiled by validation, at start-up and on each configuration reload; a custom key store needs StoreUnavailable.
         services.TryAddSingleton(static sp => sp.GetRequiredService<ApiErrorCatalogOptionsValidator>()
-            .Compiled(Options(sp), customStore: sp.GetService<IApiKeyStore>() is not null));
+            .Compiled(sp.GetRequiredService<IOptionsMonitor<ApiErrorCatalogOptions>>().CurrentValue, customStore: sp.GetService<IApiKeyStore>() is not null));
+        services.TryAddSingleton(static sp => new RunningOptions(sp.GetRequiredService<CompiledOptions>()));
+        services.TryAddSingleton(static sp => new OptionsReload(
+            sp.GetRequiredService<ApiErrorCatalogOptionsValidator>(), sp.GetRequiredService<RunningOptions>(), sp, sp.GetRequiredService<ILogger<OptionsReload>>()));
         services.TryAddSingleton(static sp => sp.GetRequiredService<CompiledOptions>().Refusals);
-        services.TryAddSingleton(static sp =>
-        {
-            var compiled = sp.GetRequiredService<CompiledOptions>();
-            var store = sp.GetService<IApiKeyStore>();
-            return new KeyResolver(compiled.Book, store, Time(sp), sp.GetRequiredService<ILogger<KeyResolver>>(), store is null ? compiled.Keys : null);
-        });
+        services.TryAddSingleton(static sp => new KeyResolver(
+            sp.GetRequiredService<RunningOptions>(), sp.GetService<IApiKeyStore>(), Time(sp), sp.GetRequiredService<ILogger<KeyResolver>>()));
         services.TryAddSingleton(static sp => new ApiKeyReader(Options(sp).KeyReading, sp.GetRequiredService<KeyResolver>().IsKnown));
         services.TryAddSingleton(static sp => new KeyStep(
             sp.GetRequiredService<ApiKeyReader>(), sp.GetRequiredService<KeyResolver>(), Time(sp), sp.GetRequiredService<ILogger<KeyStep>>(), Options(sp).KeyReading.Required));
         // Whether the app uses CORS (AddCors registers the provider): its preflights then pass where CORS answers them.
         services.TryAddSingleton(static sp => new EndpointPolicyCache(
             Catalog(sp), sp.GetService<IServiceProviderIsService>()?.IsService(typeof(ICorsPolicyProvider)) == true));
-        services.TryAddSingleton(static sp => new RequestLimits(sp.GetRequiredService<CompiledOptions>().Book, Options(sp)));
+        services.TryAddSingleton(static sp => new RequestLimits(sp.GetRequiredService<RunningOptions>()));
         services.TryAddSingleton<ICounterStore>(static sp => Options(sp) is { Redis.CountsInRedis: true } options
             ? (sp.GetService<IRemoteCounterStoreFactory>() ?? throw RedisNotRegistered(sp)).Create(sp, options)
             : new InMemoryCounterStore(Time(sp), Options(sp).IdleCounterRetention, Options(sp).ConcurrencyRetryAfter));
@@ -69,17 +69,18 @@ internal static class ApiErrorCatalogServices
 
         // The framework's own problems (validation, status codes, exceptions) answer from the same catalog.
         services.AddApiErrorProblemDetails(static _ => { });
-        services.AddOptions<ApiErrorProblemDetailsOptions>().Configure<IOptionsMonitor<ApiErrorCatalogOptions>, CompiledOptions>(static (problems, options, compiled) =>
+        services.AddOptions<ApiErrorProblemDetailsOptions>().Configure<RunningOptions>(static (problems, running) =>
         {
-            problems.Catalog = compiled.Catalog;
-            problems.StatusErrors = options.CurrentValue.StatusErrors;
-            problems.UnhandledExceptionError = options.CurrentValue.UnhandledExceptionError;
+            problems.Catalog = running.Startup.Catalog;
+            problems.StatusErrors = running.Startup.Book.Options.StatusErrors;
+            problems.UnhandledExceptionError = running.Startup.Book.Options.UnhandledExceptionError;
         });
         return services;
     }
 
-    // The monitor's instance is the one start-up validation compiled; IOptions<T> would build (and compile) another.
-    private static ApiErrorCatalogOptions Options(IServiceProvider services) => services.GetRequiredService<IOptionsMonitor<ApiErrorCatalogOptions>>().CurrentValue;
+    // The options start-up validation compiled: what the parts built once read (a reload keeps their settings), where
+    // IOptions<T> would build (and compile) another instance and the monitor's may be a reload's.
+    private static ApiErrorCatalogOptions Options(IServiceProvider services) => services.GetRequiredService<RunningOptions>().Startup.Book.Options;
 
     private static InvalidOperationException RedisNotRegistered(IServiceProvider services) => new(
         $"{services.GetRequiredService<ApiErrorCatalogOptionsValidator>().Path}:Redis:Configuration is set, but no Redis counter store is "

@@ -5,18 +5,20 @@ namespace ErrorCatalog.Middleware;
 
 /// <summary>
 /// What a request is charged: its limits put in its batch, its default cost, and what happens while the counters
-/// cannot answer. Shared by the middleware and the built-in rate limiter, so both charge alike.
+/// cannot answer. Shared by the middleware and the built-in rate limiter, so both charge alike. The IP limit and the
+/// default cost follow configuration reloads (<see cref="RunningOptions.Current"/>); the outage policy is Redis's,
+/// read at start-up.
 /// </summary>
 internal sealed class RequestLimits
 {
     private static readonly object UnknownAddress = "unknown";
 
-    private readonly LimitDefinition? _ipLimit;
+    private readonly RunningOptions _running;
 
-    public RequestLimits(PlanBook book, ApiErrorCatalogOptions options)
+    public RequestLimits(RunningOptions running)
     {
-        _ipLimit = book.IpLimit;
-        DefaultCredits = options.DefaultCredits;
+        _running = running;
+        var options = running.Startup.Book.Options;
         if (options.Redis?.FailurePolicy == RedisFailurePolicy.FailClosed)
         {
             OutageRetryAfter = TimeSpan.FromSeconds(Math.Max(1, ApiError.ToWholeSeconds(options.Redis.RetryAfter)));
@@ -24,10 +26,10 @@ internal sealed class RequestLimits
     }
 
     /// <summary>Whether the application limits requests per client IP (a key or access refusal is charged there too).</summary>
-    public bool HasIpLimit => _ipLimit is not null;
+    public bool HasIpLimit => _running.Current.Book.IpLimit is not null;
 
     /// <summary>The credits a call costs where its endpoint does not say.</summary>
-    public long DefaultCredits { get; }
+    public long DefaultCredits => _running.Current.Book.Options.DefaultCredits;
 
     /// <summary>
     /// While the counters cannot answer: null admits uncounted (fail open); a value refuses with StoreUnavailable
@@ -42,7 +44,7 @@ internal sealed class RequestLimits
     /// </summary>
     public void Fill(CounterBatch batch, HttpContext context, ResolvedKey? key, long credits)
     {
-        if (_ipLimit is { } ipLimit)
+        if (_running.Current.Book.IpLimit is { } ipLimit)
         {
             object partition = context.Connection.RemoteIpAddress is { } address ? address : UnknownAddress;
             batch.Add(new LimitEntry(ipLimit, partition, string.Empty), 1, overageAllowed: false);

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Diagnostics.Metrics;
 using ErrorCatalog.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,6 +31,10 @@ internal static class HandBuiltRefusals
             keyHeaderName: "X-API-Key",
             new ApiKeyChallenge(new ApiKeyReadingOptions()));
     }
+
+    /// <summary>The limits requests are charged from <paramref name="book"/>, as the services build them.</summary>
+    public static RequestLimits Limits(PlanBook book, ApiErrorCatalog catalog) => new(new RunningOptions(new CompiledOptions(
+        catalog, book, new RefusalMap(catalog, "ApiErrorCatalog", [], storeCanFail: true), FrozenDictionary<ApiKeyHash, ResolvedKey>.Empty)));
 
     public static RequestState State(DateTimeOffset now) =>
         new(new RateLimitHeaderWriter(RateLimitHeaderProfiles.XRateLimit), new InMemoryCounterStore(new FakeTimeProvider(now), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1)).CreateBatch());

@@ -77,12 +77,17 @@ public sealed class PlanRequirementCheckTests
     }
 
     [Fact]
-    public async Task ReloadedConfigurationWithoutARequiredFeature_IsLogged_AndTheApplicationGoesOn()
+    public async Task ReloadedConfigurationWithoutARequiredFeature_IsRefused_AndTheApplicationGoesOnWithItsPlans()
     {
         // Arrange: a reload that drops the feature /spread requires
+        var key = NewKey();
+        var json = Json.Replace("\"Plans\"", $$"""
+            "ApiKeys": [ { "Id": "p", "Hash": "{{Hash(key)}}", "Plan": "pro" } ],
+            "Plans"
+            """, StringComparison.Ordinal);
         var reload = new ReloadSource();
         var dropped = false;
-        await using var api = await StartAsync(Json, configure: builder => builder.Services
+        await using var api = await StartAsync(json, configure: builder => builder.Services
             .AddSingleton<IOptionsChangeTokenSource<ApiErrorCatalogOptions>>(reload)
             .Configure<ApiErrorCatalogOptions>(o =>
             {
@@ -95,13 +100,13 @@ public sealed class PlanRequirementCheckTests
         // Act
         dropped = true;
         reload.Reload();
-        using var response = await api.GetAsync("/ok", NewKey());
+        using var response = await api.GetAsync("/spread", key);
 
-        // Assert: one warning naming the endpoint and the name; requests are still answered
-        var warning = Assert.Single(api.Logs.GetSnapshot(), r => r.Id.Name == "ReloadedPlansMissing");
-        Assert.Equal(LogLevel.Warning, warning.Level);
-        Assert.Contains("Endpoint 'HTTP: GET /spread' requires plan or feature 'spread' (RequirePlan)", warning.Message, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        // Assert: one error naming the endpoint and the name, as start-up would; the pro key still has the feature
+        var error = Assert.Single(api.Logs.GetSnapshot(), r => r.Id.Name == "ConfigurationReloadRejected");
+        Assert.Equal(LogLevel.Error, error.Level);
+        Assert.Contains("Endpoint 'HTTP: GET /spread' requires plan or feature 'spread' (RequirePlan)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]

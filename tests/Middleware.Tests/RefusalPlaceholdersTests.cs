@@ -90,7 +90,7 @@ public sealed class RefusalPlaceholdersTests
                 var state = State();
                 state.Key = book.Resolve(new ApiKeyRecord { Id = "k", Plan = "p" })!;
                 using var counters = new InMemoryCounterStore(new FakeTimeProvider(Now), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1));
-                var limits = new RequestLimits(book, book.Options);
+                var limits = HandBuiltRefusals.Limits(book, catalog);
                 var fake = new FakeResponse();
                 for (var i = 0; i < 2; i++)
                 {

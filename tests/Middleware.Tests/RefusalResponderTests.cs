@@ -73,7 +73,7 @@ public sealed class RefusalResponderTests
         var key = book.Resolve(new ApiKeyRecord { Id = "k", Plan = "p" })!;
         var time = new FakeTimeProvider(Now);
         using var counters = new InMemoryCounterStore(time, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1));
-        var limits = new RequestLimits(book, book.Options);
+        var limits = HandBuiltRefusals.Limits(book, ApiErrors.Catalog);
         var fake = new FakeResponse();
         var state = State();
         state.Key = key;

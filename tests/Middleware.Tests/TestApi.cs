@@ -51,7 +51,8 @@ internal sealed class TestApi : IAsyncDisposable
 
     /// <summary>
     /// Builds and starts the API; <paramref name="json"/> holds an <c>ApiErrorCatalog</c> section;
-    /// <paramref name="applicationName"/> names the application's assembly (default: the entry assembly's).
+    /// <paramref name="applicationName"/> names the application's assembly (default: the entry assembly's);
+    /// <paramref name="configuration"/>, when given, is read instead of <paramref name="json"/> (a reloadable one).
     /// </summary>
     public static async Task<TestApi> StartAsync(
         string json,
@@ -59,9 +60,10 @@ internal sealed class TestApi : IAsyncDisposable
         DateTimeOffset? start = null,
         Action<WebApplicationBuilder>? configure = null,
         string section = "ApiErrorCatalog",
-        string? applicationName = null)
+        string? applicationName = null,
+        IConfiguration? configuration = null)
     {
-        var configuration = new ConfigurationBuilder()
+        configuration ??= new ConfigurationBuilder()
             .AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json)))
             .Build();
         var time = new FakeTimeProvider(start ?? DefaultStart);

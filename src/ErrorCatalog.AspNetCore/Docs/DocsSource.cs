@@ -2,14 +2,14 @@ using ErrorCatalog;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace ErrorCatalog.Middleware;
 
 /// <summary>
 /// The docs endpoints' handlers and the metadata that marks them (so the middleware needs no key and counts no quota
-/// on them, and the export finds them). The content is built once, from the configuration as start-up validated it.
+/// on them, and the export finds them). The content is built once, from the configuration as start-up validated it,
+/// and again on the first request after a configuration reload changed the plans (see <see cref="RunningOptions"/>).
 /// </summary>
 internal sealed class DocsSource
 {
@@ -17,23 +17,40 @@ internal sealed class DocsSource
     private const string JsonType = "application/json; charset=utf-8";
     private const string YamlType = "application/yaml; charset=utf-8";
 
-    private readonly Lazy<DocsContent> _content;
+    private readonly IServiceProvider _services;
+    private readonly ICollection<EndpointDataSource> _endpoints;
+    private RunningOptions? _running;
+    private Built? _built;
 
     // The app's endpoint sources, read once every endpoint is mapped: the page lists what each costs and requires.
     public DocsSource(string pattern, IServiceProvider services, ICollection<EndpointDataSource> endpoints)
     {
         Pattern = pattern;
-        _content = new(() =>
-        {
-            var compiled = services.GetRequiredService<CompiledOptions>();
-            var options = services.GetRequiredService<IOptionsMonitor<ApiErrorCatalogOptions>>().CurrentValue;
-            return new DocsContent(new DocsModel(pattern, compiled, options, new CompositeEndpointDataSource(endpoints)), compiled, options);
-        });
+        _services = services;
+        _endpoints = endpoints;
     }
 
     public string Pattern { get; }
 
-    public DocsContent Content => _content.Value;
+    /// <summary>The content for the running plans: built when first read and after a reload (two readers may both build it, alike).</summary>
+    public DocsContent Content
+    {
+        get
+        {
+            // Resolved on first use, not when the endpoints are mapped: a bad configuration fails at start-up, as without docs.
+            var compiled = (_running ??= _services.GetRequiredService<RunningOptions>()).Current;
+            var built = Volatile.Read(ref _built);
+            if (built is null || !ReferenceEquals(built.Compiled, compiled))
+            {
+                // The compiled options carry the running values of every setting, restart-only ones included.
+                var options = compiled.Book.Options;
+                built = new Built(compiled, new DocsContent(new DocsModel(Pattern, compiled, options, new CompositeEndpointDataSource(_endpoints)), compiled, options));
+                Volatile.Write(ref _built, built);
+            }
+
+            return built.Content;
+        }
+    }
 
     public Task Page(HttpContext context)
     {
@@ -72,6 +89,8 @@ internal sealed class DocsSource
         response.ContentLength = body.Length;
         return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
+
+    private sealed record Built(CompiledOptions Compiled, DocsContent Content);
 
     // A browser asks for HTML; a client that ranks JSON above HTML gets the JSON (parsed only when JSON is named).
     private static bool WantsJson(HttpRequest request)

@@ -3,8 +3,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ErrorCatalog.Middleware;
@@ -18,24 +16,21 @@ namespace ErrorCatalog.Middleware;
 /// A startup filter runs once the application's pipeline is built, so the endpoints it maps (minimal APIs,
 /// controllers) are in <see cref="EndpointDataSource"/>, and before the server takes a request. Scopes are not
 /// checked: they come from each key (configured or a store's record), an open set. A configuration reloaded later
-/// is checked too, but only logged: the running application keeps the plans it compiled at start-up.
+/// is checked too, by <see cref="OptionsReload"/>, which this starts following reloads once the endpoints are mapped:
+/// a reload removing a required plan is refused.
 /// </remarks>
-internal sealed partial class PlanRequirementCheck(IOptionsMonitor<ApiErrorCatalogOptions> options, ILogger<PlanRequirementCheck> logger) : IStartupFilter
+internal sealed class PlanRequirementCheck(IOptionsMonitor<ApiErrorCatalogOptions> options) : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
         next(app);
-        if (app.ApplicationServices.GetService<EndpointDataSource>() is not { } endpoints)
+        if (app.ApplicationServices.GetService<EndpointDataSource>() is { } endpoints)
         {
-            return;
+            Check(endpoints.Endpoints, options.CurrentValue);
         }
 
-        Check(endpoints.Endpoints, options.CurrentValue);
-        var watch = options.OnChange(reloaded => Recheck(endpoints, reloaded));
-        if (watch is not null && app.ApplicationServices.GetService<IHostApplicationLifetime>() is { } lifetime)
-        {
-            lifetime.ApplicationStopping.Register(watch.Dispose);
-        }
+        // Reloads are followed from here on, before the server takes a request (resolving it subscribes).
+        app.ApplicationServices.GetRequiredService<OptionsReload>();
     };
 
     /// <summary>Throws naming each endpoint and each plan name no configured plan has, one per line.</summary>
@@ -48,7 +43,8 @@ internal sealed partial class PlanRequirementCheck(IOptionsMonitor<ApiErrorCatal
         }
     }
 
-    private static List<string> Problems(IReadOnlyList<Endpoint> endpoints, ApiErrorCatalogOptions options)
+    /// <summary>Each endpoint's RequirePlan name no plan of <paramref name="options"/> has, one line each.</summary>
+    internal static List<string> Problems(IReadOnlyList<Endpoint> endpoints, ApiErrorCatalogOptions options)
     {
         var known = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, plan) in options.Plans)
@@ -83,21 +79,4 @@ internal sealed partial class PlanRequirementCheck(IOptionsMonitor<ApiErrorCatal
         endpoint is RouteEndpoint { RoutePattern.RawText: { Length: > 0 } route } && endpoint.DisplayName?.Contains(route, StringComparison.Ordinal) != true
             ? $"'{endpoint.DisplayName}' (route '{route}')"
             : $"'{endpoint.DisplayName}'";
-
-    private void Recheck(EndpointDataSource endpoints, ApiErrorCatalogOptions reloaded)
-    {
-        // A reload must never take the application down: the requests go on with the plans compiled at start-up.
-        if (Problems(endpoints.Endpoints, reloaded) is { Count: > 0 } problems)
-        {
-            Log.ReloadedPlansMissing(logger, string.Join(Environment.NewLine, problems));
-        }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(50, LogLevel.Warning,
-            "The reloaded configuration would fail the next start-up; this instance keeps the plans it started with: {Problems}",
-            EventName = "ReloadedPlansMissing")]
-        public static partial void ReloadedPlansMissing(ILogger logger, string problems);
-    }
 }

@@ -1,49 +1,48 @@
 using System.Collections.Concurrent;
-using System.Collections.Frozen;
 using Microsoft.Extensions.Logging;
 
 namespace ErrorCatalog.Middleware;
 
 /// <summary>
-/// Finds a presented key's <see cref="ResolvedKey"/>: from the configured keys (compiled at start-up, looked up
-/// synchronously), or from the application's <see cref="IApiKeyStore"/> through a short cache.
+/// Finds a presented key's <see cref="ResolvedKey"/>: from the configured keys (compiled at start-up or by the last
+/// configuration reload, looked up synchronously), or from the application's <see cref="IApiKeyStore"/> through a
+/// short cache.
 /// </summary>
 internal sealed partial class KeyResolver
 {
     private const int MaxCachedKeys = 100_000;
 
-    private readonly FrozenDictionary<ApiKeyHash, ResolvedKey>? _configured;
+    private readonly RunningOptions _options;
     private readonly IApiKeyStore? _store;
-    private readonly PlanBook _book;
     private readonly TimeProvider _time;
     private readonly TimeSpan _cacheDuration;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<ApiKeyHash, CacheEntry> _cache = new();
 
-    public KeyResolver(PlanBook book, IApiKeyStore? store, TimeProvider time, ILogger<KeyResolver> logger, FrozenDictionary<ApiKeyHash, ResolvedKey>? configured)
+    public KeyResolver(RunningOptions options, IApiKeyStore? store, TimeProvider time, ILogger<KeyResolver> logger)
     {
-        _book = book;
+        _options = options;
         _store = store;
         _time = time;
         _logger = logger;
-        _configured = configured;
-        _cacheDuration = book.Options.KeyReading.CacheDuration;
+        _cacheDuration = options.Startup.Book.Options.KeyReading.CacheDuration;
     }
 
     public bool IsCustomStore => _store is not null;
 
     /// <summary>Whether a hash is a configured key, or a store's key found (and cached) recently.</summary>
     public bool IsKnown(ApiKeyHash hash) =>
-        _store is null ? _configured!.ContainsKey(hash) : _cache.TryGetValue(hash, out var entry) && entry.Key is not null;
+        _store is null ? _options.Current.Keys.ContainsKey(hash) : _cache.TryGetValue(hash, out var entry) && entry.Key is not null;
 
     public ValueTask<ResolvedKey?> FindAsync(ApiKeyHash hash, CancellationToken cancellationToken)
     {
         if (_store is null)
         {
-            return new(_configured!.GetValueOrDefault(hash));
+            return new(_options.Current.Keys.GetValueOrDefault(hash));
         }
 
-        if (_cache.TryGetValue(hash, out var entry) && entry.ExpiresAt > _time.GetTimestamp())
+        // An entry resolved against plans a reload has since replaced is looked up again.
+        if (_cache.TryGetValue(hash, out var entry) && entry.ExpiresAt > _time.GetTimestamp() && ReferenceEquals(entry.Book, _options.Current.Book))
         {
             return new(entry.Key);
         }
@@ -53,6 +52,7 @@ internal sealed partial class KeyResolver
 
     private async ValueTask<ResolvedKey?> FindInStoreAsync(ApiKeyHash hash, CancellationToken cancellationToken)
     {
+        var book = _options.Current.Book;
         var record = await _store!.FindAsync(hash, cancellationToken).ConfigureAwait(false);
         ResolvedKey? key = null;
         if (record is not null)
@@ -63,7 +63,7 @@ internal sealed partial class KeyResolver
                 errors.Add($"State {(int)record.State} is no ApiKeyState.");
             }
 
-            key = _book.Resolve(record, errors, "key store record");
+            key = book.Resolve(record, errors, "key store record");
             if (errors.Count > 0)
             {
                 // Fail closed: a record the configuration would have refused at start-up (a negative limit, an unknown
@@ -81,13 +81,13 @@ internal sealed partial class KeyResolver
             }
 
             var ticks = (long)(_cacheDuration.TotalSeconds * _time.TimestampFrequency);
-            _cache[hash] = new CacheEntry(key, _time.GetTimestamp() + ticks);
+            _cache[hash] = new CacheEntry(key, _time.GetTimestamp() + ticks, book);
         }
 
         return key;
     }
 
-    private sealed record CacheEntry(ResolvedKey? Key, long ExpiresAt);
+    private sealed record CacheEntry(ResolvedKey? Key, long ExpiresAt, PlanBook Book);
 
     private static partial class Log
     {

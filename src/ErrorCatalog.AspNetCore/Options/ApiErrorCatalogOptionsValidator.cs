@@ -24,7 +24,21 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
     /// <summary>Options left without a catalog in an application whose assembly has several, with the message.</summary>
     private readonly ConditionalWeakTable<ApiErrorCatalogOptions, string> _discoveryFailures = [];
 
+    /// <summary>Reloaded options that failed validation once the application ran, with each problem.</summary>
+    private readonly ConditionalWeakTable<ApiErrorCatalogOptions, string[]> _reloadFailures = [];
+
     public string Path { get; } = path;
+
+    /// <summary>The configuration section bound, or null for options configured in code only.</summary>
+    public IConfiguration? Section => section;
+
+    /// <summary>
+    /// Set once the application runs on its start-up options (see <see cref="RunningOptions"/>): from then on, options
+    /// that fail validation (a reload) are kept for <see cref="ReloadErrors"/> instead of failing, since the exception
+    /// would reach whoever reloaded the configuration (a file watcher, a <c>Reload()</c> call), never the application,
+    /// and leave the options unreadable until the next good reload.
+    /// </summary>
+    public bool Running { get; set; }
 
     /// <summary>
     /// Sets <see cref="ApiErrorCatalogOptions.Catalog"/>, when the application left it unset, to the catalog generated
@@ -74,7 +88,7 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
             if (!(section is IConfigurationSection s ? s.Exists() : section.GetChildren().Any()))
             {
                 errors.Add($"{Path}: the configuration section is missing or empty, so no plan or key is configured and every key would be refused. Check the section's name; to configure in code only, call AddApiErrorCatalog(options => ...).");
-                return Fail(errors);
+                return Fail(options, errors);
             }
 
             // The values are judged only once the section has the options' shape: the binder drops what does not fit
@@ -87,7 +101,7 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
 
             if (errors.Count > 0)
             {
-                return Fail(errors);
+                return Fail(options, errors);
             }
         }
 
@@ -99,7 +113,7 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
         var compiled = Compile(options, errors);
         if (errors.Count > 0)
         {
-            return Fail(errors);
+            return Fail(options, errors);
         }
 
         _compiled.AddOrUpdate(options, compiled);
@@ -134,7 +148,32 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
     public static OptionsValidationException ValidationException(IReadOnlyList<string> errors) =>
         new(Microsoft.Extensions.Options.Options.DefaultName, typeof(ApiErrorCatalogOptions), [string.Join(Environment.NewLine, errors)]);
 
-    private static ValidateOptionsResult Fail(List<string> errors) => ValidateOptionsResult.Fail(string.Join(Environment.NewLine, errors));
+    /// <summary>The problems validation found in reloaded options (null: none, or not validated since the application ran).</summary>
+    public string[]? ReloadErrors(ApiErrorCatalogOptions options) => _reloadFailures.TryGetValue(options, out var errors) ? errors : null;
+
+    /// <summary>Compiles options again (reloaded options once their restart-only settings are set back to the running ones).</summary>
+    public CompiledOptions Recompile(ApiErrorCatalogOptions options, List<string> errors)
+    {
+        var compiled = Compile(options, errors);
+        if (errors.Count == 0)
+        {
+            _compiled.AddOrUpdate(options, compiled);
+        }
+
+        return compiled;
+    }
+
+    private ValidateOptionsResult Fail(ApiErrorCatalogOptions options, List<string> errors)
+    {
+        if (Running)
+        {
+            // Skipped, not failed: RunningOptions reports these and keeps the last good configuration.
+            _reloadFailures.AddOrUpdate(options, [.. errors]);
+            return ValidateOptionsResult.Skip;
+        }
+
+        return ValidateOptionsResult.Fail(string.Join(Environment.NewLine, errors));
+    }
 
     private CompiledOptions Compile(ApiErrorCatalogOptions options, List<string> errors)
     {
