@@ -289,6 +289,32 @@ public sealed class ConfigurationReloadTests
         Assert.Equal("8", Header(after, "X-RateLimit-Remaining"));
     }
 
+    [Fact]
+    public async Task DocsPage_ShowsTheReloadedLimits_AndTheRunningHeaders()
+    {
+        // Arrange
+        var key = NewKey();
+        using var file = new SettingsFile(Config(key, permit: 3));
+        await using var api = await StartAsync("", static app => app.MapErrorCatalogDocs(), configuration: file.Configuration);
+        using var before = await api.GetAsync("/errors.json");
+
+        // Act: the plan raised, and a restart-only headers profile
+        file.Change(Config(key, permit: 7, extra: "\"Headers\": \"Ietf\", \"DefaultCredits\": 4,"));
+        using var after = await api.GetAsync("/errors.json");
+
+        // Assert
+        Assert.Equal(3, FreePermit(await ReadJsonAsync(before)));
+        var docs = await ReadJsonAsync(after);
+        Assert.Equal(7, FreePermit(docs));
+        Assert.Equal(4, docs.GetProperty("defaultCredits").GetInt64());
+        var headers = docs.GetProperty("headers").EnumerateArray().Select(static h => h.GetProperty("name").GetString()).ToArray();
+        Assert.Contains("X-RateLimit-Limit", headers);
+        Assert.DoesNotContain("RateLimit-Policy", headers);
+
+        static long FreePermit(System.Text.Json.JsonElement docs) => docs.GetProperty("plans").EnumerateArray()
+            .Single(static p => p.GetProperty("name").GetString() == "free").GetProperty("limits")[0].GetProperty("permitLimit").GetInt64();
+    }
+
     private static async Task SpendAsync(TestApi api, string key, int calls)
     {
         for (var i = 0; i < calls; i++)
