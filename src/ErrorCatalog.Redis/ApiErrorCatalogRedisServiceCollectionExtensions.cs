@@ -49,7 +49,8 @@ public static class ApiErrorCatalogRedisServiceCollectionExtensions
 
     private static RedisConnection OpenConnection(IServiceProvider services)
     {
-        var options = services.GetRequiredService<IOptionsMonitor<ApiErrorCatalogOptions>>().CurrentValue.Redis!;
+        // The Redis settings start-up validated: a configuration reload never changes them.
+        var options = services.GetRequiredService<RunningOptions>().Startup.Book.Options.Redis!;
         return services.GetService<AppRedisConnection>() is { } app
             ? RedisConnection.Adopt(app.Factory(services), options, Path(services), services.GetRequiredService<ILogger<RedisConnection>>())
             : RedisConnection.Connect(options);
