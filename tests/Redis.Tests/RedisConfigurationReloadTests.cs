@@ -19,7 +19,8 @@ public sealed class RedisConfigurationReloadTests
         var reload = new ReloadSource();
         long? permit = null;
         var section = RedisCounterStoreTests.Section("reload-key", """ "minute": { "PermitLimit": 3, "Window": "minute" } """);
-        await using var api = await RedisTestApi.StartAsync(redis, RedisCounterStoreTests.Prefix(), time, section, configure: builder => builder.Services
+        // Fail closed with a long timeout: under load, a slow Redis answer must not be admitted uncounted.
+        await using var api = await RedisTestApi.StartAsync(redis, RedisCounterStoreTests.Prefix(), time, section, policy: "FailClosed", timeout: "00:00:05", configure: builder => builder.Services
             .AddSingleton<IOptionsChangeTokenSource<ApiErrorCatalogOptions>>(reload)
             .Configure<ApiErrorCatalogOptions>(o =>
             {

@@ -33,7 +33,7 @@ internal sealed class ApiErrorCatalogOptionsValidator(string path, IConfiguratio
     public IConfiguration? Section => section;
 
     /// <summary>
-    /// Set once the application runs on its start-up options (see <see cref="RunningOptions"/>): from then on, options
+    /// Set once the application runs on its start-up options (see <see cref="OptionsReload"/>): from then on, options
     /// that fail validation (a reload) are kept for <see cref="ReloadErrors"/> instead of failing, since the exception
     /// would reach whoever reloaded the configuration (a file watcher, a <c>Reload()</c> call), never the application,
     /// and leave the options unreadable until the next good reload.

@@ -55,9 +55,6 @@ internal sealed partial class OptionsReload : IDisposable
         _subscription = services.GetRequiredService<IOptionsMonitor<ApiErrorCatalogOptions>>().OnChange(Reload);
     }
 
-    /// <summary>Whether <paramref name="name"/>, a top-level setting, follows reloads.</summary>
-    public static bool FollowsReloads(string name) => Reloadable.Contains(name);
-
     public void Dispose() => _subscription?.Dispose();
 
     private void Reload(ApiErrorCatalogOptions reloaded)
@@ -163,7 +160,7 @@ internal sealed partial class OptionsReload : IDisposable
         var prefix = configuration is IConfigurationSection { Path.Length: > 0 } section ? section.Path.Length + 1 : 0;
         foreach (var child in configuration.GetChildren())
         {
-            if (FollowsReloads(child.Key))
+            if (Reloadable.Contains(child.Key))
             {
                 continue;
             }
@@ -188,7 +185,7 @@ internal sealed partial class OptionsReload : IDisposable
         public static partial void Reloaded(ILogger logger, int planCount, int keyCount);
 
         [LoggerMessage(71, LogLevel.Error,
-            "The reloaded configuration has {ProblemCount} problems and is not applied; requests go on with the last configuration that validated:\n{Problems}",
+            "The reloaded configuration is not applied, and requests go on with the last configuration that validated; problems ({ProblemCount}), one per line:\n{Problems}",
             EventName = "ConfigurationReloadRejected")]
         public static partial void ReloadRejected(ILogger logger, int problemCount, string problems);
 

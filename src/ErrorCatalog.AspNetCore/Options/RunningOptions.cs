@@ -2,8 +2,9 @@ namespace ErrorCatalog.Middleware;
 
 /// <summary>
 /// The compiled options requests are decided with: what start-up compiled, then the last configuration reload that
-/// validated (<see cref="OptionsReload"/>), swapped whole. The request path reads <see cref="Current"/> without a lock;
-/// a request reads plans and keys from one state, which a later reload never changes.
+/// validated (<see cref="OptionsReload"/>), swapped whole. The request path reads <see cref="Current"/> without a lock,
+/// where it needs it (the key, the IP limit): each read is one whole configuration, and a request that straddles a
+/// reload finishes with the key it looked up.
 /// </summary>
 internal sealed class RunningOptions(CompiledOptions startup)
 {
