@@ -31,7 +31,8 @@ internal static class ApiErrorCatalogServices
         services.AddHostedService<QueryKeyLoggingCheck>(); // warns when the framework logs query-string keys
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, PlanRequirementCheck>()); // RequirePlan names a configured plan; reloads followed
 
-        // Compiled by validation, at start-up and on each configuration reload; a custom key store needs StoreUnavailable.
+        // Compiled by start-up validation (a custom key store needs StoreUnavailable); RunningOptions holds it, then each
+        // configuration reload that validates, which OptionsReload compiles.
         services.TryAddSingleton(static sp => sp.GetRequiredService<ApiErrorCatalogOptionsValidator>()
             .Compiled(sp.GetRequiredService<IOptionsMonitor<ApiErrorCatalogOptions>>().CurrentValue, customStore: sp.GetService<IApiKeyStore>() is not null));
         services.TryAddSingleton(static sp => new RunningOptions(sp.GetRequiredService<CompiledOptions>()));
