@@ -40,6 +40,8 @@ internal static class ApiErrorCatalogServices
             var store = sp.GetService<IApiKeyStore>();
             return new KeyResolver(compiled.Book, store, Time(sp), sp.GetRequiredService<ILogger<KeyResolver>>(), store is null ? compiled.Keys : null);
         });
+        services.TryAddSingleton<IApiKeyInvalidator>(static sp => new ApiKeyInvalidator(
+            sp.GetRequiredService<KeyResolver>(), sp.GetService<IKeyInvalidationBroadcast>(), sp.GetRequiredService<ApiErrorCatalogMetrics>()));
         services.TryAddSingleton(static sp => new ApiKeyReader(Options(sp).KeyReading, sp.GetRequiredService<KeyResolver>().IsKnown));
         services.TryAddSingleton(static sp => new KeyStep(
             sp.GetRequiredService<ApiKeyReader>(), sp.GetRequiredService<KeyResolver>(), Time(sp), sp.GetRequiredService<ILogger<KeyStep>>(), Options(sp).KeyReading.Required));

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using Microsoft.Extensions.Logging;
 
@@ -6,19 +5,18 @@ namespace ErrorCatalog.Middleware;
 
 /// <summary>
 /// Finds a presented key's <see cref="ResolvedKey"/>: from the configured keys (compiled at start-up, looked up
-/// synchronously), or from the application's <see cref="IApiKeyStore"/> through a short cache.
+/// synchronously), or from the application's <see cref="IApiKeyStore"/> through a short cache that
+/// <see cref="IApiKeyInvalidator"/> clears.
 /// </summary>
 internal sealed partial class KeyResolver
 {
-    private const int MaxCachedKeys = 100_000;
-
     private readonly FrozenDictionary<ApiKeyHash, ResolvedKey>? _configured;
     private readonly IApiKeyStore? _store;
     private readonly PlanBook _book;
     private readonly TimeProvider _time;
     private readonly TimeSpan _cacheDuration;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<ApiKeyHash, CacheEntry> _cache = new();
+    private readonly KeyCache _cache = new();
 
     public KeyResolver(PlanBook book, IApiKeyStore? store, TimeProvider time, ILogger<KeyResolver> logger, FrozenDictionary<ApiKeyHash, ResolvedKey>? configured)
     {
@@ -34,7 +32,10 @@ internal sealed partial class KeyResolver
 
     /// <summary>Whether a hash is a configured key, or a store's key found (and cached) recently.</summary>
     public bool IsKnown(ApiKeyHash hash) =>
-        _store is null ? _configured!.ContainsKey(hash) : _cache.TryGetValue(hash, out var entry) && entry.Key is not null;
+        _store is null ? _configured!.ContainsKey(hash) : _cache.HoldsKey(hash);
+
+    /// <summary>Forgets the cached answers <paramref name="invalidation"/> names (none without a key store: nothing is cached).</summary>
+    public void Invalidate(in KeyInvalidation invalidation) => _cache.Invalidate(invalidation);
 
     public ValueTask<ResolvedKey?> FindAsync(ApiKeyHash hash, CancellationToken cancellationToken)
     {
@@ -43,9 +44,9 @@ internal sealed partial class KeyResolver
             return new(_configured!.GetValueOrDefault(hash));
         }
 
-        if (_cache.TryGetValue(hash, out var entry) && entry.ExpiresAt > _time.GetTimestamp())
+        if (_cache.TryGet(hash, _time.GetTimestamp(), out var cached))
         {
-            return new(entry.Key);
+            return new(cached);
         }
 
         return FindInStoreAsync(hash, cancellationToken);
@@ -53,6 +54,7 @@ internal sealed partial class KeyResolver
 
     private async ValueTask<ResolvedKey?> FindInStoreAsync(ApiKeyHash hash, CancellationToken cancellationToken)
     {
+        var generation = _cache.Generation;
         var record = await _store!.FindAsync(hash, cancellationToken).ConfigureAwait(false);
         ResolvedKey? key = null;
         if (record is not null)
@@ -75,19 +77,12 @@ internal sealed partial class KeyResolver
 
         if (_cacheDuration > TimeSpan.Zero)
         {
-            if (_cache.Count >= MaxCachedKeys)
-            {
-                _cache.Clear(); // bounded: a flood of random keys cannot grow it without end
-            }
-
             var ticks = (long)(_cacheDuration.TotalSeconds * _time.TimestampFrequency);
-            _cache[hash] = new CacheEntry(key, _time.GetTimestamp() + ticks);
+            _cache.Add(hash, key, _time.GetTimestamp() + ticks, generation);
         }
 
         return key;
     }
-
-    private sealed record CacheEntry(ResolvedKey? Key, long ExpiresAt);
 
     private static partial class Log
     {
