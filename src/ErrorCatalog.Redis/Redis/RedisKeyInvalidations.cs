@@ -14,7 +14,7 @@ namespace ErrorCatalog.Middleware;
 /// Inert when counters are not in Redis or the app has no <see cref="IApiKeyStore"/> (nothing is cached then).
 /// Plain PUBLISH reaches every node of a Redis Cluster, so one channel serves both.
 /// </remarks>
-internal sealed partial class RedisKeyInvalidations : IKeyInvalidationBroadcast, IHostedService
+internal sealed partial class RedisKeyInvalidations : IKeyInvalidationBroadcast, IHostedService, IDisposable
 {
     private readonly IServiceProvider _services;
     private readonly RedisChannel _channel;
@@ -87,6 +87,25 @@ internal sealed partial class RedisKeyInvalidations : IKeyInvalidationBroadcast,
         catch (Exception ex) when (RedisOutage.IsFailure(ex) || ex is OperationCanceledException)
         {
             // Disconnected or shutting down: the server forgets the subscription with the connection.
+        }
+    }
+
+    /// <summary>A host disposed without being stopped: detaches without waiting.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _subscribed, null) is not { } multiplexer)
+        {
+            return;
+        }
+
+        multiplexer.ConnectionRestored -= _onRestored;
+        try
+        {
+            multiplexer.GetSubscriber().Unsubscribe(_channel, _onMessage, CommandFlags.FireAndForget);
+        }
+        catch (Exception ex) when (RedisOutage.IsFailure(ex))
+        {
+            // Our own multiplexer was disposed first: the subscription went with it.
         }
     }
 
