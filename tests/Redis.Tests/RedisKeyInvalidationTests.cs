@@ -1,8 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
@@ -197,13 +201,53 @@ public sealed class RedisKeyInvalidationTests
         Assert.True(multiplexer.IsConnected);
     }
 
+    [Fact]
+    public async Task ReceivedInvalidations_AreCountedByKindAndOrigin_AndLoggedAtDebug()
+    {
+        // Arrange
+        await using var redis = await RedisServer.StartAsync();
+        var store = new SharedStore();
+        var (a, b) = await StartTwoAsync(redis, store, logging: true);
+        await using var disposeA = a;
+        await using var disposeB = b;
+        using var onA = Collect(a);
+        using var onB = Collect(b);
+
+        // Act
+        await Invalidator(a).InvalidateSubscriptionAsync("acme", CancellationToken.None);
+        await onB.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(10));
+        await onA.WaitForMeasurementsAsync(2, TimeSpan.FromSeconds(10));
+
+        // Assert: A counts its own call and, harmlessly, its own message; B the message.
+        Assert.Equal(
+            [("subscription", "broadcast"), ("subscription", "local")],
+            onA.GetMeasurementSnapshot().Select(m => ((string)m.Tags["kind"]!, (string)m.Tags["origin"]!)).Order());
+        var received = Assert.Single(onB.GetMeasurementSnapshot());
+        Assert.Equal(("subscription", "broadcast"), ((string)received.Tags["kind"]!, (string)received.Tags["origin"]!));
+        var logged = Assert.Single(b.App.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Name == "KeyInvalidationReceived");
+        Assert.Equal(LogLevel.Debug, logged.Level);
+        Assert.Contains("acme", logged.Message, StringComparison.Ordinal);
+    }
+
+    private static MetricCollector<long> Collect(RedisTestApi api) =>
+        new(api.App.Services.GetRequiredService<IMeterFactory>(), ApiErrorCatalogMetrics.MeterName, "errorcatalog.keys.invalidations");
+
     private static async Task<(RedisTestApi A, RedisTestApi B)> StartTwoAsync(
-        RedisServer redis, SharedStore store, string? prefix = null, Func<IServiceProvider, IConnectionMultiplexer>? connection = null)
+        RedisServer redis, SharedStore store, string? prefix = null, Func<IServiceProvider, IConnectionMultiplexer>? connection = null, bool logging = false)
     {
         var time = new FakeTimeProvider(RedisTestApi.Start);
         prefix ??= RedisCounterStoreTests.Prefix();
-        var a = await RedisTestApi.StartAsync(redis, prefix, time, Section, connection: connection, configure: builder => builder.Services.AddSingleton<IApiKeyStore>(store));
-        return (a, await RedisTestApi.StartAsync(redis, prefix, time, Section, connection: connection, configure: builder => builder.Services.AddSingleton<IApiKeyStore>(store)));
+        void Configure(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder)
+        {
+            builder.Services.AddSingleton<IApiKeyStore>(store);
+            if (logging)
+            {
+                builder.Logging.AddFakeLogging().SetMinimumLevel(LogLevel.Debug);
+            }
+        }
+
+        var a = await RedisTestApi.StartAsync(redis, prefix, time, Section, connection: connection, configure: Configure);
+        return (a, await RedisTestApi.StartAsync(redis, prefix, time, Section, connection: connection, configure: Configure));
     }
 
     private static IApiKeyInvalidator Invalidator(RedisTestApi api) => api.App.Services.GetRequiredService<IApiKeyInvalidator>();

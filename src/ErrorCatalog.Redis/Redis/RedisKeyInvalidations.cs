@@ -117,9 +117,9 @@ internal sealed partial class RedisKeyInvalidations : IKeyInvalidationBroadcast,
             Log.Unreadable(_logger, message.ToString());
         }
 
+        Log.Received(_logger, invalidation.KindName, invalidation.Target);
         _resolver!.Invalidate(invalidation);
         _metrics?.KeysInvalidated(invalidation.KindName, "broadcast");
-        Log.Received(_logger, invalidation.KindName, invalidation.Target);
     }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
