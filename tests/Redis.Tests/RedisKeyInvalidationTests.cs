@@ -33,10 +33,10 @@ public sealed class RedisKeyInvalidationTests
     private const string Free = "100000";
     private const string Pro = "200000";
 
-    private static readonly TimeSpan Within = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan Within = TimeSpan.FromSeconds(1);
 
     /// <summary>The app's key store, shared by both instances: a test changes its records.</summary>
-    private sealed class SharedStore : IApiKeyStore
+    internal sealed class SharedStore : IApiKeyStore
     {
         public ConcurrentDictionary<ApiKeyHash, ApiKeyRecord> Records { get; } = new();
 
@@ -45,7 +45,7 @@ public sealed class RedisKeyInvalidationTests
         public ValueTask<ApiKeyRecord?> FindAsync(ApiKeyHash hash, CancellationToken cancellationToken) => new(Records.GetValueOrDefault(hash));
     }
 
-    private sealed record Answer(HttpStatusCode Status, string? Code, string? Limit);
+    internal sealed record Answer(HttpStatusCode Status, string? Code, string? Limit);
 
     [Fact]
     public async Task RevokedThroughTheInvalidatorOnA_IsRefusedByB_WithinOneSecond()
@@ -54,7 +54,7 @@ public sealed class RedisKeyInvalidationTests
         await using var redis = await RedisServer.StartAsync();
         var store = new SharedStore();
         store.Set("rk", new ApiKeyRecord { Id = "rk-id", Plan = "free" });
-        var (a, b) = await StartTwoAsync(redis, store);
+        var (a, b) = await StartTwoAsync(redis.Configuration, store);
         await using var disposeA = a;
         await using var disposeB = b;
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(a, "rk")).Status);
@@ -80,7 +80,7 @@ public sealed class RedisKeyInvalidationTests
         await using var redis = await RedisServer.StartAsync();
         var store = new SharedStore();
         store.Set("ik", new ApiKeyRecord { Id = "ik-id", Plan = "free" });
-        var (a, b) = await StartTwoAsync(redis, store);
+        var (a, b) = await StartTwoAsync(redis.Configuration, store);
         await using var disposeA = a;
         await using var disposeB = b;
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(b, "ik")).Status);
@@ -101,7 +101,7 @@ public sealed class RedisKeyInvalidationTests
         var store = new SharedStore();
         store.Set("s1", new ApiKeyRecord { Id = "s1-id", SubscriptionId = "acme", Plan = "free" });
         store.Set("s2", new ApiKeyRecord { Id = "s2-id", SubscriptionId = "acme", Plan = "free" });
-        var (a, b) = await StartTwoAsync(redis, store);
+        var (a, b) = await StartTwoAsync(redis.Configuration, store);
         await using var disposeA = a;
         await using var disposeB = b;
         var before = await SendAsync(b, "s1");
@@ -126,7 +126,7 @@ public sealed class RedisKeyInvalidationTests
     {
         await using var redis = await RedisServer.StartAsync();
         var store = new SharedStore();
-        var (a, b) = await StartTwoAsync(redis, store);
+        var (a, b) = await StartTwoAsync(redis.Configuration, store);
         await using var disposeA = a;
         await using var disposeB = b;
         var unknown = await SendAsync(b, "nk");
@@ -149,7 +149,7 @@ public sealed class RedisKeyInvalidationTests
         await using var redis = await RedisServer.StartAsync();
         var store = new SharedStore();
         store.Set("dk", new ApiKeyRecord { Id = "dk-id", Plan = "free" });
-        var (a, b) = await StartTwoAsync(redis, store);
+        var (a, b) = await StartTwoAsync(redis.Configuration, store);
         await using var disposeA = a;
         await using var disposeB = b;
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(a, "dk")).Status);
@@ -182,7 +182,7 @@ public sealed class RedisKeyInvalidationTests
         var store = new SharedStore();
         store.Set("ok", new ApiKeyRecord { Id = "ok-id", Plan = "free" });
         var prefix = RedisCounterStoreTests.Prefix();
-        var (a, b) = await StartTwoAsync(redis, store, prefix, _ => multiplexer);
+        var (a, b) = await StartTwoAsync(redis.Configuration, store, prefix, _ => multiplexer);
         await using var disposeA = a;
         await using var disposeB = b;
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(b, "ok")).Status);
@@ -207,7 +207,7 @@ public sealed class RedisKeyInvalidationTests
         // Arrange
         await using var redis = await RedisServer.StartAsync();
         var store = new SharedStore();
-        var (a, b) = await StartTwoAsync(redis, store, logging: true);
+        var (a, b) = await StartTwoAsync(redis.Configuration, store, logging: true);
         await using var disposeA = a;
         await using var disposeB = b;
         using var onA = Collect(a);
@@ -232,8 +232,9 @@ public sealed class RedisKeyInvalidationTests
     private static MetricCollector<long> Collect(RedisTestApi api) =>
         new(api.App.Services.GetRequiredService<IMeterFactory>(), ApiErrorCatalogMetrics.MeterName, "errorcatalog.keys.invalidations");
 
-    private static async Task<(RedisTestApi A, RedisTestApi B)> StartTwoAsync(
-        RedisServer redis, SharedStore store, string? prefix = null, Func<IServiceProvider, IConnectionMultiplexer>? connection = null, bool logging = false)
+    internal static async Task<(RedisTestApi A, RedisTestApi B)> StartTwoAsync(
+        string redis, SharedStore store, string? prefix = null, Func<IServiceProvider, IConnectionMultiplexer>? connection = null, bool logging = false,
+        string? configurationB = null)
     {
         var time = new FakeTimeProvider(RedisTestApi.Start);
         prefix ??= RedisCounterStoreTests.Prefix();
@@ -247,12 +248,12 @@ public sealed class RedisKeyInvalidationTests
         }
 
         var a = await RedisTestApi.StartAsync(redis, prefix, time, Section, connection: connection, configure: Configure);
-        return (a, await RedisTestApi.StartAsync(redis, prefix, time, Section, connection: connection, configure: Configure));
+        return (a, await RedisTestApi.StartAsync(configurationB ?? redis, prefix, time, Section, connection: connection, configure: Configure));
     }
 
-    private static IApiKeyInvalidator Invalidator(RedisTestApi api) => api.App.Services.GetRequiredService<IApiKeyInvalidator>();
+    internal static IApiKeyInvalidator Invalidator(RedisTestApi api) => api.App.Services.GetRequiredService<IApiKeyInvalidator>();
 
-    private static async Task<Answer> SendAsync(RedisTestApi api, string key)
+    internal static async Task<Answer> SendAsync(RedisTestApi api, string key)
     {
         using var response = await api.GetAsync("/data", key);
         string? code = null;
@@ -267,7 +268,7 @@ public sealed class RedisKeyInvalidationTests
     }
 
     /// <summary>Asks <paramref name="api"/> until an answer satisfies <paramref name="done"/>; that answer and how long it took.</summary>
-    private static async Task<(Answer Answer, TimeSpan Took)> PollAsync(RedisTestApi api, string key, Func<Answer, bool> done, TimeSpan limit)
+    internal static async Task<(Answer Answer, TimeSpan Took)> PollAsync(RedisTestApi api, string key, Func<Answer, bool> done, TimeSpan limit)
     {
         var watch = Stopwatch.StartNew();
         while (true)
