@@ -23,8 +23,7 @@ public static class ApiErrorCatalogRedisServiceCollectionExtensions
         services.TryAddSingleton(static sp => OpenConnection(sp));
 
         // Key invalidations reach every instance over Redis pub/sub (docs/keys.md).
-        services.TryAddSingleton(static sp => new RedisKeyInvalidations(
-            sp, sp.GetRequiredService<IOptionsMonitor<ApiErrorCatalogOptions>>().CurrentValue.Redis, sp.GetRequiredService<ILogger<RedisKeyInvalidations>>()));
+        services.TryAddSingleton(static sp => new RedisKeyInvalidations(sp, sp.GetRequiredService<ILogger<RedisKeyInvalidations>>()));
         services.TryAddSingleton<IKeyInvalidationBroadcast>(static sp => sp.GetRequiredService<RedisKeyInvalidations>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisKeyInvalidations>(static sp => sp.GetRequiredService<RedisKeyInvalidations>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiErrorCatalogOptions>, RedisConfigurationCheck>(

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace ErrorCatalog.Middleware;
@@ -17,40 +18,39 @@ namespace ErrorCatalog.Middleware;
 internal sealed partial class RedisKeyInvalidations : IKeyInvalidationBroadcast, IHostedService, IDisposable
 {
     private readonly IServiceProvider _services;
-    private readonly RedisChannel _channel;
-    private readonly bool _enabled;
     private readonly ILogger _logger;
     private readonly Action<RedisChannel, RedisValue> _onMessage;
     private readonly EventHandler<ConnectionFailedEventArgs> _onRestored;
     private KeyResolver? _resolver;
     private ApiErrorCatalogMetrics? _metrics;
     private IConnectionMultiplexer? _subscribed;
+    private RedisChannel _channel;
 
-    public RedisKeyInvalidations(IServiceProvider services, RedisOptions? options, ILogger<RedisKeyInvalidations> logger)
+    // Options and the key resolver are read when the host starts, not when it builds its hosted services, so that a bad
+    // setting is reported by the options' own validation.
+    public RedisKeyInvalidations(IServiceProvider services, ILogger<RedisKeyInvalidations> logger)
     {
         _services = services;
         _logger = logger;
-        _enabled = options is { CountsInRedis: true } && services.GetService<IApiKeyStore>() is not null;
-        _channel = RedisChannel.Literal((options?.Prefix ?? new RedisOptions().Prefix) + "key-invalidations");
         _onMessage = OnMessage;
         _onRestored = OnConnectionRestored;
     }
 
     public async Task PublishAsync(KeyInvalidation invalidation, CancellationToken cancellationToken)
     {
-        if (!_enabled)
+        if (Channel() is not { } channel)
         {
             return;
         }
 
         var multiplexer = _services.GetRequiredService<RedisConnection>().Multiplexer;
-        await multiplexer.GetSubscriber().PublishAsync(_channel, RedisKeyInvalidationMessage.Write(invalidation))
+        await multiplexer.GetSubscriber().PublishAsync(channel, RedisKeyInvalidationMessage.Write(invalidation))
             .WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!_enabled || _services.GetService<KeyResolver>() is not { } resolver)
+        if (Channel() is not { } channel || _services.GetService<KeyResolver>() is not { IsCustomStore: true } resolver)
         {
             return;
         }
@@ -62,12 +62,12 @@ internal sealed partial class RedisKeyInvalidations : IKeyInvalidationBroadcast,
         _subscribed = multiplexer;
         try
         {
-            await multiplexer.GetSubscriber().SubscribeAsync(_channel, _onMessage).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await multiplexer.GetSubscriber().SubscribeAsync(channel, _onMessage).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (RedisOutage.IsFailure(ex))
         {
             // The client keeps the subscription and makes it when it connects; the restored connection clears the cache.
-            Log.SubscribeFailed(_logger, _channel.ToString(), ex);
+            Log.SubscribeFailed(_logger, channel.ToString(), ex);
         }
     }
 
@@ -107,6 +107,18 @@ internal sealed partial class RedisKeyInvalidations : IKeyInvalidationBroadcast,
         {
             // Our own multiplexer was disposed first: the subscription went with it.
         }
+    }
+
+    /// <summary>The channel, or null when the counters are not in Redis (then nothing is sent or received).</summary>
+    private RedisChannel? Channel()
+    {
+        if (_channel.IsNullOrEmpty
+            && _services.GetRequiredService<IOptionsMonitor<ApiErrorCatalogOptions>>().CurrentValue.Redis is { CountsInRedis: true } redis)
+        {
+            _channel = RedisChannel.Literal(redis.Prefix + "key-invalidations");
+        }
+
+        return _channel.IsNullOrEmpty ? null : (RedisChannel?)_channel;
     }
 
     private void OnMessage(RedisChannel channel, RedisValue message)
