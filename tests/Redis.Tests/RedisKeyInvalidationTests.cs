@@ -202,6 +202,61 @@ public sealed class RedisKeyInvalidationTests
     }
 
     [Fact]
+    public async Task InstanceStartedWhileRedisIsDown_ReceivesInvalidationsOnceRedisIsUp()
+    {
+        // Arrange: B starts while Redis is down, so its subscription cannot be made at start-up.
+        await using var redis = await RedisServer.StartAsync();
+        redis.Kill();
+        var store = new SharedStore();
+        store.Set("lk", new ApiKeyRecord { Id = "lk-id", Plan = "free" });
+        var prefix = RedisCounterStoreTests.Prefix();
+        var time = new FakeTimeProvider(RedisTestApi.Start);
+        await using var b = await RedisTestApi.StartAsync(redis, prefix, time, Section, configure: builder => builder.Services.AddSingleton<IApiKeyStore>(store));
+        await redis.StartAsync();
+        await using var a = await RedisTestApi.StartAsync(redis, prefix, time, Section, configure: builder => builder.Services.AddSingleton<IApiKeyStore>(store));
+        await WaitUntilAsync(() => b.App.Services.GetRequiredService<RedisConnection>().Multiplexer.IsConnected, TimeSpan.FromSeconds(10));
+        var watch = Stopwatch.StartNew();
+        while (await SubscribersAsync(redis, prefix) < 2)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), "B did not subscribe within 10 s of Redis starting");
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(b, "lk")).Status);
+
+        // Act
+        store.Set("lk", new ApiKeyRecord { Id = "lk-id", Plan = "free", State = ApiKeyState.Revoked });
+        await Invalidator(a).InvalidateKeyAsync("lk-id", CancellationToken.None);
+        var (onB, took) = await PollAsync(b, "lk", answer => answer.Code == "KEY_REVOKED", Within);
+
+        // Assert
+        Assert.Equal(new Answer(HttpStatusCode.Unauthorized, "KEY_REVOKED", null), onB);
+        Assert.True(took < Within, $"B refused after {took.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task UnreadableMessage_ClearsTheWholeKeyCache()
+    {
+        // Arrange: a message of a kind this version does not know (a newer instance's, say).
+        await using var redis = await RedisServer.StartAsync();
+        var store = new SharedStore();
+        store.Set("uk", new ApiKeyRecord { Id = "uk-id", Plan = "free" });
+        var prefix = RedisCounterStoreTests.Prefix();
+        var (a, b) = await StartTwoAsync(redis.Configuration, store, prefix);
+        await using var disposeA = a;
+        await using var disposeB = b;
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(b, "uk")).Status);
+
+        // Act
+        store.Set("uk", new ApiKeyRecord { Id = "uk-id", Plan = "free", State = ApiKeyState.Revoked });
+        await redis.CliAsync($"PUBLISH {prefix}key-invalidations x:something-new");
+        var (onB, _) = await PollAsync(b, "uk", answer => answer.Code == "KEY_REVOKED", Within);
+
+        // Assert
+        Assert.Equal(new Answer(HttpStatusCode.Unauthorized, "KEY_REVOKED", null), onB);
+    }
+
+    [Fact]
     public async Task ReceivedInvalidations_AreCountedByKindAndOrigin_AndLoggedAtDebug()
     {
         // Arrange
@@ -281,6 +336,13 @@ public sealed class RedisKeyInvalidationTests
 
             await Task.Delay(10);
         }
+    }
+
+    /// <summary>How many connections subscribe to the invalidation channel, as Redis counts them.</summary>
+    private static async Task<int> SubscribersAsync(RedisServer redis, string prefix)
+    {
+        var reply = await redis.CliAsync($"PUBSUB NUMSUB {prefix}key-invalidations");
+        return int.Parse(reply.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit)
