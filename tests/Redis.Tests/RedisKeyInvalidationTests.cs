@@ -16,7 +16,7 @@ namespace ErrorCatalog.Middleware.Redis.Tests;
 /// Key invalidations over Redis pub/sub: two instances share one Redis and one key store; an invalidation made on
 /// one applies on the other within a second, and a reconnect to Redis clears what may have been missed.
 /// </summary>
-public sealed class RedisKeyInvalidationTests
+public sealed class RedisKeyInvalidationTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Section = """
         {
@@ -66,6 +66,7 @@ public sealed class RedisKeyInvalidationTests
         await Invalidator(a).InvalidateKeyAsync(ApiKeyHash.Compute("rk"), CancellationToken.None);
         var onA = await SendAsync(a, "rk");
         var (onB, took) = await PollAsync(b, "rk", answer => answer.Code == "KEY_REVOKED", Within);
+        output.WriteLine($"B refused {took.TotalMilliseconds:0.0} ms after the invalidation call returned on A");
 
         // Assert: the catalog's revoked-key answer on both.
         Assert.Equal(HttpStatusCode.OK, cachedOnB.Status);
