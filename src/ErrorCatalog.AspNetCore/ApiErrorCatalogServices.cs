@@ -41,6 +41,8 @@ internal static class ApiErrorCatalogServices
         services.TryAddSingleton(static sp => sp.GetRequiredService<CompiledOptions>().Refusals);
         services.TryAddSingleton(static sp => new KeyResolver(
             sp.GetRequiredService<RunningOptions>(), sp.GetService<IApiKeyStore>(), Time(sp), sp.GetRequiredService<ILogger<KeyResolver>>()));
+        services.TryAddSingleton<IApiKeyInvalidator>(static sp => new ApiKeyInvalidator(
+            sp.GetRequiredService<KeyResolver>(), sp.GetService<IKeyInvalidationBroadcast>(), sp.GetRequiredService<ApiErrorCatalogMetrics>()));
         services.TryAddSingleton(static sp => new ApiKeyReader(Options(sp).KeyReading, sp.GetRequiredService<KeyResolver>().IsKnown));
         services.TryAddSingleton(static sp => new KeyStep(
             sp.GetRequiredService<ApiKeyReader>(), sp.GetRequiredService<KeyResolver>(), Time(sp), sp.GetRequiredService<ILogger<KeyStep>>(), Options(sp).KeyReading.Required));

@@ -1,5 +1,6 @@
 using ErrorCatalog.Middleware;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -12,13 +13,19 @@ public static class ApiErrorCatalogRedisServiceCollectionExtensions
     /// <summary>
     /// Lets <c>ApiErrorCatalog:Redis</c> take effect: with <see cref="RedisOptions.Configuration"/> set, every limit is
     /// counted in that Redis server; without it, counters stay in memory (a development machine without Redis).
-    /// Call it beside <c>AddApiErrorCatalog</c>, in either order.
+    /// Call it beside <c>AddApiErrorCatalog</c>, in either order. With an <see cref="IApiKeyStore"/>, key invalidations
+    /// (<see cref="IApiKeyInvalidator"/>) are sent to every instance through the same Redis.
     /// </summary>
     public static IServiceCollection AddApiErrorCatalogRedis(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<IRemoteCounterStoreFactory, RedisCounterStoreFactory>();
         services.TryAddSingleton(static sp => OpenConnection(sp));
+
+        // Key invalidations reach every instance over Redis pub/sub (docs/keys.md).
+        services.TryAddSingleton(static sp => new RedisKeyInvalidations(sp, sp.GetRequiredService<ILogger<RedisKeyInvalidations>>()));
+        services.TryAddSingleton<IKeyInvalidationBroadcast>(static sp => sp.GetRequiredService<RedisKeyInvalidations>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisKeyInvalidations>(static sp => sp.GetRequiredService<RedisKeyInvalidations>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiErrorCatalogOptions>, RedisConfigurationCheck>(
             static sp => new RedisConfigurationCheck(Path(sp))));
         return services;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
 namespace ErrorCatalog.Middleware;
@@ -6,18 +5,16 @@ namespace ErrorCatalog.Middleware;
 /// <summary>
 /// Finds a presented key's <see cref="ResolvedKey"/>: from the configured keys (compiled at start-up or by the last
 /// configuration reload, looked up synchronously), or from the application's <see cref="IApiKeyStore"/> through a
-/// short cache.
+/// short cache that <see cref="IApiKeyInvalidator"/> and configuration reloads clear.
 /// </summary>
 internal sealed partial class KeyResolver
 {
-    private const int MaxCachedKeys = 100_000;
-
     private readonly RunningOptions _options;
     private readonly IApiKeyStore? _store;
     private readonly TimeProvider _time;
     private readonly TimeSpan _cacheDuration;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<ApiKeyHash, CacheEntry> _cache = new();
+    private readonly KeyCache _cache = new();
 
     public KeyResolver(RunningOptions options, IApiKeyStore? store, TimeProvider time, ILogger<KeyResolver> logger)
     {
@@ -32,7 +29,10 @@ internal sealed partial class KeyResolver
 
     /// <summary>Whether a hash is a configured key, or a store's key found (and cached) recently.</summary>
     public bool IsKnown(ApiKeyHash hash) =>
-        _store is null ? _options.Current.Keys.ContainsKey(hash) : _cache.TryGetValue(hash, out var entry) && entry.Key is not null;
+        _store is null ? _options.Current.Keys.ContainsKey(hash) : _cache.HoldsKey(hash);
+
+    /// <summary>Forgets the cached answers <paramref name="invalidation"/> names (none without a key store: nothing is cached).</summary>
+    public void Invalidate(in KeyInvalidation invalidation) => _cache.Invalidate(invalidation);
 
     public ValueTask<ResolvedKey?> FindAsync(ApiKeyHash hash, CancellationToken cancellationToken)
     {
@@ -41,10 +41,9 @@ internal sealed partial class KeyResolver
             return new(_options.Current.Keys.GetValueOrDefault(hash));
         }
 
-        // An entry resolved against plans a reload has since replaced is looked up again.
-        if (_cache.TryGetValue(hash, out var entry) && entry.ExpiresAt > _time.GetTimestamp() && ReferenceEquals(entry.Book, _options.Current.Book))
+        if (_cache.TryGet(hash, _time.GetTimestamp(), out var cached))
         {
-            return new(entry.Key);
+            return new(cached);
         }
 
         return FindInStoreAsync(hash, cancellationToken);
@@ -52,7 +51,7 @@ internal sealed partial class KeyResolver
 
     private async ValueTask<ResolvedKey?> FindInStoreAsync(ApiKeyHash hash, CancellationToken cancellationToken)
     {
-        var book = _options.Current.Book;
+        var generation = _cache.Generation;
         var record = await _store!.FindAsync(hash, cancellationToken).ConfigureAwait(false);
         ResolvedKey? key = null;
         if (record is not null)
@@ -63,7 +62,7 @@ internal sealed partial class KeyResolver
                 errors.Add($"State {(int)record.State} is no ApiKeyState.");
             }
 
-            key = book.Resolve(record, errors, "key store record");
+            key = _options.Current.Book.Resolve(record, errors, "key store record");
             if (errors.Count > 0)
             {
                 // Fail closed: a record the configuration would have refused at start-up (a negative limit, an unknown
@@ -75,19 +74,12 @@ internal sealed partial class KeyResolver
 
         if (_cacheDuration > TimeSpan.Zero)
         {
-            if (_cache.Count >= MaxCachedKeys)
-            {
-                _cache.Clear(); // bounded: a flood of random keys cannot grow it without end
-            }
-
             var ticks = (long)(_cacheDuration.TotalSeconds * _time.TimestampFrequency);
-            _cache[hash] = new CacheEntry(key, _time.GetTimestamp() + ticks, book);
+            _cache.Add(hash, key, _time.GetTimestamp() + ticks, generation);
         }
 
         return key;
     }
-
-    private sealed record CacheEntry(ResolvedKey? Key, long ExpiresAt, PlanBook Book);
 
     private static partial class Log
     {

@@ -9,7 +9,7 @@ namespace ErrorCatalog.Middleware;
 /// <c>errorcatalog.decisions</c>: one count per decided request, tagged with outcome (admitted, overage,
 /// refused), reason (the refusal) and plan; <c>errorcatalog.store.failures</c>; and the Redis store's
 /// <c>errorcatalog.redis.batch.size</c>, <c>errorcatalog.redis.batch.duration</c> and
-/// <c>errorcatalog.redis.local_refusals</c> (docs/redis.md, Metrics).
+/// <c>errorcatalog.redis.local_refusals</c> (docs/redis.md, Metrics); <c>errorcatalog.keys.invalidations</c> (docs/keys.md).
 /// </summary>
 internal sealed class ApiErrorCatalogMetrics
 {
@@ -25,6 +25,7 @@ internal sealed class ApiErrorCatalogMetrics
     private readonly Histogram<int> _redisBatchSize;
     private readonly Histogram<double> _redisBatchDuration;
     private readonly Counter<long> _redisLocalRefusals;
+    private readonly Counter<long> _keyInvalidations;
 
     public ApiErrorCatalogMetrics(IMeterFactory meterFactory)
     {
@@ -51,6 +52,10 @@ internal sealed class ApiErrorCatalogMetrics
             "errorcatalog.redis.local_refusals",
             unit: "{request}",
             description: "Requests the Redis store refused without asking Redis (the window was known to be spent), by limit.");
+        _keyInvalidations = meter.CreateCounter<long>(
+            "errorcatalog.keys.invalidations",
+            unit: "{invalidation}",
+            description: "Invalidations applied to the key cache, by kind (hash, key, subscription, all) and origin (local, broadcast, reconnect).");
     }
 
     /// <summary>
@@ -80,6 +85,15 @@ internal sealed class ApiErrorCatalogMetrics
     }
 
     public void StoreFailed() => _storeFailures.Add(1);
+
+    /// <summary>An invalidation applied to the key cache: made here, received from another instance, or a reconnect's clearing.</summary>
+    public void KeysInvalidated(string kind, string origin)
+    {
+        if (_keyInvalidations.Enabled)
+        {
+            _keyInvalidations.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("origin", origin));
+        }
+    }
 
     public void Admitted(string? plan, bool overage)
     {

@@ -94,6 +94,9 @@ internal sealed partial class OptionsReload : IDisposable
 
                 _lastRejection = null;
                 _running.Apply(compiled);
+
+                // Keys a key store answered were bound to the plans just replaced: the next request looks them up again.
+                _services.GetService<KeyResolver>()?.Invalidate(KeyInvalidation.All);
                 Log.Reloaded(_logger, compiled.Book.Plans.Count, compiled.Keys.Count);
             }
             catch (Exception ex)
