@@ -144,20 +144,20 @@ internal sealed partial class RedisKeyInvalidations : IKeyInvalidationBroadcast,
 
     private static partial class Log
     {
-        [LoggerMessage(70, LogLevel.Debug, "Key invalidation received: {Kind} {Target}", EventName = "KeyInvalidationReceived")]
+        [LoggerMessage(23, LogLevel.Debug, "Key invalidation received: {Kind} {Target}", EventName = "KeyInvalidationReceived")]
         public static partial void Received(ILogger logger, string kind, string target);
 
-        [LoggerMessage(71, LogLevel.Information,
+        [LoggerMessage(24, LogLevel.Information,
             "Redis connection to {EndPoint} ({ConnectionType}) restored: the key cache was cleared, since key invalidations sent meanwhile were missed",
             EventName = "KeyCacheClearedOnReconnect")]
         public static partial void Reconnected(ILogger logger, string? endPoint, string connectionType);
 
-        [LoggerMessage(72, LogLevel.Warning,
+        [LoggerMessage(25, LogLevel.Warning,
             "Could not subscribe to key invalidations on {Channel} yet; the Redis client subscribes when it connects, and the key cache is cleared then",
             EventName = "KeyInvalidationSubscribeFailed")]
         public static partial void SubscribeFailed(ILogger logger, string channel, Exception exception);
 
-        [LoggerMessage(73, LogLevel.Debug, "Key invalidation message '{Message}' is not one this version reads: the whole key cache was cleared", EventName = "KeyInvalidationUnreadable")]
+        [LoggerMessage(26, LogLevel.Debug, "Key invalidation message '{Message}' is not one this version reads: the whole key cache was cleared", EventName = "KeyInvalidationUnreadable")]
         public static partial void Unreadable(ILogger logger, string message);
     }
 }

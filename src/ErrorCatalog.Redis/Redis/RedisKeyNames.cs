@@ -19,7 +19,9 @@ internal sealed class RedisKeyNames(string prefix, Func<RedisKey, int> slotOf)
 {
     private const int MaxCachedKeys = 200_000;
 
-    private readonly ConcurrentDictionary<(string Counter, object Owner), RedisNames> _cache = new();
+    // The group is part of the key: a key moved to another subscription (a key store's change, a reload) gets names in
+    // its new group's slot, never its old names beside its new subscription's (a cross-slot call on Redis Cluster).
+    private readonly ConcurrentDictionary<(string Counter, object Owner, string? Group), RedisNames> _cache = new();
 
     /// <summary>The key of an owner's window counter (and the previous window's), or of its lease set (index -1).</summary>
     public RedisNames Get(in LimitEntry entry, long index)
@@ -31,7 +33,7 @@ internal sealed class RedisKeyNames(string prefix, Func<RedisKey, int> slotOf)
             return slotted;
         }
 
-        if (_cache.TryGetValue((limit.CounterName, entry.Partition), out var cached) && cached.Index == index)
+        if (_cache.TryGetValue((limit.CounterName, entry.Partition, entry.Group), out var cached) && cached.Index == index)
         {
             if (entry.Slot is { } slot)
             {
@@ -51,7 +53,7 @@ internal sealed class RedisKeyNames(string prefix, Func<RedisKey, int> slotOf)
             _cache.Clear(); // idle owners' names go; active ones come back on their next request
         }
 
-        _cache[(limit.CounterName, entry.Partition)] = names;
+        _cache[(limit.CounterName, entry.Partition, entry.Group)] = names;
         if (entry.Slot is { } own)
         {
             own.Value = names;
