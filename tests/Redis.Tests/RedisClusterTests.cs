@@ -238,11 +238,14 @@ public sealed class RedisClusterTests(Xunit.Abstractions.ITestOutputHelper outpu
         }
         """;
 
-    private static async Task<(RedisTestApi A, RedisTestApi B)> StartTwoAsync(RedisCluster cluster, string prefix, string section, string policy = "FailOpen")
+    /// <summary>Two instances; without a policy, as the exactness tests run (see <see cref="RedisCounterStoreTests.Exact"/>).</summary>
+    private static async Task<(RedisTestApi A, RedisTestApi B)> StartTwoAsync(RedisCluster cluster, string prefix, string section, string? policy = null)
     {
         var time = new FakeTimeProvider(RedisTestApi.Start);
-        var a = await RedisTestApi.StartAsync(cluster.Configuration, prefix, time, section, policy);
-        return (a, await RedisTestApi.StartAsync(cluster.Configuration, prefix, time, section, policy));
+        var timeout = policy is null ? RedisCounterStoreTests.ExactTimeout : "00:00:00.250";
+        policy ??= RedisCounterStoreTests.Exact;
+        var a = await RedisTestApi.StartAsync(cluster.Configuration, prefix, time, section, policy, timeout);
+        return (a, await RedisTestApi.StartAsync(cluster.Configuration, prefix, time, section, policy, timeout));
     }
 
     /// <summary>Rounds of 64 concurrent requests; each answer with its client's index and, for a problem, its code.</summary>

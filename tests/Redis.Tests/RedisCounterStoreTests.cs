@@ -20,6 +20,11 @@ public sealed class RedisCounterStoreTests(Xunit.Abstractions.ITestOutputHelper 
         }
         """;
 
+    // Exactness tests fail closed with a long timeout: on a loaded machine a call past 250 ms would admit uncounted
+    // under FailOpen and hide a miscount behind the outage policy; here it would show as a 503 instead.
+    internal const string Exact = "FailClosed";
+    internal const string ExactTimeout = "00:00:05";
+
     internal static string Prefix() => "t" + Guid.NewGuid().ToString("N")[..8] + ":";
 
     [Fact]
@@ -30,8 +35,8 @@ public sealed class RedisCounterStoreTests(Xunit.Abstractions.ITestOutputHelper 
         var time = new FakeTimeProvider(RedisTestApi.Start);
         var prefix = Prefix();
         var section = Section("exact-key", """ "minute": { "PermitLimit": 50, "Window": "minute" } """);
-        await using var a = await RedisTestApi.StartAsync(redis, prefix, time, section);
-        await using var b = await RedisTestApi.StartAsync(redis, prefix, time, section);
+        await using var a = await RedisTestApi.StartAsync(redis, prefix, time, section, Exact, ExactTimeout);
+        await using var b = await RedisTestApi.StartAsync(redis, prefix, time, section, Exact, ExactTimeout);
 
         // Act: 3 rounds of 64 concurrent clients, alternating instances.
         var statuses = new ConcurrentBag<HttpStatusCode>();
@@ -68,8 +73,8 @@ public sealed class RedisCounterStoreTests(Xunit.Abstractions.ITestOutputHelper 
               ]
             }
             """;
-        await using var one = await RedisTestApi.StartAsync(redis, prefix, time, section);
-        await using var two = await RedisTestApi.StartAsync(redis, prefix, time, section);
+        await using var one = await RedisTestApi.StartAsync(redis, prefix, time, section, Exact, ExactTimeout);
+        await using var two = await RedisTestApi.StartAsync(redis, prefix, time, section, Exact, ExactTimeout);
 
         // Act / Assert: A uses its 500 (100 per call) through both instances, then is refused; B goes on.
         for (var i = 0; i < 5; i++)
