@@ -15,9 +15,47 @@ namespace ErrorCatalog.Middleware;
 internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpContext>
 {
     private Parts? _parts;
+    private long _successfulLeases;
+    private long _failedLeases;
 
-    /// <summary>Statistics per partition are not tracked (null), as the counters may live in another process.</summary>
-    public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
+    /// <summary>
+    /// The request's limits now (its key's, found as a request finds it without waiting, and its client IP's):
+    /// <see cref="RateLimiterStatistics.CurrentAvailablePermits"/> is the smallest remaining among them
+    /// (<see cref="long.MaxValue"/> when none applies), the lease totals are this limiter's own (a refusal because of
+    /// the key counts as failed), and nothing is ever queued. With counters in memory the figures are exact; with
+    /// Redis they are what this instance last learnt from Redis's replies in the current windows (charges of every
+    /// instance up to then; a limit it has no reply for, and a concurrency limit, reads as unused), as statistics
+    /// are read synchronously. <see cref="IApiUsage"/> reads Redis itself.
+    /// </summary>
+    public override RateLimiterStatistics? GetStatistics(HttpContext resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var parts = _parts ??= new Parts(resource.RequestServices);
+        var key = (resource.Features.Get<IApiKeyFeature>() as RequestState)?.Key;
+        if (key is null)
+        {
+            var found = parts.Keys.FindAsync(resource, parts.Time.GetUtcNow(), CancellationToken.None);
+            key = found.IsCompletedSuccessfully ? found.Result.Key : null; // a key store still to be asked: the IP limit alone
+        }
+
+        var batch = parts.Counters.CreateBatch();
+        batch.Now = parts.Time.GetUtcNow();
+        parts.Limits.Fill(batch, resource, key, credits: 0);
+        parts.Counters.ReadKnown(batch);
+        var available = long.MaxValue;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            available = Math.Min(available, batch[i].Remaining);
+        }
+
+        return new RateLimiterStatistics
+        {
+            CurrentAvailablePermits = available,
+            CurrentQueuedCount = 0,
+            TotalSuccessfulLeases = Volatile.Read(ref _successfulLeases),
+            TotalFailedLeases = Volatile.Read(ref _failedLeases),
+        };
+    }
 
     /// <inheritdoc />
     protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount)
@@ -25,12 +63,28 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
         // Only a decision that completes here: one that would wait (a key-store lookup, remote counters) stops before
         // charging anything and leaves it to AcquireAsync, so a request is never charged twice.
         var attempt = AcquireCoreAsync(resource, permitCount, synchronousOnly: true, CancellationToken.None);
-        return attempt.IsCompletedSuccessfully ? attempt.Result : Pending;
+        return attempt.IsCompletedSuccessfully ? Counted(attempt.Result) : Pending;
     }
 
     /// <inheritdoc />
-    protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken) =>
-        AcquireCoreAsync(resource, permitCount, synchronousOnly: false, cancellationToken);
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken)
+    {
+        var acquiring = AcquireCoreAsync(resource, permitCount, synchronousOnly: false, cancellationToken);
+        return acquiring.IsCompletedSuccessfully ? new(Counted(acquiring.Result)) : CountedAsync(acquiring);
+    }
+
+    /// <summary>Counts a lease handed out (a deferred attempt is not one: its AcquireAsync is).</summary>
+    private RateLimitLease Counted(RateLimitLease lease)
+    {
+        if (!ReferenceEquals(lease, Pending))
+        {
+            Interlocked.Increment(ref lease.IsAcquired ? ref _successfulLeases : ref _failedLeases);
+        }
+
+        return lease;
+    }
+
+    private async ValueTask<RateLimitLease> CountedAsync(ValueTask<RateLimitLease> acquiring) => Counted(await acquiring.ConfigureAwait(false));
 
     private async ValueTask<RateLimitLease> AcquireCoreAsync(HttpContext resource, int permitCount, bool synchronousOnly, CancellationToken cancellationToken)
     {

@@ -1,0 +1,116 @@
+using ErrorCatalog;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ErrorCatalog.Middleware;
+
+/// <summary>
+/// The handlers of <c>MapApiUsage</c>: the calling key's own usage, and (behind the application's authorization
+/// policy) any key's or subscription's. Every error is the catalog's: the key refusal's 401, a 404 for an id that
+/// names nothing (the catalog's 404 entry, or the framework's problem where it has none), 503 while the counters cannot answer.
+/// </summary>
+internal sealed class UsageEndpoint(IServiceProvider services)
+{
+    private Parts? _parts;
+
+    private Parts Services => _parts ??= new Parts(services);
+
+    /// <summary>GET {pattern}: the caller's own usage, as this response's headers show it.</summary>
+    public async Task Own(HttpContext context)
+    {
+        var parts = Services;
+        var report = await Guard(context, parts, parts.Usage.GetRequestUsageAsync(context, context.RequestAborted)).ConfigureAwait(false);
+        if (report is null && !context.Response.HasStarted)
+        {
+            // Reached without a key only where UseApiErrorCatalog did not refuse it first (it runs elsewhere, or not at all).
+            var error = new ApiError(parts.Compiled.Refusals[Refusal.KeyMissing]);
+            error.TrySet("header", parts.KeyHeader);
+            parts.Challenge.AddTo(context.Response.Headers, error.Status);
+            await ApiErrorWriter.WriteAsync(context.Response, error, context.GetErrorContext(), context.GetErrorShape(parts.Compiled.Catalog)).ConfigureAwait(false);
+            return;
+        }
+
+        await AnswerAsync(context, parts, report).ConfigureAwait(false);
+    }
+
+    /// <summary>GET {pattern}/keys/{id}: a key by its id, or by its hash (64 hex digits) as a key store finds it.</summary>
+    public async Task Key(HttpContext context)
+    {
+        var parts = Services;
+        var id = context.GetRouteValue("id") as string ?? string.Empty;
+        var reading = parts.Usage.GetKeyUsageAsync(id, context.RequestAborted);
+        var report = await Guard(context, parts, reading).ConfigureAwait(false);
+        if (report is null && !context.Response.HasStarted && ApiKeyHash.TryParse(id, out var hash))
+        {
+            report = await Guard(context, parts, parts.Usage.GetKeyUsageByHashAsync(hash, context.RequestAborted)).ConfigureAwait(false);
+        }
+
+        await AnswerAsync(context, parts, report).ConfigureAwait(false);
+    }
+
+    /// <summary>GET {pattern}/subscriptions/{id}: a subscription's shared limits.</summary>
+    public async Task Subscription(HttpContext context)
+    {
+        var parts = Services;
+        var id = context.GetRouteValue("id") as string ?? string.Empty;
+        var report = await Guard(context, parts, parts.Usage.GetSubscriptionUsageAsync(id, context.RequestAborted)).ConfigureAwait(false);
+        await AnswerAsync(context, parts, report).ConfigureAwait(false);
+    }
+
+    private static async Task AnswerAsync(HttpContext context, Parts parts, ApiUsageReport? report)
+    {
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+
+        if (report is not null)
+        {
+            await UsageJson.WriteAsync(context.Response, report).ConfigureAwait(false);
+            return;
+        }
+
+        if (parts.Statuses.Find(StatusCodes.Status404NotFound) is { } notFound)
+        {
+            await CatalogProblemDetailsWriter.WriteAsync(context, notFound, StatusCodes.Status404NotFound, "No such key or subscription.", null, null).ConfigureAwait(false);
+            return;
+        }
+
+        await Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: "No such key or subscription.").ExecuteAsync(context).ConfigureAwait(false);
+    }
+
+    /// <summary>The read, or the catalog's StoreUnavailable (written; null returned) while the counters cannot answer.</summary>
+    private static async ValueTask<ApiUsageReport?> Guard(HttpContext context, Parts parts, ValueTask<ApiUsageReport?> reading)
+    {
+        try
+        {
+            return await reading.ConfigureAwait(false);
+        }
+        catch (CounterStoreUnavailableException)
+        {
+            var wait = parts.Limits.OutageRetryAfter ?? TimeSpan.FromSeconds(1);
+            var error = new ApiError(parts.Compiled.Refusals[Refusal.StoreUnavailable]);
+            error.TrySet("retryAfter", wait);
+            context.Response.Headers.RetryAfter = HeaderValues.Integer(ApiError.ToWholeSeconds(wait));
+            await ApiErrorWriter.WriteAsync(context.Response, error, context.GetErrorContext(), context.GetErrorShape(parts.Compiled.Catalog)).ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    /// <summary>What the handlers use, from the application's services (resolved on the first call, after start-up validated them).</summary>
+    private sealed class Parts(IServiceProvider services)
+    {
+        public IApiUsage Usage { get; } = services.GetRequiredService<IApiUsage>();
+
+        public CompiledOptions Compiled { get; } = services.GetRequiredService<CompiledOptions>();
+
+        public RequestLimits Limits { get; } = services.GetRequiredService<RequestLimits>();
+
+        public StatusErrorMap Statuses { get; } = services.GetRequiredService<StatusErrorMap>();
+
+        public ApiKeyChallenge Challenge { get; } = services.GetRequiredService<ApiKeyChallenge>();
+
+        public string KeyHeader { get; } = services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<ApiErrorCatalogOptions>>().CurrentValue.KeyReading.EffectiveHeaders[0];
+    }
+}
