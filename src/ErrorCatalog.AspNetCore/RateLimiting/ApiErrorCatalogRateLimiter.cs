@@ -21,8 +21,10 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
     /// <summary>
     /// The request's limits now (its key's, found as a request finds it without waiting, and its client IP's):
     /// <see cref="RateLimiterStatistics.CurrentAvailablePermits"/> is the smallest remaining among them
-    /// (<see cref="long.MaxValue"/> when none applies), the lease totals are this limiter's own (a refusal because of
-    /// the key counts as failed), and nothing is ever queued. With counters in memory the figures are exact; with
+    /// (<see cref="long.MaxValue"/> when none applies), the lease totals count every lease this limiter handed out (a
+    /// refusal because of the key is a failed one; the built-in middleware asks <c>AcquireAsync</c> after a refused
+    /// <c>AttemptAcquire</c>, so there a refused request counts twice, as with the runtime's limiters), and nothing is
+    /// ever queued. With counters in memory the figures are exact; with
     /// Redis they are what this instance last learnt from Redis's replies in the current windows (charges of every
     /// instance up to then; a limit it has no reply for, and a concurrency limit, reads as unused), as statistics
     /// are read synchronously. <see cref="IApiUsage"/> reads Redis itself.

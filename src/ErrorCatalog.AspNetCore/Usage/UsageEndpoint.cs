@@ -71,7 +71,7 @@ internal sealed class UsageEndpoint(IServiceProvider services)
             return;
         }
 
-        if (parts.Statuses.Find(StatusCodes.Status404NotFound) is { } notFound)
+        if (parts.NotFound is { } notFound)
         {
             await CatalogProblemDetailsWriter.WriteAsync(context, notFound, StatusCodes.Status404NotFound, "No such key or subscription.", null, null).ConfigureAwait(false);
             return;
@@ -107,7 +107,9 @@ internal sealed class UsageEndpoint(IServiceProvider services)
 
         public RequestLimits Limits { get; } = services.GetRequiredService<RequestLimits>();
 
-        public StatusErrorMap Statuses { get; } = services.GetRequiredService<StatusErrorMap>();
+        /// <summary>The entry answering a 404: the one the options name for the status, else the catalog's own 404 entry.</summary>
+        public ErrorDescriptor? NotFound { get; } = services.GetRequiredService<StatusErrorMap>().Find(StatusCodes.Status404NotFound)
+            ?? services.GetRequiredService<CompiledOptions>().Catalog.Errors.FirstOrDefault(static e => e.Status == StatusCodes.Status404NotFound && e.Refusal == Refusal.None);
 
         public ApiKeyChallenge Challenge { get; } = services.GetRequiredService<ApiKeyChallenge>();
 
