@@ -257,6 +257,25 @@ public sealed class ApiUsageTests
     }
 
     [Fact]
+    public async Task UsageEndpoint_MarkedExempt_ReadsTheUsageWithoutChargingIt()
+    {
+        // Arrange
+        await using var api = await StartAsync(Json, map: app => app.MapApiUsage().ExemptFromLimits());
+        using var used = await api.GetAsync("/credits10", KeyA);
+
+        // Act
+        using var first = await api.GetAsync("/usage", KeyA);
+        using var second = await api.GetAsync("/usage", KeyA);
+
+        // Assert: both read what the earlier request left, and carry no rate-limit headers of their own.
+        var one = UsageAssert.FromJson(await ReadJsonAsync(first));
+        var two = UsageAssert.FromJson(await ReadJsonAsync(second));
+        UsageAssert.MatchesHeaders(used, one);
+        UsageAssert.MatchesHeaders(used, two);
+        Assert.Null(Header(first, "RateLimit"));
+    }
+
+    [Fact]
     public async Task UsageEndpoint_WithoutAPolicy_MapsNoRouteForOtherKeys()
     {
         // Arrange

@@ -186,6 +186,28 @@ public sealed class RedisUsageTests
     }
 
     [Fact]
+    public async Task RedisDown_TheServiceThrowsCounterStoreUnavailable_AndTheEndpointAnswersTheCatalogs503()
+    {
+        // Arrange: counters that fail open, so the endpoint's own request is admitted uncounted.
+        await using var redis = await RedisServer.StartAsync();
+        var time = new FakeTimeProvider(RedisTestApi.Start);
+        await using var api = await RedisTestApi.StartAsync(redis, RedisCounterStoreTests.Prefix(), time, Section(), map: app => app.MapApiUsage());
+        using var before = await api.GetAsync("/data", "usage-a");
+        redis.Kill();
+
+        // Act
+        var thrown = await Record.ExceptionAsync(async () => await Usage(api).GetKeyUsageAsync("a"));
+        using var own = await api.GetAsync("/usage", "usage-a");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.IsType<CounterStoreUnavailableException>(thrown);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, own.StatusCode);
+        Assert.Equal("1", own.Headers.RetryAfter?.ToString());
+        Assert.Equal("application/problem+json", own.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task BuiltInRateLimiter_GetStatistics_ReportsWhatThisInstanceLearntFromRedis()
     {
         // Arrange: the catalog's limits in the framework's UseRateLimiter, counted in Redis.
