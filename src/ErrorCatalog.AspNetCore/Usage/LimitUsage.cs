@@ -27,7 +27,7 @@ public sealed class LimitUsage
     /// <summary>When the window ends and its count starts again (<c>X-RateLimit-Reset</c>); null for a concurrency limit.</summary>
     public required DateTimeOffset? Reset { get; init; }
 
-    /// <summary>The window: <c>second</c>, <c>minute</c>, <c>hour</c>, <c>day</c>, <c>month</c> or a span (<c>00:00:10</c>); null for a concurrency limit.</summary>
+    /// <summary>The window: <c>minute</c>, <c>hour</c>, <c>day</c>, <c>month</c> or a span (<c>00:00:10</c>); null for a concurrency limit.</summary>
     public required string? Window { get; init; }
 
     /// <summary>Whether the window slides (the previous window's use still counts, weighted by how much of it the window covers).</summary>
