@@ -20,8 +20,18 @@ internal sealed class UsageEndpoint(IServiceProvider services)
     public async Task Own(HttpContext context)
     {
         var parts = Services;
-        var report = await Guard(context, parts, parts.Usage.GetRequestUsageAsync(context, context.RequestAborted)).ConfigureAwait(false);
-        if (report is null && !context.Response.HasStarted)
+        ApiUsageReport? report;
+        try
+        {
+            report = await parts.Usage.GetRequestUsageAsync(context, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (CounterStoreUnavailableException)
+        {
+            await UnavailableAsync(context, parts).ConfigureAwait(false);
+            return;
+        }
+
+        if (report is null)
         {
             // Reached without a key only where UseApiErrorCatalog did not refuse it first (it runs elsewhere, or not at all).
             var error = new ApiError(parts.Compiled.Refusals[Refusal.KeyMissing]);
@@ -31,7 +41,7 @@ internal sealed class UsageEndpoint(IServiceProvider services)
             return;
         }
 
-        await AnswerAsync(context, parts, report).ConfigureAwait(false);
+        await UsageJson.WriteAsync(context.Response, report).ConfigureAwait(false);
     }
 
     /// <summary>GET {pattern}/keys/{id}: a key by its id, or by its hash (64 hex digits) as a key store finds it.</summary>
@@ -39,11 +49,19 @@ internal sealed class UsageEndpoint(IServiceProvider services)
     {
         var parts = Services;
         var id = context.GetRouteValue("id") as string ?? string.Empty;
-        var reading = parts.Usage.GetKeyUsageAsync(id, context.RequestAborted);
-        var report = await Guard(context, parts, reading).ConfigureAwait(false);
-        if (report is null && !context.Response.HasStarted && ApiKeyHash.TryParse(id, out var hash))
+        ApiUsageReport? report;
+        try
         {
-            report = await Guard(context, parts, parts.Usage.GetKeyUsageByHashAsync(hash, context.RequestAborted)).ConfigureAwait(false);
+            report = await parts.Usage.GetKeyUsageAsync(id, context.RequestAborted).ConfigureAwait(false);
+            if (report is null && ApiKeyHash.TryParse(id, out var hash))
+            {
+                report = await parts.Usage.GetKeyUsageByHashAsync(hash, context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        catch (CounterStoreUnavailableException)
+        {
+            await UnavailableAsync(context, parts).ConfigureAwait(false);
+            return;
         }
 
         await AnswerAsync(context, parts, report).ConfigureAwait(false);
@@ -54,17 +72,23 @@ internal sealed class UsageEndpoint(IServiceProvider services)
     {
         var parts = Services;
         var id = context.GetRouteValue("id") as string ?? string.Empty;
-        var report = await Guard(context, parts, parts.Usage.GetSubscriptionUsageAsync(id, context.RequestAborted)).ConfigureAwait(false);
-        await AnswerAsync(context, parts, report).ConfigureAwait(false);
-    }
-
-    private static async Task AnswerAsync(HttpContext context, Parts parts, ApiUsageReport? report)
-    {
-        if (context.Response.HasStarted)
+        ApiUsageReport? report;
+        try
         {
+            report = await parts.Usage.GetSubscriptionUsageAsync(id, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (CounterStoreUnavailableException)
+        {
+            await UnavailableAsync(context, parts).ConfigureAwait(false);
             return;
         }
 
+        await AnswerAsync(context, parts, report).ConfigureAwait(false);
+    }
+
+    /// <summary>The report, or a 404 for an id that names nothing.</summary>
+    private static async Task AnswerAsync(HttpContext context, Parts parts, ApiUsageReport? report)
+    {
         if (report is not null)
         {
             await UsageJson.WriteAsync(context.Response, report).ConfigureAwait(false);
@@ -80,22 +104,14 @@ internal sealed class UsageEndpoint(IServiceProvider services)
         await Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: "No such key or subscription.").ExecuteAsync(context).ConfigureAwait(false);
     }
 
-    /// <summary>The read, or the catalog's StoreUnavailable (written; null returned) while the counters cannot answer.</summary>
-    private static async ValueTask<ApiUsageReport?> Guard(HttpContext context, Parts parts, ValueTask<ApiUsageReport?> reading)
+    /// <summary>The counters cannot answer: the catalog's StoreUnavailable, with the outage policy's Retry-After.</summary>
+    private static async Task UnavailableAsync(HttpContext context, Parts parts)
     {
-        try
-        {
-            return await reading.ConfigureAwait(false);
-        }
-        catch (CounterStoreUnavailableException)
-        {
-            var wait = parts.Limits.OutageRetryAfter ?? TimeSpan.FromSeconds(1);
-            var error = new ApiError(parts.Compiled.Refusals[Refusal.StoreUnavailable]);
-            error.TrySet("retryAfter", wait);
-            context.Response.Headers.RetryAfter = HeaderValues.Integer(ApiError.ToWholeSeconds(wait));
-            await ApiErrorWriter.WriteAsync(context.Response, error, context.GetErrorContext(), context.GetErrorShape(parts.Compiled.Catalog)).ConfigureAwait(false);
-            return null;
-        }
+        var wait = parts.Limits.OutageRetryAfter ?? TimeSpan.FromSeconds(1);
+        var error = new ApiError(parts.Compiled.Refusals[Refusal.StoreUnavailable]);
+        error.TrySet("retryAfter", wait);
+        context.Response.Headers.RetryAfter = HeaderValues.Integer(ApiError.ToWholeSeconds(wait));
+        await ApiErrorWriter.WriteAsync(context.Response, error, context.GetErrorContext(), context.GetErrorShape(parts.Compiled.Catalog)).ConfigureAwait(false);
     }
 
     /// <summary>What the handlers use, from the application's services (resolved on the first call, after start-up validated them).</summary>
