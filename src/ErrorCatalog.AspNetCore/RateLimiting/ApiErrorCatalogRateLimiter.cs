@@ -65,17 +65,14 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
         // Only a decision that completes here: one that would wait (a key-store lookup, remote counters) stops before
         // charging anything and leaves it to AcquireAsync, so a request is never charged twice.
         var attempt = AcquireCoreAsync(resource, permitCount, synchronousOnly: true, CancellationToken.None);
-        return attempt.IsCompletedSuccessfully ? Counted(attempt.Result) : Pending;
+        return attempt.IsCompletedSuccessfully ? attempt.Result : Pending;
     }
 
     /// <inheritdoc />
-    protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken)
-    {
-        var acquiring = AcquireCoreAsync(resource, permitCount, synchronousOnly: false, cancellationToken);
-        return acquiring.IsCompletedSuccessfully ? new(Counted(acquiring.Result)) : CountedAsync(acquiring);
-    }
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken) =>
+        AcquireCoreAsync(resource, permitCount, synchronousOnly: false, cancellationToken);
 
-    /// <summary>Counts a lease handed out (a deferred attempt is not one: its AcquireAsync is).</summary>
+    /// <summary>Counts a lease handed out, in the decision itself so counting costs no wrapper (a deferred attempt is not one: its AcquireAsync is).</summary>
     private RateLimitLease Counted(RateLimitLease lease)
     {
         if (!ReferenceEquals(lease, Pending))
@@ -86,8 +83,6 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
         return lease;
     }
 
-    private async ValueTask<RateLimitLease> CountedAsync(ValueTask<RateLimitLease> acquiring) => Counted(await acquiring.ConfigureAwait(false));
-
     private async ValueTask<RateLimitLease> AcquireCoreAsync(HttpContext resource, int permitCount, bool synchronousOnly, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resource);
@@ -97,7 +92,7 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
         var policy = parts.Policies.For(resource.GetEndpoint());
         if (policy.CorsPreflightPasses && CorsRequests.PassPreflight(resource, policy))
         {
-            return ApiLimitLease.Admitted; // the CORS middleware's to answer, as in UseApiErrorCatalog
+            return Counted(ApiLimitLease.Admitted); // the CORS middleware's to answer, as in UseApiErrorCatalog
         }
 
         var now = parts.Time.GetUtcNow();
@@ -121,7 +116,7 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
                 // Not charged: an endpoint exempt from limits, or a key store that failed (the client did nothing wrong).
                 if (!parts.Limits.HasIpLimit || !policy.RefusalsCount || result.Refusal == Refusal.StoreUnavailable)
                 {
-                    return keyRefusal;
+                    return Counted(keyRefusal);
                 }
 
                 if (synchronousOnly)
@@ -139,7 +134,7 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
 
         if (policy.Exempt && keyRefusal is null)
         {
-            return ApiLimitLease.Admitted; // the key's access was checked; its limits are not
+            return Counted(ApiLimitLease.Admitted); // the key's access was checked; its limits are not
         }
 
         // A key or access refusal still counts against the client's IP limit, as the middleware counts it: a flood of
@@ -150,7 +145,7 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
             batch, resource, policy.IpLimitOnly ? null : key, keyRefusal is null && !policy.IpLimitOnly ? policy.Credits ?? Math.Max(permitCount, parts.Limits.DefaultCredits) : 0);
         if (batch.Count == 0)
         {
-            return ApiLimitLease.Admitted;
+            return Counted(ApiLimitLease.Admitted);
         }
 
         if (synchronousOnly && parts.Counters is not InMemoryCounterStore)
@@ -169,30 +164,30 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
             parts.Metrics.StoreFailed();
             if (keyRefusal is not null)
             {
-                return keyRefusal; // the key's answer, without the IP limit nobody could count
+                return Counted(keyRefusal); // the key's answer, without the IP limit nobody could count
             }
 
             if (parts.Limits.OutageRetryAfter is not { } wait)
             {
-                return ApiLimitLease.Admitted;
+                return Counted(ApiLimitLease.Admitted);
             }
 
-            return ApiLimitLease.Refused(parts.Responder.Error(Refusal.StoreUnavailable, key, retryAfter: wait), wait);
+            return Counted(ApiLimitLease.Refused(parts.Responder.Error(Refusal.StoreUnavailable, key, retryAfter: wait), wait));
         }
 
         if (admitted && keyRefusal is not null)
         {
             parts.Counters.Release(batch);
-            return keyRefusal;
+            return Counted(keyRefusal);
         }
 
         if (admitted)
         {
-            return batch.HasLeases ? ApiLimitLease.WithLeases(parts.Counters, batch) : ApiLimitLease.Admitted;
+            return Counted(batch.HasLeases ? ApiLimitLease.WithLeases(parts.Counters, batch) : ApiLimitLease.Admitted);
         }
 
         var error = parts.Responder.LimitError(batch, key, out var retryAfter);
-        return ApiLimitLease.Refused(error, retryAfter);
+        return Counted(ApiLimitLease.Refused(error, retryAfter));
     }
 
     private static readonly ApiLimitLease Pending = ApiLimitLease.Refused(default, TimeSpan.Zero);
