@@ -70,6 +70,10 @@ internal sealed class CounterPartitions : IDisposable
             (Partitions: this, Width: width));
     }
 
+    /// <summary>The partition of a counter's owner, if it has one (a read never creates it).</summary>
+    public CounterPartition? Find(in LimitEntry entry) =>
+        _maps[(int)entry.Limit.Scope].TryGetValue(entry.Partition, out var partition) ? partition : null;
+
     public void Dispose() => _sweeper.Dispose();
 
     private void Sweep()

@@ -1,4 +1,13 @@
 namespace ErrorCatalog.Middleware;
 
-/// <summary>A counter store could not decide in time; the middleware applies the configured outage policy.</summary>
-internal sealed class CounterStoreUnavailableException(string message, Exception? inner) : Exception(message, inner);
+/// <summary>
+/// The counters (Redis) could not answer in time. The middleware applies the configured outage policy
+/// (<see cref="RedisOptions.FailurePolicy"/>); <see cref="IApiUsage"/> throws it, as it has no figures to report.
+/// </summary>
+public sealed class CounterStoreUnavailableException : Exception
+{
+    internal CounterStoreUnavailableException(string message, Exception? inner)
+        : base(message, inner)
+    {
+    }
+}

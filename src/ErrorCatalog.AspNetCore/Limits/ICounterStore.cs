@@ -20,6 +20,22 @@ internal interface ICounterStore
     /// <exception cref="CounterStoreUnavailableException">The store cannot answer (thrown or through the task).</exception>
     ValueTask<bool> AcquireAsync(CounterBatch batch);
 
+    /// <summary>
+    /// Reads the batch's counters at <see cref="CounterBatch.Now"/> without charging anything: every item's
+    /// <see cref="CounterItem.Used"/>, <see cref="CounterItem.Remaining"/>, <see cref="CounterItem.ResetAt"/> and
+    /// <see cref="CounterItem.Overage"/> (past its permit) as <see cref="LimitMath.Read"/> reports them, which is what
+    /// the headers of the last admitted request showed when nothing came since. A counter nobody charged reads 0 and
+    /// is not created. Completes synchronously in memory.
+    /// </summary>
+    /// <exception cref="CounterStoreUnavailableException">The store cannot answer (thrown or through the task).</exception>
+    ValueTask ReadAsync(CounterBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="ReadAsync"/> without waiting: memory reads exactly; a remote store reports what this process last
+    /// learnt from its replies (a counter it has no figure for in this window, and every concurrency limit, reads 0).
+    /// </summary>
+    void ReadKnown(CounterBatch batch);
+
     /// <summary>Releases the batch's concurrency leases (the request ended: success, exception or abort).</summary>
     /// <remarks>Never waits: a remote store queues or sends the release without awaiting it.</remarks>
     void Release(CounterBatch batch);

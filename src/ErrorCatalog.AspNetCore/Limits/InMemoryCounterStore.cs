@@ -22,7 +22,7 @@ namespace ErrorCatalog.Middleware;
 /// all its windows have ended, nothing is in flight and it has been idle for the retention.
 /// </para>
 /// </remarks>
-internal sealed class InMemoryCounterStore : ICounterStore, IDisposable
+internal sealed partial class InMemoryCounterStore : ICounterStore, IDisposable
 {
     private static readonly HealthCheckResult Healthy = HealthCheckResult.Healthy(
         "counting in memory", new Dictionary<string, object> { ["store"] = "memory" });

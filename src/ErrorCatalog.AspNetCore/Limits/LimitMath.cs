@@ -74,6 +74,31 @@ internal static class LimitMath
         return refused < 0;
     }
 
+    /// <summary>
+    /// Reports one limit from its counts without charging (a usage read): its use now, what remains, when its window
+    /// ends (now for a concurrency limit) and whether it is past its permit (overage). The same figures
+    /// <see cref="Evaluate"/> and <see cref="Conclude"/> put in the headers, less the charge of a request.
+    /// </summary>
+    public static void Read(ref CounterItem item, DateTimeOffset now, DateTimeOffset start, DateTimeOffset end, long current, long previous)
+    {
+        var limit = item.Entry.Limit;
+        item.Refused = false;
+        item.RetryAfter = TimeSpan.Zero;
+        if (limit.Kind == LimitKind.Concurrency)
+        {
+            item.Used = current;
+            item.ResetAt = now;
+        }
+        else
+        {
+            item.Used = current + (limit.Sliding ? SlidingWeight(previous, start, end, now) : 0);
+            item.ResetAt = end;
+        }
+
+        item.Remaining = Math.Max(0, limit.PermitLimit - item.Used);
+        item.Overage = item.Used > limit.PermitLimit;
+    }
+
     /// <summary>The previous window's use, weighted by how much of it the sliding window still covers.</summary>
     public static long SlidingWeight(long previous, DateTimeOffset start, DateTimeOffset end, DateTimeOffset now)
     {

@@ -15,9 +15,49 @@ namespace ErrorCatalog.Middleware;
 internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpContext>
 {
     private Parts? _parts;
+    private long _successfulLeases;
+    private long _failedLeases;
 
-    /// <summary>Statistics per partition are not tracked (null), as the counters may live in another process.</summary>
-    public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
+    /// <summary>
+    /// The request's limits now (its key's, found as a request finds it without waiting, and its client IP's):
+    /// <see cref="RateLimiterStatistics.CurrentAvailablePermits"/> is the smallest remaining among them
+    /// (<see cref="long.MaxValue"/> when none applies), the lease totals count every lease this limiter handed out (a
+    /// refusal because of the key is a failed one; the built-in middleware asks <c>AcquireAsync</c> after a refused
+    /// <c>AttemptAcquire</c>, so there a refused request counts twice, as with the runtime's limiters), and nothing is
+    /// ever queued. With counters in memory the figures are exact; with
+    /// Redis they are what this instance last learnt from Redis's replies in the current windows (charges of every
+    /// instance up to then; a limit it has no reply for, and a concurrency limit, reads as unused), as statistics
+    /// are read synchronously. <see cref="IApiUsage"/> reads Redis itself.
+    /// </summary>
+    public override RateLimiterStatistics? GetStatistics(HttpContext resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var parts = _parts ??= new Parts(resource.RequestServices);
+        var key = (resource.Features.Get<IApiKeyFeature>() as RequestState)?.Key;
+        if (key is null)
+        {
+            var found = parts.Keys.FindAsync(resource, parts.Time.GetUtcNow(), CancellationToken.None);
+            key = found.IsCompletedSuccessfully ? found.Result.Key : null; // a key store still to be asked: the IP limit alone
+        }
+
+        var batch = parts.Counters.CreateBatch();
+        batch.Now = parts.Time.GetUtcNow();
+        parts.Limits.Fill(batch, resource, key, credits: 0);
+        parts.Counters.ReadKnown(batch);
+        var available = long.MaxValue;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            available = Math.Min(available, batch[i].Remaining);
+        }
+
+        return new RateLimiterStatistics
+        {
+            CurrentAvailablePermits = available,
+            CurrentQueuedCount = 0,
+            TotalSuccessfulLeases = Volatile.Read(ref _successfulLeases),
+            TotalFailedLeases = Volatile.Read(ref _failedLeases),
+        };
+    }
 
     /// <inheritdoc />
     protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount)
@@ -32,6 +72,17 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken) =>
         AcquireCoreAsync(resource, permitCount, synchronousOnly: false, cancellationToken);
 
+    /// <summary>Counts a lease handed out, in the decision itself so counting costs no wrapper (a deferred attempt is not one: its AcquireAsync is).</summary>
+    private RateLimitLease Counted(RateLimitLease lease)
+    {
+        if (!ReferenceEquals(lease, Pending))
+        {
+            Interlocked.Increment(ref lease.IsAcquired ? ref _successfulLeases : ref _failedLeases);
+        }
+
+        return lease;
+    }
+
     private async ValueTask<RateLimitLease> AcquireCoreAsync(HttpContext resource, int permitCount, bool synchronousOnly, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resource);
@@ -41,7 +92,7 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
         var policy = parts.Policies.For(resource.GetEndpoint());
         if (policy.CorsPreflightPasses && CorsRequests.PassPreflight(resource, policy))
         {
-            return ApiLimitLease.Admitted; // the CORS middleware's to answer, as in UseApiErrorCatalog
+            return Counted(ApiLimitLease.Admitted); // the CORS middleware's to answer, as in UseApiErrorCatalog
         }
 
         var now = parts.Time.GetUtcNow();
@@ -65,7 +116,7 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
                 // Not charged: an endpoint exempt from limits, or a key store that failed (the client did nothing wrong).
                 if (!parts.Limits.HasIpLimit || !policy.RefusalsCount || result.Refusal == Refusal.StoreUnavailable)
                 {
-                    return keyRefusal;
+                    return Counted(keyRefusal);
                 }
 
                 if (synchronousOnly)
@@ -83,7 +134,7 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
 
         if (policy.Exempt && keyRefusal is null)
         {
-            return ApiLimitLease.Admitted; // the key's access was checked; its limits are not
+            return Counted(ApiLimitLease.Admitted); // the key's access was checked; its limits are not
         }
 
         // A key or access refusal still counts against the client's IP limit, as the middleware counts it: a flood of
@@ -94,7 +145,7 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
             batch, resource, policy.IpLimitOnly ? null : key, keyRefusal is null && !policy.IpLimitOnly ? policy.Credits ?? Math.Max(permitCount, parts.Limits.DefaultCredits) : 0);
         if (batch.Count == 0)
         {
-            return ApiLimitLease.Admitted;
+            return Counted(ApiLimitLease.Admitted);
         }
 
         if (synchronousOnly && parts.Counters is not InMemoryCounterStore)
@@ -113,30 +164,30 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
             parts.Metrics.StoreFailed();
             if (keyRefusal is not null)
             {
-                return keyRefusal; // the key's answer, without the IP limit nobody could count
+                return Counted(keyRefusal); // the key's answer, without the IP limit nobody could count
             }
 
             if (parts.Limits.OutageRetryAfter is not { } wait)
             {
-                return ApiLimitLease.Admitted;
+                return Counted(ApiLimitLease.Admitted);
             }
 
-            return ApiLimitLease.Refused(parts.Responder.Error(Refusal.StoreUnavailable, key, retryAfter: wait), wait);
+            return Counted(ApiLimitLease.Refused(parts.Responder.Error(Refusal.StoreUnavailable, key, retryAfter: wait), wait));
         }
 
         if (admitted && keyRefusal is not null)
         {
             parts.Counters.Release(batch);
-            return keyRefusal;
+            return Counted(keyRefusal);
         }
 
         if (admitted)
         {
-            return batch.HasLeases ? ApiLimitLease.WithLeases(parts.Counters, batch) : ApiLimitLease.Admitted;
+            return Counted(batch.HasLeases ? ApiLimitLease.WithLeases(parts.Counters, batch) : ApiLimitLease.Admitted);
         }
 
         var error = parts.Responder.LimitError(batch, key, out var retryAfter);
-        return ApiLimitLease.Refused(error, retryAfter);
+        return Counted(ApiLimitLease.Refused(error, retryAfter));
     }
 
     private static readonly ApiLimitLease Pending = ApiLimitLease.Refused(default, TimeSpan.Zero);

@@ -39,6 +39,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
     private readonly RedisKeyNames _keys;
     private readonly RedisClock _clock = new();
     private readonly RedisLane _lane;
+    private readonly RedisCounterReader _reader;
     private readonly RedisLane?[] _slotLanes = new RedisLane?[16384];
     private readonly Timer _timer;
     private volatile bool _cluster;
@@ -70,6 +71,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         _database = connection.GetDatabase();
         _keys = new RedisKeyNames(options.Prefix, connection.HashSlot);
         _lane = new RedisLane(this);
+        _reader = new RedisCounterReader(_database, _keys, Outage);
         _cluster = IsCluster();
         connection.ConnectionRestored += OnConnectionChanged;
         connection.ConfigurationChanged += OnConnectionChanged;
@@ -125,6 +127,11 @@ internal sealed partial class RedisCounterStore : ICounterStore, IDisposable
         LaneOf(redis.Names[redis.PartStart]!).Submit(redis);
         return new ValueTask<bool>(redis, version);
     }
+
+    /// <summary>A usage read, apart from the decision path (see <see cref="RedisCounterReader"/>).</summary>
+    public ValueTask ReadAsync(CounterBatch batch, CancellationToken cancellationToken) => _reader.ReadAsync(batch, cancellationToken);
+
+    public void ReadKnown(CounterBatch batch) => _reader.ReadKnown(batch);
 
     public void Release(CounterBatch batch)
     {
