@@ -24,7 +24,10 @@ internal sealed partial class UsageMeterService(
 {
     private readonly UsageMeteringOptions _options = options.Value;
 
-    /// <summary>Canceled when the host's shutdown timeout passes: the meter's call in progress and any retry stop.</summary>
+    /// <summary>
+    /// Canceled when the host's shutdown timeout passes: the meter's call in progress and any retry stop. Never
+    /// disposed (it has no timer): a host may call StoppedAsync after disposing its services.
+    /// </summary>
     private readonly CancellationTokenSource _abort = new();
 
     /// <summary>The batch being delivered, kept until the meter accepts it, so a retry sends the same records.</summary>
@@ -32,6 +35,7 @@ internal sealed partial class UsageMeterService(
 
     private long _sequence;
     private int _failures;
+    private Task? _flush;
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -46,7 +50,16 @@ internal sealed partial class UsageMeterService(
     }
 
     /// <summary>The last flush: every hosted service, the server included, has stopped, so the queue is complete.</summary>
-    public async Task StoppedAsync(CancellationToken cancellationToken)
+    public Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        // A host can be stopped twice at once (a minimal app's Run and a test host both stop it): one flush, for both.
+        lock (_batch)
+        {
+            return _flush ??= FlushAsync(cancellationToken);
+        }
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
     {
         using var _ = cancellationToken.Register(static abort => ((CancellationTokenSource)abort!).Cancel(), _abort);
         queue.Complete();
@@ -74,12 +87,6 @@ internal sealed partial class UsageMeterService(
             metrics.MeteringDropped(lost);
             Log.UndeliveredAtShutdown(logger, lost);
         }
-    }
-
-    public override void Dispose()
-    {
-        base.Dispose();
-        _abort.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
