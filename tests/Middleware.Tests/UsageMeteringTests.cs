@@ -192,6 +192,27 @@ public sealed class UsageMeteringTests
     }
 
     [Fact]
+    public async Task StoppedTwiceAtOnce_DeliversEachRecordOnce()
+    {
+        // Arrange: a minimal app's Run and a test host can both stop the same host.
+        string plain = NewKey(), overage = NewKey();
+        var meter = new RecordingMeter();
+        await using var api = await StartAsync(
+            Config(plain, overage), start: Start, configure: b => b.Services.AddApiUsageMeter(_ => meter, o => o.FlushInterval = TimeSpan.FromHours(1)));
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await api.GetAsync("/credits10", plain);
+        }
+
+        // Act
+        await Task.WhenAll(api.App.StopAsync(), api.App.StopAsync());
+
+        // Assert
+        Assert.Equal(3, meter.Count);
+        Assert.Equal(3, meter.Calls.Sum(c => c.Length));
+    }
+
+    [Fact]
     public async Task FullQueue_DropsTheNewestRecords_CountsAndLogsThem_RequestsStillAdmitted()
     {
         // Arrange: room for two records, and a meter that is down.

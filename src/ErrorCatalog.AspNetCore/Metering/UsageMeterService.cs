@@ -33,6 +33,7 @@ internal sealed partial class UsageMeterService(
     /// <summary>The batch being delivered, kept until the meter accepts it, so a retry sends the same records.</summary>
     private readonly List<MeteredRequest> _batch = [];
 
+    private readonly Lock _gate = new();
     private long _sequence;
     private int _failures;
     private Task? _flush;
@@ -53,7 +54,7 @@ internal sealed partial class UsageMeterService(
     public Task StoppedAsync(CancellationToken cancellationToken)
     {
         // A host can be stopped twice at once (a minimal app's Run and a test host both stop it): one flush, for both.
-        lock (_batch)
+        lock (_gate)
         {
             return _flush ??= FlushAsync(cancellationToken);
         }
@@ -102,7 +103,10 @@ internal sealed partial class UsageMeterService(
                         return;
                     }
 
-                    Take();
+                    if (Take() == 0)
+                    {
+                        continue;
+                    }
                 }
 
                 await DeliverAsync(stoppingToken).ConfigureAwait(false);
