@@ -11,9 +11,10 @@ namespace ErrorCatalog.Middleware;
 /// records (same <see cref="MeteredRequest.Id"/>s) are delivered again after a back-off, so store them keyed by id.
 /// </para>
 /// <para>
-/// Only admitted requests are reported, each by the instance that admitted it, after the request ended (credits
-/// given back because the framework refused it before its endpoint ran are not in it). Refused requests produce
-/// nothing. See docs/metering.md.
+/// Only admitted requests are reported, each by the instance that admitted it, when the request ended (credits
+/// given back because the framework refused it before its endpoint ran are not in it; under the built-in
+/// <c>UseRateLimiter</c>, which gives nothing back, when it was admitted). Refused requests produce nothing. See
+/// docs/metering.md.
 /// </para>
 /// </remarks>
 public interface IUsageMeter
