@@ -1,4 +1,5 @@
 using CoinApi;
+using CoinApi.Billing;
 using CoinApi.Node;
 using ErrorCatalog.Middleware;
 
@@ -16,6 +17,9 @@ var builder = WebApplication.CreateBuilder(args);
 // every refusal answered from this API's errors.yaml as a JSON-RPC error.
 builder.Services.AddApiErrorCatalog(builder.Configuration.GetSection("ApiErrorCatalog"), o => o.Catalog = ApiErrors.Catalog);
 builder.Services.AddSingleton<Chain>();
+
+// What each admitted call was charged, overage included, delivered in batches off the request path (docs/metering.md).
+builder.Services.AddApiUsageMeter<OverageLedger>();
 
 var app = builder.Build();
 app.UseExceptionHandler();   // an unhandled exception: 500 INTERNAL_ERROR (-32603)

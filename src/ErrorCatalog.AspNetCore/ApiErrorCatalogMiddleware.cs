@@ -24,7 +24,8 @@ internal sealed class ApiErrorCatalogMiddleware(
     ObjectPool<RequestState> states,
     ApiErrorCatalogMetrics metrics,
     CorsRequests cors,
-    TimeProvider time)
+    TimeProvider time,
+    UsageMeterQueue? meter = null)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -218,6 +219,7 @@ internal sealed class ApiErrorCatalogMiddleware(
         }
 
         headers.Write(context.Response.Headers, batch, state.Key);
+        state.Admitted = true;
         return true;
     }
 
@@ -340,11 +342,19 @@ internal sealed class ApiErrorCatalogMiddleware(
             counters.Release(state.Batch);
         }
 
+        var refundedAt = default(DateTimeOffset);
         if (state.RefundCredits && state.Batch is { Count: > 0, Unavailable: false, Admitted: true })
         {
             // The framework refused the request before the endpoint ran (a parameter that does not bind): its
             // credits go back, in the window they were charged in while it lasts.
-            counters.Refund(state.Batch, time.GetUtcNow());
+            refundedAt = time.GetUtcNow();
+            counters.Refund(state.Batch, refundedAt);
+        }
+
+        if (meter is not null && state.Admitted)
+        {
+            // After the refund: the meter is told what the request was charged and kept.
+            meter.Add(state.Batch, state.Key, context.GetEndpoint(), refundedAt);
         }
 
         var features = context.Features;

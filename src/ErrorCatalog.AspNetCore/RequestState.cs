@@ -23,6 +23,9 @@ internal sealed class RequestState(RateLimitHeaderWriter headers, CounterBatch b
 
     public bool IsOverage { get; set; }
 
+    /// <summary>The counters decided and charged the request and admitted it (what the usage meter is told of).</summary>
+    public bool Admitted { get; set; }
+
     /// <summary>The framework refused the request before its endpoint ran: its credits go back when it ends.</summary>
     public bool RefundCredits { get; private set; }
 
@@ -48,6 +51,7 @@ internal sealed class RequestState(RateLimitHeaderWriter headers, CounterBatch b
         Policy = EndpointPolicy.Default;
         CreditCount = 0;
         IsOverage = false;
+        Admitted = false;
         RefundCredits = false;
         return true;
     }

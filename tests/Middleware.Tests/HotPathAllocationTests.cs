@@ -63,6 +63,15 @@ public sealed class HotPathAllocationTests(Xunit.Abstractions.ITestOutputHelper 
         Assert.True(bytes < MaxAmortizedBytes, $"The refusal path allocated {bytes:F2} bytes per request.");
     }
 
+    /// <summary>With a usage meter, an admitted request adds its record to the queue by value: nothing made per request.</summary>
+    [ReleaseOnlyFact]
+    public void AcceptPath_WithAUsageMeter_AllocatesNothing()
+    {
+        var bytes = Measure(Key, expectedStatus: 200, metered: true);
+
+        Assert.True(bytes < MaxAmortizedBytes, $"The accept path with a usage meter allocated {bytes:F2} bytes per request.");
+    }
+
     [ReleaseOnlyFact]
     public void InvalidKeyRefusal_AllocatesNothing()
     {
@@ -71,7 +80,7 @@ public sealed class HotPathAllocationTests(Xunit.Abstractions.ITestOutputHelper 
         Assert.True(bytes < MaxAmortizedBytes, $"The invalid-key path allocated {bytes:F2} bytes per request.");
     }
 
-    private double Measure(string key, int expectedStatus)
+    private double Measure(string key, int expectedStatus, bool metered = false)
     {
         // Arrange: the middleware as UseApiErrorCatalog builds it, an endpoint with a credit cost.
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 3, 14, 12, 0, 30, TimeSpan.Zero));
@@ -80,7 +89,14 @@ public sealed class HotPathAllocationTests(Xunit.Abstractions.ITestOutputHelper 
             .AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Config)))
             .Build();
         services.AddApiErrorCatalog(configuration);
+        if (metered)
+        {
+            services.AddApiUsageMeter(static _ => new RecordingMeter());
+        }
+
         using var provider = services.BuildServiceProvider();
+        // No host runs the delivery loop here: the test reads the queue itself, on this thread, after each request.
+        var queue = provider.GetService<UsageMeterQueue>();
         var middleware = ActivatorUtilities.CreateInstance<ApiErrorCatalogMiddleware>(provider, (RequestDelegate)(static context =>
         {
             context.Response.StatusCode = 200;
@@ -111,13 +127,13 @@ public sealed class HotPathAllocationTests(Xunit.Abstractions.ITestOutputHelper 
         var failures = 0;
         for (var i = 0; i < Warmup; i++)
         {
-            failures += Run(middleware, fake, expectedStatus);
+            failures += Run(middleware, fake, expectedStatus, queue);
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < Measured; i++)
         {
-            failures += Run(middleware, fake, expectedStatus);
+            failures += Run(middleware, fake, expectedStatus, queue);
         }
 
         var bytes = (double)(GC.GetAllocatedBytesForCurrentThread() - before) / Measured;
@@ -125,13 +141,24 @@ public sealed class HotPathAllocationTests(Xunit.Abstractions.ITestOutputHelper 
 
         // Assert (outside the measured loop: assertions allocate).
         Assert.Equal(0, failures);
+        if (queue is not null)
+        {
+            Assert.Equal(0, queue.TakeDropped());
+        }
+
         return bytes;
     }
 
-    private static int Run(ApiErrorCatalogMiddleware middleware, FakeResponse fake, int expectedStatus)
+    private static int Run(ApiErrorCatalogMiddleware middleware, FakeResponse fake, int expectedStatus, UsageMeterQueue? queue)
     {
         fake.Reset();
         var task = middleware.InvokeAsync(fake.Context);
-        return task.IsCompletedSuccessfully && fake.StatusCode == expectedStatus ? 0 : 1;
+        var failed = task.IsCompletedSuccessfully && fake.StatusCode == expectedStatus ? 0 : 1;
+        if (queue is not null)
+        {
+            failed += queue.Reader.TryRead(out var record) && record.Count > 0 ? 0 : 1;
+        }
+
+        return failed;
     }
 }

@@ -84,7 +84,7 @@ internal static class Apps
     /// <c>UseApiErrorCatalog</c> as an app builds it, with a clock moved by hand (see <see cref="CatalogApp.Time"/>) and
     /// logging off (the refusal log line is Information).
     /// </summary>
-    public static CatalogApp Catalog(string headers = "XRateLimit", RequestDelegate? endpoint = null)
+    public static CatalogApp Catalog(string headers = "XRateLimit", RequestDelegate? endpoint = null, bool metered = false)
     {
         var services = new ServiceCollection().AddLogging();
         var time = new BenchClock(Start);
@@ -93,6 +93,11 @@ internal static class Apps
             .AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(CatalogConfig(headers))))
             .Build();
         services.AddApiErrorCatalog(configuration);
+        if (metered)
+        {
+            services.AddApiUsageMeter(static _ => new DiscardingUsageMeter());
+        }
+
         var provider = services.BuildServiceProvider();
         var app = new ApplicationBuilder(provider);
         app.UseApiErrorCatalog();

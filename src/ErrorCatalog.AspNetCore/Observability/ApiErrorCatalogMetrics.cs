@@ -9,7 +9,8 @@ namespace ErrorCatalog.Middleware;
 /// <c>errorcatalog.decisions</c>: one count per decided request, tagged with outcome (admitted, overage,
 /// refused), reason (the refusal) and plan; <c>errorcatalog.store.failures</c>; and the Redis store's
 /// <c>errorcatalog.redis.batch.size</c>, <c>errorcatalog.redis.batch.duration</c> and
-/// <c>errorcatalog.redis.local_refusals</c> (docs/redis.md, Metrics); <c>errorcatalog.keys.invalidations</c> (docs/keys.md).
+/// <c>errorcatalog.redis.local_refusals</c> (docs/redis.md, Metrics); <c>errorcatalog.keys.invalidations</c> (docs/keys.md);
+/// <c>errorcatalog.metering.dropped</c> (docs/metering.md).
 /// </summary>
 internal sealed class ApiErrorCatalogMetrics
 {
@@ -26,6 +27,7 @@ internal sealed class ApiErrorCatalogMetrics
     private readonly Histogram<double> _redisBatchDuration;
     private readonly Counter<long> _redisLocalRefusals;
     private readonly Counter<long> _keyInvalidations;
+    private readonly Counter<long> _meteringDropped;
 
     public ApiErrorCatalogMetrics(IMeterFactory meterFactory)
     {
@@ -56,6 +58,10 @@ internal sealed class ApiErrorCatalogMetrics
             "errorcatalog.keys.invalidations",
             unit: "{invalidation}",
             description: "Invalidations applied to the key cache, by kind (hash, key, subscription, all) and origin (local, broadcast, reconnect).");
+        _meteringDropped = meter.CreateCounter<long>(
+            "errorcatalog.metering.dropped",
+            unit: "{request}",
+            description: "Admitted requests never delivered to the usage meter: its queue was full, or the shutdown timeout passed first.");
     }
 
     /// <summary>
@@ -83,6 +89,9 @@ internal sealed class ApiErrorCatalogMetrics
             _redisLocalRefusals.Add(1, new KeyValuePair<string, object?>("limit", limit));
         }
     }
+
+    /// <summary>Admitted requests the usage meter will never receive (see docs/metering.md).</summary>
+    public void MeteringDropped(long requests) => _meteringDropped.Add(requests);
 
     public void StoreFailed() => _storeFailures.Add(1);
 

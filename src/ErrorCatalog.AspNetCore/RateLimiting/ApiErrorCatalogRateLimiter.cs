@@ -183,6 +183,8 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
 
         if (admitted)
         {
+            // Nothing is given back on this path, so the charge is final here: metered now, with no lease per request.
+            parts.Meter?.Add(batch, key, resource.GetEndpoint(), refundedAt: default);
             return Counted(batch.HasLeases ? ApiLimitLease.WithLeases(parts.Counters, batch) : ApiLimitLease.Admitted);
         }
 
@@ -208,6 +210,9 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
         public ApiErrorCatalogMetrics Metrics { get; } = services.GetRequiredService<ApiErrorCatalogMetrics>();
 
         public TimeProvider Time { get; } = services.GetRequiredService<TimeProvider>();
+
+        /// <summary>The usage meter's queue, when the application registered a meter.</summary>
+        public UsageMeterQueue? Meter { get; } = services.GetService<UsageMeterQueue>();
 
     }
 }
