@@ -53,7 +53,7 @@ internal static class ApiErrorCatalogServices
         services.TryAddSingleton<ICounterStore>(static sp => Options(sp) is { Redis.CountsInRedis: true } options
             ? (sp.GetService<IRemoteCounterStoreFactory>() ?? throw RedisNotRegistered(sp)).Create(sp, options)
             : new InMemoryCounterStore(Time(sp), Options(sp).IdleCounterRetention, Options(sp).ConcurrencyRetryAfter));
-        services.TryAddSingleton<IApiUsage>(static sp => new ApiUsage(sp.GetRequiredService<CompiledOptions>(), sp.GetRequiredService<KeyResolver>(),
+        services.TryAddSingleton<IApiUsage>(static sp => new ApiUsage(sp.GetRequiredService<RunningOptions>(), sp.GetRequiredService<KeyResolver>(),
             sp.GetRequiredService<KeyStep>(), sp.GetRequiredService<RequestLimits>(), sp.GetRequiredService<ICounterStore>(), Time(sp)));
         services.TryAddSingleton(static sp => new RateLimitHeaderWriter(Options(sp).Headers));
         RateLimitHeadersCorsService.Decorate(services); // cross-origin responses expose the rate-limit headers

@@ -8,9 +8,10 @@ namespace ErrorCatalog.Middleware;
 /// requests are charged (<see cref="ResolvedKey.Limits"/>, <see cref="RequestLimits.Fill"/>), counters read by the
 /// store with <see cref="LimitMath.Read"/>, so a report and the headers cannot disagree on how a figure is made.
 /// </summary>
-internal sealed class ApiUsage(CompiledOptions compiled, KeyResolver resolver, KeyStep keys, RequestLimits limits, ICounterStore counters, TimeProvider time) : IApiUsage
+internal sealed class ApiUsage(RunningOptions options, KeyResolver resolver, KeyStep keys, RequestLimits limits, ICounterStore counters, TimeProvider time) : IApiUsage
 {
-    private FrozenDictionary<string, ResolvedKey>? _byId;
+    // Configured keys by id, for the configuration they were built from (a reload builds them again).
+    private ById? _byId;
 
     public ValueTask<ApiUsageReport?> GetKeyUsageAsync(string keyId, CancellationToken cancellationToken = default)
     {
@@ -19,8 +20,13 @@ internal sealed class ApiUsage(CompiledOptions compiled, KeyResolver resolver, K
             return new((ApiUsageReport?)null);
         }
 
-        _byId ??= compiled.Keys.Values.DistinctBy(static k => k.Id, StringComparer.Ordinal).ToFrozenDictionary(static k => k.Id, StringComparer.Ordinal);
-        return _byId.TryGetValue(keyId, out var key) ? ReadAsync(key, cancellationToken) : new((ApiUsageReport?)null);
+        var compiled = options.Current;
+        if (_byId is not { } byId || !ReferenceEquals(byId.Source, compiled))
+        {
+            _byId = byId = new ById(compiled, compiled.Keys.Values.DistinctBy(static k => k.Id, StringComparer.Ordinal).ToFrozenDictionary(static k => k.Id, StringComparer.Ordinal));
+        }
+
+        return byId.Keys.TryGetValue(keyId, out var key) ? ReadAsync(key, cancellationToken) : new((ApiUsageReport?)null);
     }
 
     public async ValueTask<ApiUsageReport?> GetKeyUsageByHashAsync(ApiKeyHash keyHash, CancellationToken cancellationToken = default)
@@ -39,13 +45,13 @@ internal sealed class ApiUsage(CompiledOptions compiled, KeyResolver resolver, K
         }
 
         // As a store's record is checked before requests use it: one the configuration would refuse reports nothing.
-        var key = string.IsNullOrEmpty(record.Id) ? null : compiled.Book.Resolve(record, errors, "record");
+        var key = string.IsNullOrEmpty(record.Id) ? null : options.Current.Book.Resolve(record, errors, "record");
         return key is null || errors.Count > 0 ? new((ApiUsageReport?)null) : ReadAsync(key, cancellationToken);
     }
 
     public ValueTask<ApiUsageReport?> GetSubscriptionUsageAsync(string subscriptionId, CancellationToken cancellationToken = default)
     {
-        var book = compiled.Book;
+        var book = options.Current.Book;
         if (string.IsNullOrEmpty(subscriptionId)
             || !book.Options.Subscriptions.TryGetValue(subscriptionId, out var subscription)
             || subscription is null
@@ -171,4 +177,6 @@ internal sealed class ApiUsage(CompiledOptions compiled, KeyResolver resolver, K
     {
         public static Owner Of(ResolvedKey? key) => new(key?.Id, key?.SubscriptionId, key?.Plan.Name, key?.Record.Overage == true);
     }
+
+    private sealed record ById(CompiledOptions Source, FrozenDictionary<string, ResolvedKey> Keys);
 }

@@ -129,6 +129,6 @@ internal sealed class UsageEndpoint(IServiceProvider services)
 
         public ApiKeyChallenge Challenge { get; } = services.GetRequiredService<ApiKeyChallenge>();
 
-        public string KeyHeader { get; } = services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<ApiErrorCatalogOptions>>().CurrentValue.KeyReading.EffectiveHeaders[0];
+        public string KeyHeader { get; } = services.GetRequiredService<RunningOptions>().Startup.Book.Options.KeyReading.EffectiveHeaders[0];
     }
 }
