@@ -130,7 +130,7 @@ internal sealed class ApiErrorCatalogMiddleware(
         features[typeof(IErrorContextFeature)] = state;
         state.Batch.Now = result.Now;
         state.Key = result.Key;
-        if (result.Key is { } key && !AuthenticatedAs(context, key))
+        if (result.Key is { } key && !state.Policy.KeyNotUser && !AuthenticatedAs(context, key))
         {
             PrincipalFeature.Set(context, key.Principal); // context.User, without a feature object per request
         }

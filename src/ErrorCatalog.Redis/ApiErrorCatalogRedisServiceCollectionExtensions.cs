@@ -27,7 +27,7 @@ public static class ApiErrorCatalogRedisServiceCollectionExtensions
         services.TryAddSingleton<IKeyInvalidationBroadcast>(static sp => sp.GetRequiredService<RedisKeyInvalidations>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisKeyInvalidations>(static sp => sp.GetRequiredService<RedisKeyInvalidations>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiErrorCatalogOptions>, RedisConfigurationCheck>(
-            static sp => new RedisConfigurationCheck(Path(sp))));
+            static sp => new RedisConfigurationCheck(Path(sp), sp.GetService<ApiErrorCatalogOptionsValidator>())));
         return services;
     }
 

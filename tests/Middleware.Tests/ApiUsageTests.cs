@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -323,6 +324,44 @@ public sealed class ApiUsageTests
         await AssertProblemAsync(unknownKey, HttpStatusCode.NotFound, "NOT_FOUND");
         await AssertProblemAsync(unknownSubscription, HttpStatusCode.NotFound, "NOT_FOUND");
         Assert.Equal(UsageAssert.RateLimitField(used)["minute"].Remaining - 1, UsageAssert.RateLimitField(after)["minute"].Remaining); // support's reads cost the key nothing
+    }
+
+    [Fact]
+    public async Task UsageEndpoint_AdminRoutes_UnderAPolicyNamingNoScheme_AreNotOpenToACustomersKey()
+    {
+        // Arrange: staff sign in with their own scheme; the policy asks only for an authenticated user, and
+        // authorization runs after the catalog's middleware, as the configuration docs order them.
+        await using var api = await StartAsync(Json, map: app =>
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+            app.MapApiUsage("/usage", "staff");
+        }, configure: builder =>
+        {
+            builder.Services.AddAuthentication("staff").AddScheme<AuthenticationSchemeOptions, StaffHandler>("staff", null);
+            builder.Services.AddAuthorizationBuilder().AddPolicy("staff", policy => policy.RequireAuthenticatedUser());
+        });
+
+        // Act
+        using var byCustomer = await api.GetAsync("/usage/keys/b", KeyA);
+        using var byStaff = await api.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/usage/keys/b") { Headers = { { StaffHandler.Header, "yes" } } });
+        using var ownUsage = await api.GetAsync("/usage", KeyA);
+
+        // Assert: a valid customer key is not a signed-in user there; staff are; the key's own route still works.
+        Assert.Equal(HttpStatusCode.Unauthorized, byCustomer.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, byStaff.StatusCode);
+        Assert.Equal("b", UsageAssert.FromJson(await ReadJsonAsync(byStaff)).KeyId);
+        Assert.Equal(HttpStatusCode.OK, ownUsage.StatusCode);
+    }
+
+    private sealed class StaffHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, System.Text.Encodings.Web.UrlEncoder encoder)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        public const string Header = "X-Staff";
+
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync() => Task.FromResult(Request.Headers.ContainsKey(Header)
+            ? AuthenticateResult.Success(new AuthenticationTicket(new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim("name", "staff")], "staff")), "staff"))
+            : AuthenticateResult.NoResult());
     }
 
     [Fact]

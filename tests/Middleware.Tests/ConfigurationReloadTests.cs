@@ -315,6 +315,46 @@ public sealed class ConfigurationReloadTests
             .Single(static p => p.GetProperty("name").GetString() == "free").GetProperty("limits")[0].GetProperty("permitLimit").GetInt64();
     }
 
+    [Fact]
+    public async Task WindowShortened_StartsTheShorterWindowsCount_InsteadOfCarryingTheLongerOnesForward()
+    {
+        // Arrange: 3 of 3 used in a day window, mid-day (the day's end is not the minute's)
+        var key = NewKey();
+        using var file = new SettingsFile(Config(key).Replace("\"PermitLimit\": 3, \"Window\": \"minute\"", "\"PermitLimit\": 3, \"Window\": \"day\"", StringComparison.Ordinal));
+        await using var api = await StartAsync("", configuration: file.Configuration, start: new DateTimeOffset(2024, 2, 28, 10, 15, 0, TimeSpan.Zero));
+        await SpendAsync(api, key, 3);
+        using var spent = await api.GetAsync("/ok", key);
+
+        // Act: the limit becomes 3 a minute
+        file.Change(Config(key));
+        using var after = await api.GetAsync("/ok", key);
+
+        // Assert: the minute window counts from its own start, not the hour's 3
+        Assert.Equal(HttpStatusCode.TooManyRequests, spent.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Equal("2", Header(after, "X-RateLimit-Remaining"));
+    }
+
+    [Fact]
+    public async Task ReloadLeavingTheSectionAsApplied_ChangesNothing()
+    {
+        // Arrange: a reload applied once
+        var key = NewKey();
+        using var file = new SettingsFile(Config(key));
+        await using var api = await StartAsync("", configuration: file.Configuration);
+        file.Change(Config(key, permit: 5));
+        var applied = api.Logs.GetSnapshot().Count(static r => r.Id.Name == "ConfigurationReloaded");
+
+        // Act: the file saved again with only another section changed
+        file.Change(Config(key, permit: 5).TrimEnd().TrimEnd('}') + ", \"Other\": { \"Setting\": 1 } }");
+        using var response = await api.GetAsync("/ok", key);
+
+        // Assert: nothing recompiled; the limit stays as applied
+        Assert.Equal(1, applied);
+        Assert.Equal(applied, api.Logs.GetSnapshot().Count(static r => r.Id.Name == "ConfigurationReloaded"));
+        Assert.Equal("5", Header(response, "X-RateLimit-Limit"));
+    }
+
     private static async Task SpendAsync(TestApi api, string key, int calls)
     {
         for (var i = 0; i < calls; i++)

@@ -24,6 +24,12 @@ internal sealed class EndpointPolicy
     public bool Exempt { get; private init; }
 
     /// <summary>
+    /// A key presented here is checked but never made the request's user: the usage endpoint's support routes, whose
+    /// authorization policy must see the staff's own sign-in, not any customer's valid key.
+    /// </summary>
+    public bool KeyNotUser { get; private init; }
+
+    /// <summary>
     /// Only the IP limit applies: the OpenAPI document and health checks, which need no key and spend no key's or
     /// subscription's quota, yet stay throttled per client (the document is built on request, a health check may
     /// query a database).
@@ -92,6 +98,7 @@ internal sealed class EndpointPolicy
             Credits = metadata.GetMetadata<ICreditsMetadata>()?.Credits,
             JsonRpc = metadata.GetMetadata<IJsonRpcCreditsMetadata>() is not null,
             Exempt = metadata.GetMetadata<IExemptFromLimitsMetadata>() is not null,
+            KeyNotUser = metadata.GetMetadata<KeyNotUserMetadata>() is not null,
             IpLimitOnly = infrastructure,
             RefusalsCount = metadata.GetMetadata<IExemptFromLimitsMetadata>() is null,
             Shape = metadata.GetMetadata<IErrorShapeMetadata>() is { } shape ? catalog.GetShape(shape.ShapeName) : null,

@@ -65,7 +65,7 @@ internal sealed partial class InMemoryCounterStore
             return (0, limit.Sliding ? values[offset + 1] : 0);
         }
 
-        if (windowEnd > end.UtcTicks)
+        if (windowEnd > end.UtcTicks && IsNextWindow(limit, end, windowEnd))
         {
             (_, start, end) = limit.Window.Get(new DateTimeOffset(windowEnd - 1, TimeSpan.Zero));
             at = start;

@@ -104,6 +104,10 @@ internal sealed partial class InMemoryCounterStore : ICounterStore, IDisposable
         }
     }
 
+    /// <summary>Whether <paramref name="windowEnd"/> ends the window right after the one ending at <paramref name="end"/>.</summary>
+    private static bool IsNextWindow(LimitDefinition limit, DateTimeOffset end, long windowEnd) =>
+        windowEnd <= limit.Window.Get(end).End.UtcTicks;
+
     public void Release(CounterBatch batch)
     {
         if (!batch.HasLeases)
@@ -185,10 +189,11 @@ internal sealed partial class InMemoryCounterStore : ICounterStore, IDisposable
             var (_, start, end) = limit.Window.Get(now);
             ref var windowEnd = ref values[offset];
             var at = now;
-            if (windowEnd > end.UtcTicks)
+            if (windowEnd > end.UtcTicks && IsNextWindow(limit, end, windowEnd))
             {
                 // A request stamped before the partition's window began (its clock read raced another request's): it
                 // counts in the partition's window, judged as at its start. Moving the window back would drop its use.
+                // An end further ahead is a longer window's (a reload shortened it): that count starts again below.
                 (_, start, end) = limit.Window.Get(new DateTimeOffset(windowEnd - 1, TimeSpan.Zero));
                 at = start;
             }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,7 @@ internal sealed partial class OptionsReload : IDisposable
     private readonly Lock _reloading = new();
     private string? _lastRestartWarning;
     private string? _lastRejection;
+    private string? _lastApplied;
 
     public OptionsReload(ApiErrorCatalogOptionsValidator validator, RunningOptions running, IServiceProvider services, ILogger<OptionsReload> logger)
     {
@@ -65,6 +67,16 @@ internal sealed partial class OptionsReload : IDisposable
             try
             {
                 WarnRestartOnlyChanges();
+
+                // A reload of the whole configuration (a log level edited) that leaves this section's reloadable settings
+                // as applied changes nothing: the compiled state, and the key cache, stay.
+                var settings = ReloadableSettings(reloaded);
+                if (settings is not null && settings == _lastApplied)
+                {
+                    _lastRejection = null;
+                    return;
+                }
+
                 var errors = new List<string>(_validator.ReloadErrors(reloaded) ?? []);
                 CompiledOptions? compiled = null;
                 if (errors.Count == 0)
@@ -93,6 +105,7 @@ internal sealed partial class OptionsReload : IDisposable
                 }
 
                 _lastRejection = null;
+                _lastApplied = settings;
                 _running.Apply(compiled);
 
                 // Keys a key store answered were bound to the plans just replaced: the next request looks them up again.
@@ -151,7 +164,25 @@ internal sealed partial class OptionsReload : IDisposable
     }
 
     /// <summary>The configured values of every restart-only setting, by path under the section.</summary>
-    private Dictionary<string, string?> RestartOnlySettings()
+    private Dictionary<string, string?> RestartOnlySettings() => Settings(reloadable: false);
+
+    /// <summary>
+    /// The reloadable settings as bound (configuration and code alike), as one text, read before they are compiled;
+    /// null when they cannot be written out, so the reload is applied.
+    /// </summary>
+    private static string? ReloadableSettings(ApiErrorCatalogOptions options)
+    {
+        try
+        {
+            return JsonSerializer.Serialize(new { options.Plans, options.Subscriptions, options.ApiKeys, options.IpLimit, options.DefaultCredits });
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private Dictionary<string, string?> Settings(bool reloadable)
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         if (_validator.Section is not { } configuration)
@@ -163,7 +194,7 @@ internal sealed partial class OptionsReload : IDisposable
         var prefix = configuration is IConfigurationSection { Path.Length: > 0 } section ? section.Path.Length + 1 : 0;
         foreach (var child in configuration.GetChildren())
         {
-            if (Reloadable.Contains(child.Key))
+            if (Reloadable.Contains(child.Key) != reloadable)
             {
                 continue;
             }

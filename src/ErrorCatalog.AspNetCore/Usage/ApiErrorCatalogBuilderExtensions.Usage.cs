@@ -49,16 +49,20 @@ public static partial class ApiErrorCatalogBuilderExtensions
         }
 
         pattern = "/" + pattern.Trim('/');
+        var under = pattern == "/" ? string.Empty : pattern;
         var handlers = new UsageEndpoint(services);
         var group = endpoints.MapGroup(string.Empty);
         group.MapGet(pattern, handlers.Own).RequireApiKey().WithDisplayName("API usage: own key");
         if (adminPolicy is not null)
         {
-            // Support's routes: the caller is the application's own staff or tools, authorized by the policy, not a key.
-            group.MapGet(pattern + "/keys/{id}", handlers.Key)
-                .RequireAuthorization(adminPolicy).ApiKeyOptional().ExemptFromLimits().ExcludeFromDescription().WithDisplayName("API usage: a key");
-            group.MapGet(pattern + "/subscriptions/{id}", handlers.Subscription)
-                .RequireAuthorization(adminPolicy).ApiKeyOptional().ExemptFromLimits().ExcludeFromDescription().WithDisplayName("API usage: a subscription");
+            // Support's routes: the caller is the application's own staff or tools, authorized by the policy, not a key;
+            // a customer's valid key is never their user, so a policy that names no scheme cannot be met with one.
+            group.MapGet(under + "/keys/{id}", handlers.Key)
+                .RequireAuthorization(adminPolicy).ApiKeyOptional().ExemptFromLimits().ExcludeFromDescription().WithDisplayName("API usage: a key")
+                .WithMetadata(KeyNotUserMetadata.Instance);
+            group.MapGet(under + "/subscriptions/{id}", handlers.Subscription)
+                .RequireAuthorization(adminPolicy).ApiKeyOptional().ExemptFromLimits().ExcludeFromDescription().WithDisplayName("API usage: a subscription")
+                .WithMetadata(KeyNotUserMetadata.Instance);
         }
 
         return group;

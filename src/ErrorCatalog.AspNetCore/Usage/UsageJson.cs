@@ -12,6 +12,7 @@ internal static class UsageJson
     public static async Task WriteAsync(HttpResponse response, ApiUsageReport report)
     {
         response.ContentType = "application/json; charset=utf-8";
+        response.Headers.CacheControl = "no-store"; // one key's figures, asked for with its key: never for a shared cache
         await using (var json = new Utf8JsonWriter(response.BodyWriter, Options))
         {
             Write(json, report);

@@ -6,11 +6,13 @@ namespace ErrorCatalog.Middleware;
 /// Checks at start-up that <see cref="RedisOptions.Configuration"/> is one the Redis client can parse, and that it is
 /// not set beside the app's own connection (which of the two would count is not for the library to guess).
 /// </summary>
-internal sealed class RedisConfigurationCheck(string path) : IValidateOptions<ApiErrorCatalogOptions>
+internal sealed class RedisConfigurationCheck(string path, ApiErrorCatalogOptionsValidator? validator) : IValidateOptions<ApiErrorCatalogOptions>
 {
     public ValidateOptionsResult Validate(string? name, ApiErrorCatalogOptions options)
     {
-        if (options.Redis is not { Configuration.Length: > 0 } redis)
+        // Once running, the Redis settings are restart-only: a reload keeps the validated ones (and warns), so failing
+        // here would only make the reload's other changes, and the options monitor, throw.
+        if (validator is { Running: true } || options.Redis is not { Configuration.Length: > 0 } redis)
         {
             return ValidateOptionsResult.Success;
         }

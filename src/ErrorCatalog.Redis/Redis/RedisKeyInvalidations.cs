@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace ErrorCatalog.Middleware;
@@ -113,7 +112,7 @@ internal sealed partial class RedisKeyInvalidations : IKeyInvalidationBroadcast,
     private RedisChannel? Channel()
     {
         if (_channel.IsNullOrEmpty
-            && _services.GetRequiredService<IOptionsMonitor<ApiErrorCatalogOptions>>().CurrentValue.Redis is { CountsInRedis: true } redis)
+            && _services.GetRequiredService<RunningOptions>().Startup.Book.Options.Redis is { CountsInRedis: true } redis)
         {
             _channel = RedisChannel.Literal(redis.Prefix + "key-invalidations");
         }
