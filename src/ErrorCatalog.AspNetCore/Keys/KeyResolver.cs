@@ -31,6 +31,9 @@ internal sealed partial class KeyResolver
     public bool IsKnown(ApiKeyHash hash) =>
         _store is null ? _options.Current.Keys.ContainsKey(hash) : _cache.HoldsKey(hash);
 
+    /// <summary>Whether a key store's answer for <paramref name="hash"/> is cached and current (configured keys: always).</summary>
+    public bool IsCached(ApiKeyHash hash) => _store is null || _cache.TryGet(hash, _time.GetTimestamp(), out _);
+
     /// <summary>Forgets the cached answers <paramref name="invalidation"/> names (none without a key store: nothing is cached).</summary>
     public void Invalidate(in KeyInvalidation invalidation) => _cache.Invalidate(invalidation);
 

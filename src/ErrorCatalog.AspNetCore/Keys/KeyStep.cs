@@ -18,6 +18,13 @@ internal sealed partial class KeyStep(ApiKeyReader reader, KeyResolver resolver,
     /// <summary>Whether the request presents no key at all.</summary>
     public bool IsMissing(HttpRequest request) => reader.Read(request, out _) == PresentedKey.Missing;
 
+    /// <summary>
+    /// Whether finding the request's key completes without waiting: no key store, no usable key, or the store's answer
+    /// cached. Lets a synchronous caller decline before a lookup starts that would go on touching the request.
+    /// </summary>
+    public bool FindsSynchronously(HttpRequest request) =>
+        !resolver.IsCustomStore || reader.Read(request, out var hash) != PresentedKey.Present || resolver.IsCached(hash);
+
     /// <summary>The key and its access to <paramref name="policy"/>, with the request's own abort token for a key store.</summary>
     public ValueTask<KeyResult> ResolveAsync(HttpContext context, EndpointPolicy policy, DateTimeOffset now) =>
         ResolveCoreAsync(context, policy, now, default, requestAborted: true);

@@ -102,10 +102,17 @@ internal sealed class ApiErrorCatalogRateLimiter : PartitionedRateLimiter<HttpCo
         ApiLimitLease? keyRefusal = null;
         if (key is null)
         {
+            if (synchronousOnly && !parts.Keys.FindsSynchronously(resource.Request))
+            {
+                // A key store must be asked: AcquireAsync follows at once and asks it. A lookup started here would go on
+                // touching the request's features beside that one, and an HttpContext is not safe across threads.
+                return Pending;
+            }
+
             var resolving = parts.Keys.ResolveAsync(resource, policy, now, cancellationToken);
             if (synchronousOnly && !resolving.IsCompletedSuccessfully)
             {
-                _ = resolving.AsTask(); // it completes in the background and fills the key cache
+                _ = resolving.AsTask(); // an answer that expired since the check above: observed, and it fills the cache
                 return Pending;
             }
 
