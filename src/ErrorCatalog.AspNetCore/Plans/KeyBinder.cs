@@ -77,8 +77,7 @@ internal static class KeyBinder
         {
             if (limit.Scope == LimitScope.Subscription && record.SubscriptionId is { } sub)
             {
-                var permit = subscription?.Limits.TryGetValue(limit.Name, out var p) == true ? p : limit.PermitLimit;
-                limits.Add(new LimitEntry(limit.WithPermit(permit), sub, sub, new LimitEntrySlot(), group));
+                limits.Add(SubscriptionEntry(limit, sub, subscription));
 
                 // The key's own sub-limit within the subscription's total.
                 if (record.Limits.TryGetValue(limit.Name, out var own))
@@ -94,6 +93,13 @@ internal static class KeyBinder
         }
 
         return [.. limits];
+    }
+
+    /// <summary>A subscription-scoped limit bound to the subscription's shared counter, with its own permit where it sets one.</summary>
+    public static LimitEntry SubscriptionEntry(LimitDefinition limit, string subscriptionId, SubscriptionOptions? subscription)
+    {
+        var permit = subscription?.Limits.TryGetValue(limit.Name, out var own) == true ? own : limit.PermitLimit;
+        return new LimitEntry(limit.WithPermit(permit), subscriptionId, subscriptionId, new LimitEntrySlot(), subscriptionId);
     }
 
     private static SharedKeyPrincipal Principal(ApiKeyRecord record, Plan plan)

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 using ErrorCatalog;
 
 namespace ErrorCatalog.Middleware;
@@ -47,6 +48,14 @@ internal sealed class PlanBook
 
         SettingChecks.CheckErrorAndCostSettings(options, catalog, path, errors);
         return book;
+    }
+
+    /// <summary>A configured subscription's plan and settings.</summary>
+    public bool TryGetSubscription(string subscriptionId, [MaybeNullWhen(false)] out Plan plan, [MaybeNullWhen(false)] out SubscriptionOptions subscription)
+    {
+        var found = _subscriptions.TryGetValue(subscriptionId, out var configured);
+        (plan, subscription) = configured;
+        return found;
     }
 
     /// <summary>Binds a key to its plan, subscription and counters, and builds its principal.</summary>

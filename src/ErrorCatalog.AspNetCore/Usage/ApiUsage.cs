@@ -51,11 +51,7 @@ internal sealed class ApiUsage(RunningOptions options, KeyResolver resolver, Key
 
     public ValueTask<ApiUsageReport?> GetSubscriptionUsageAsync(string subscriptionId, CancellationToken cancellationToken = default)
     {
-        var book = options.Current.Book;
-        if (string.IsNullOrEmpty(subscriptionId)
-            || !book.Options.Subscriptions.TryGetValue(subscriptionId, out var subscription)
-            || subscription is null
-            || !book.Plans.TryGetValue(subscription.Plan, out var plan))
+        if (string.IsNullOrEmpty(subscriptionId) || !options.Current.Book.TryGetSubscription(subscriptionId, out var plan, out var subscription))
         {
             return new((ApiUsageReport?)null);
         }
@@ -65,9 +61,8 @@ internal sealed class ApiUsage(RunningOptions options, KeyResolver resolver, Key
         {
             if (limit.Scope == LimitScope.Subscription)
             {
-                // Bound as KeyBinder binds a key's share of it: the same counter, whichever key charged it.
-                var permit = subscription.Limits.TryGetValue(limit.Name, out var own) ? own : limit.PermitLimit;
-                batch.Add(new LimitEntry(limit.WithPermit(permit), subscriptionId, subscriptionId, Group: subscriptionId), 0, overageAllowed: false);
+                // The counter a key of the subscription charges, as KeyBinder binds it.
+                batch.Add(KeyBinder.SubscriptionEntry(limit, subscriptionId, subscription), 0, overageAllowed: false);
             }
         }
 
