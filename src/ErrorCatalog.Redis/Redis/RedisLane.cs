@@ -186,9 +186,9 @@ internal sealed class RedisLane(RedisCounterStore store)
             }
             catch (Exception ex)
             {
-                // Nothing was written: an outage, or a bug the client refused (its requests fail with it). Either
-                // way the lane goes on, so no request is left waiting in it.
-                Fail(call, ex, mayHaveRun: false, releasesRan: false);
+                // Nothing was written: an outage, or a call the client refused (logged, and its requests get the
+                // outage policy). Either way the lane goes on, so no request is left waiting in it.
+                Fail(call, ex as CounterStoreUnavailableException ?? store.Outage.Failed(ex), mayHaveRun: false, releasesRan: false);
                 sendFailed = true;
                 continue;
             }
@@ -240,8 +240,9 @@ internal sealed class RedisLane(RedisCounterStore store)
                 }
                 catch (Exception ex)
                 {
-                    // A reply this version cannot read: its requests fail with it rather than wait forever.
-                    Fail(_call, ex, mayHaveRun: true, releasesRan: false);
+                    // A reply this version cannot read: its requests get the outage policy (the reason logged)
+                    // rather than wait forever or answer 500.
+                    Fail(_call, ex as CounterStoreUnavailableException ?? store.Outage.Failed(ex), mayHaveRun: true, releasesRan: false);
                     pending = null;
                 }
 
@@ -310,7 +311,7 @@ internal sealed class RedisLane(RedisCounterStore store)
         var reader = result.ReadScalar();
         if (!reader.TryGetSpan(out var bytes))
         {
-            throw new InvalidOperationException("The Redis counter script answered a reply that is not one string.");
+            throw new InvalidOperationException($"The Redis counter script answered a reply of RESP type {result.Prefix} that is not one string.");
         }
 
         return Decide(call, bytes, received);
@@ -349,8 +350,9 @@ internal sealed class RedisLane(RedisCounterStore store)
             }
             catch (Exception ex)
             {
-                store.PartFailed(batch, ex);
-                throw;
+                var failure = store.Outage.Failed(ex);
+                store.PartFailed(batch, failure);
+                throw failure;
             }
         }
 
