@@ -68,7 +68,7 @@ switch (mode)
     default:
         if (!RedisModes.TryConfigure(builder, mode, redis))
         {
-            Console.Error.WriteLine($"Unknown mode '{mode}': plain, builtin, catalog, catalog-redis, catalog-redis-one, catalog-redis-kinds, redis-ratelimiting, redis-floor or hop-floor.");
+            Console.Error.WriteLine($"Unknown mode '{mode}': plain, builtin, catalog, catalog-redis, catalog-memory, catalog-redis-one, catalog-redis-kinds, redis-ratelimiting, redis-floor, shared-reply-floor, counter-floor or hop-floor.");
             return 2;
         }
 
@@ -122,7 +122,11 @@ else if (mode is "hop-floor")
         await next(context);
     });
 }
-else if (mode is "catalog" or "catalog-redis" or "catalog-redis-one" or "catalog-redis-kinds")
+else if (mode is "shared-reply-floor" or "counter-floor")
+{
+    RedisModes.UseSharedReplyFloor(app, counters: mode is "counter-floor");
+}
+else if (mode is "catalog" or "catalog-redis" or "catalog-memory" or "catalog-redis-one" or "catalog-redis-kinds")
 {
     app.UseApiErrorCatalog();
 }

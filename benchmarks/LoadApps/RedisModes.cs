@@ -10,6 +10,8 @@ using StackExchange.Redis;
 ///                       key, one EVALSHA per request, X-RateLimit-* headers. (Concurrency leases would add a
 ///                       fire-and-forget ZREM at the end of each request, so they are left out of this comparison.)
 ///   catalog-redis-one   The same with the minute limit alone: like for like with redis-ratelimiting.
+///   catalog-memory      catalog-redis's limits and headers with the in-memory store: the same decisions with no Redis
+///                       at all, the floor of any Redis store's CPU in this process.
 ///   redis-ratelimiting  UseRateLimiter with RedisRateLimiting: one Redis fixed window per X-API-Key, OnRejected
 ///                       writing a bare 429 with Retry-After.
 ///   hop-floor           No limits, no Redis: one thread-pool hop per request (Program.cs), the floor of waiting for a reply.
@@ -34,17 +36,12 @@ internal static class RedisModes
             case "catalog-redis":
                 builder.Services.AddApiErrorCatalog(options =>
                 {
-                    LoadConfig.Catalog(options);
-                    options.Plans["load"].Limits.Remove("concurrency");
-                    options.IpLimit = new LimitOptions { PermitLimit = 1_000_000_000, Window = "minute" };
+                    FourLimits(options);
                     options.Redis = new RedisOptions { Configuration = Require(redis), Prefix = "load:", Timeout = TimeSpan.FromSeconds(1) };
-                    AddRefusingKeys(options, new()
-                    {
-                        ["minute"] = new LimitOptions { PermitLimit = LoadConfig.MinutePermit, Window = "minute" },
-                        ["month"] = new LimitOptions { PermitLimit = RefusingPermit, Window = "month" },
-                        ["credits"] = new LimitOptions { Kind = LimitKind.Credits, PermitLimit = 1_000_000_000, Window = "day" },
-                    });
                 }).AddApiErrorCatalogRedis();
+                return true;
+            case "catalog-memory":
+                builder.Services.AddApiErrorCatalog(FourLimits);
                 return true;
             case "catalog-redis-kinds":
                 builder.Services.AddApiErrorCatalog(options =>
@@ -97,7 +94,7 @@ internal static class RedisModes
                 return true;
             case "hop-floor":
                 return true;
-            case "redis-floor":
+            case "redis-floor" or "shared-reply-floor" or "counter-floor":
                 builder.Services.AddSingleton(ConnectionMultiplexer.Connect(Require(redis)).GetDatabase());
                 return true;
             default:
@@ -123,6 +120,54 @@ internal static class RedisModes
         });
     }
 
+    /// <summary>catalog-redis's limits: IP + minute + month + credits on a key (catalog-memory keeps them in memory).</summary>
+    private static void FourLimits(ApiErrorCatalogOptions options)
+    {
+        LoadConfig.Catalog(options);
+        options.Plans["load"].Limits.Remove("concurrency");
+        options.IpLimit = new LimitOptions { PermitLimit = 1_000_000_000, Window = "minute" };
+        AddRefusingKeys(options, new()
+        {
+            ["minute"] = new LimitOptions { PermitLimit = LoadConfig.MinutePermit, Window = "minute" },
+            ["month"] = new LimitOptions { PermitLimit = RefusingPermit, Window = "month" },
+            ["credits"] = new LimitOptions { Kind = LimitKind.Credits, PermitLimit = 1_000_000_000, Window = "day" },
+        });
+    }
+
+    /// <summary>
+    /// The shared-reply-floor middleware: requests wait for a shared Redis reply as the store's lanes make them wait
+    /// (one PING in flight; the requests that come meanwhile all wait for the next one), with no limits and no script:
+    /// the floor of any store that coalesces requests into calls they wait for. counter-floor sends, instead of the
+    /// PING, one script call that INCRBYs each waiting request's three key counters and one shared IP counter, as
+    /// catalog-redis's calls must at the least: the floor of Redis's own CPU for those limits.
+    /// </summary>
+    public static void UseSharedReplyFloor(WebApplication app, bool counters)
+    {
+        var database = app.Services.GetRequiredService<IDatabase>();
+        var reply = new SharedReply(database, counters ? CounterFloorScript(database) : null);
+        var names = new Dictionary<string, RedisKey[]>(StringComparer.Ordinal);
+        for (var i = 1; i <= LoadConfig.Keys; i++)
+        {
+            var key = string.Create(CultureInfo.InvariantCulture, $"load_key_{i:D4}");
+            names[key] = [$"floor:{{{key}}}:minute", $"floor:{{{key}}}:month", $"floor:{{{key}}}:credits"];
+        }
+
+        app.Use(async (context, next) =>
+        {
+            var counters = names.GetValueOrDefault(context.Request.Headers["X-API-Key"].ToString());
+            await reply.WaitAsync(counters).ConfigureAwait(false);
+            await next(context).ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>counter-floor's script: INCRBY of each key it is given, no decision, no reply to read.</summary>
+    private static byte[] CounterFloorScript(IDatabase database)
+    {
+        const string Source = "for i = 1, #KEYS do redis.call('INCRBY', KEYS[i], '1') end return 1";
+        database.ScriptEvaluate(Source);
+        return System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(Source))));
+    }
+
     /// <summary>Adds the refusing keys load_refuse_0001..0064 on a plan of the given limits.</summary>
     private static void AddRefusingKeys(ApiErrorCatalogOptions options, Dictionary<string, LimitOptions> limits)
     {
@@ -136,4 +181,87 @@ internal static class RedisModes
 
     private static string Require(string? redis) =>
         redis ?? throw new InvalidOperationException("Redis modes need --redis host:port.");
+}
+
+/// <summary>One call in flight (a PING, or counter-floor's script); whoever asks meanwhile waits for the next.</summary>
+internal sealed class SharedReply(IDatabase database, byte[]? script)
+{
+    private static readonly RedisKey IpCounter = "floor:{ip}:minute";
+
+    private readonly Lock _lock = new();
+    private readonly List<RedisKeyOrValue> _keys = [];
+    private TaskCompletionSource? _next;
+    private bool _busy;
+
+    public Task WaitAsync(RedisKey[]? counters)
+    {
+        TaskCompletionSource? send = null;
+        RedisKeyOrValue[]? command = null;
+        Task wait;
+        lock (_lock)
+        {
+            _next ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            wait = _next.Task;
+            if (script is not null && counters is not null)
+            {
+                foreach (var counter in counters)
+                {
+                    _keys.Add(counter);
+                }
+            }
+
+            if (!_busy)
+            {
+                _busy = true;
+                send = _next;
+                _next = null;
+                command = TakeCommand();
+            }
+        }
+
+        if (send is not null)
+        {
+            _ = SendAsync(send, command);
+        }
+
+        return wait;
+    }
+
+    /// <summary>The next call's arguments (under the lock): null for a PING.</summary>
+    private RedisKeyOrValue[]? TakeCommand()
+    {
+        if (script is null)
+        {
+            return null;
+        }
+
+        _keys.Add(IpCounter);
+        RedisKeyOrValue[] command = [(RedisValue)script, (RedisValue)_keys.Count, .. _keys];
+        _keys.Clear();
+        return command;
+    }
+
+    private async Task SendAsync(TaskCompletionSource waiters, RedisKeyOrValue[]? command)
+    {
+        while (true)
+        {
+            var reply = command is null
+                ? database.ExecuteRespAsync("PING", ReadOnlyMemory<RedisKeyOrValue>.Empty)
+                : database.ExecuteRespAsync("EVALSHA", command);
+            (await reply.ConfigureAwait(false)).Dispose();
+            waiters.SetResult();
+            lock (_lock)
+            {
+                if (_next is null)
+                {
+                    _busy = false;
+                    return;
+                }
+
+                waiters = _next;
+                _next = null;
+                command = TakeCommand();
+            }
+        }
+    }
 }
