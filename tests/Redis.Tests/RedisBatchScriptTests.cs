@@ -161,6 +161,46 @@ public sealed class RedisBatchScriptTests
         Assert.Equal(2, await database.SortedSetLengthAsync("leases"));
     }
 
+    [Fact]
+    public async Task AFullCallOfRequestsWithManyLimits_IsAnsweredWhole_InOrder()
+    {
+        // Arrange: 64 requests (a call's most), each naming the same 130 counters, so the reply holds more counts than
+        // the script packs at once and comes in pieces.
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var database = connection.GetDatabase();
+        var names = Enumerable.Range(0, 130).Select(i => Names("c" + i)).ToArray();
+        var call = new RedisCall();
+        call.Begin();
+        for (var request = 0; request < RedisLane.MaxRequestsPerCall; request++)
+        {
+            AddRequest(call, items: names.Length);
+            foreach (var name in names)
+            {
+                call.AddItem(flags: 0, permit: 1_000, cost: 1, ttlMilliseconds: 120_000, weight: 0, name, sliding: false);
+            }
+        }
+
+        // Act
+        using var reply = await database.ExecuteRespAsync("EVAL", call.Command(deadline: 0, bySource: true));
+
+        // Assert: every request admitted, each seeing the counts of the ones before it, and each counter charged 64.
+        var bytes = Bytes(reply);
+        Assert.Equal(8 + (RedisLane.MaxRequestsPerCall * (1 + (names.Length * 8))), bytes.Length);
+        var at = 8;
+        for (var request = 0; request < RedisLane.MaxRequestsPerCall; request++)
+        {
+            Assert.Equal(1, bytes[at++]);
+            for (var item = 0; item < names.Length; item++, at += 8)
+            {
+                Assert.Equal(request, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(at)));
+            }
+        }
+
+        Assert.Equal(RedisLane.MaxRequestsPerCall, (long)await database.StringGetAsync("c0"));
+        Assert.Equal(RedisLane.MaxRequestsPerCall, (long)await database.StringGetAsync("c129"));
+    }
+
     private static RedisNames Names(string current, string? previous = null) =>
         new(Owner, 0, current, previous ?? current + ":previous", 0);
 

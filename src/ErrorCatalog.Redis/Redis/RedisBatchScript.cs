@@ -27,6 +27,10 @@ namespace ErrorCatalog.Middleware;
 /// command, and what they charge is written once at the end. A request's charges are made as its limits are read
 /// and taken back if one refuses, so an admitted request costs one pass over its limits. The script runs
 /// atomically: no other call sees a count in between.</para>
+/// <para>Redis's own CPU is most of a call's cost, so the script keeps its per-request work small: a cost reaches
+/// INCRBY as a string made once per distinct cost (Redis formats a Lua number argument with printf), the lease member
+/// becomes a string only for a request that takes a lease, and the reply is packed once per call (in pieces below
+/// Lua's bound on the values one call can take) rather than once per request.</para>
 /// </remarks>
 internal static class RedisBatchScript
 {
@@ -58,15 +62,22 @@ internal static class RedisBatchScript
         if deadline > 0 and clock > deadline then
           return pack('<i8i1', clock, 2)
         end
-        local out = { pack('<i8', clock) }
-        local n = 1
-        local vals, formats = {}, {}
+        local out, fparts, vals, formats = {}, { '<i8' }, { clock }, {}
+        local n, nv = 1, 1
         local count, delta, absent, expire, leases = {}, {}, {}, {}, {}
+        local cstr = {}
         local keys, costs, charged = {}, {}, {}
         for req = 1, q do
-          local now, expiry, m, member
-          now, expiry, m, member, pos = unpack_('<i8i8i2c8', blob, pos)
-          local admit, nv, held = 1, 0, false
+          if nv > 4000 then
+            out[#out + 1] = pack(table.concat(fparts, '', 1, n), unpack(vals, 1, nv))
+            fparts[1], n, nv = '<', 1, 0
+          end
+          local now, expiry, m
+          now, expiry, m, pos = unpack_('<i8i8i2', blob, pos)
+          local at = pos
+          pos = pos + 8
+          local admit, held, first = 1, false, nv + 1
+          nv = first
           for i = 1, m do
             local flags, permit, cost, ttl, weight, k, pk
             flags, permit, cost, ttl, weight, k, pk, pos = unpack_('<i1i8i8i8di2i2', blob, pos)
@@ -90,7 +101,9 @@ internal static class RedisBatchScript
               costs[i] = cost
               local c = count[k]
               if c == nil then
-                local total = call('INCRBY', KEYS[k], cost)
+                local cs = cstr[cost]
+                if cs == nil then cs = string.format('%d', cost); cstr[cost] = cs end
+                local total = call('INCRBY', KEYS[k], cs)
                 if total == cost then call('PEXPIRE', KEYS[k], ttl) end
                 c = total - cost
               else
@@ -129,23 +142,27 @@ internal static class RedisBatchScript
             for i = 1, m do
               if not costs[i] then
                 local k = keys[i]
-                call('ZADD', KEYS[k], expiry, member)
+                call('ZADD', KEYS[k], expiry, string.sub(blob, at, at + 7))
                 call('PEXPIRE', KEYS[k], charged[i])
                 leases[k] = leases[k] + 1
               end
             end
           end
-          local format = formats[nv]
-          if format == nil then format = '<i1' .. string.rep('i8', nv); formats[nv] = format end
+          vals[first] = admit
+          local size = nv - first
+          local format = formats[size]
+          if format == nil then format = 'i1' .. string.rep('i8', size); formats[size] = format end
           n = n + 1
-          out[n] = pack(format, admit, unpack(vals, 1, nv))
+          fparts[n] = format
         end
         for k, d in pairs(delta) do
           if d ~= 0 then
-            call('INCRBY', KEYS[k], d)
+            call('INCRBY', KEYS[k], string.format('%d', d))
             if expire[k] then call('PEXPIRE', KEYS[k], expire[k]) end
           end
         end
+        out[#out + 1] = pack(table.concat(fparts, '', 1, n), unpack(vals, 1, nv))
+        if #out == 1 then return out[1] end
         return table.concat(out)
         """;
 
