@@ -11,7 +11,11 @@
 # inside Redis, is listed apart). Besides the library with all four limits (catalog-redis) it measures the library
 # with the minute limit alone (catalog-redis-one, like for like with RedisRateLimiting) and one bare script call per
 # request through StackExchange.Redis (redis-floor), and one thread-pool hop per request with no Redis at all
-# (hop-floor: what waiting for any shared reply costs).
+# (hop-floor). Three more rows bound what any store can reach: catalog-memory (catalog-redis's limits and headers on
+# the in-memory store: the same decisions with no Redis), shared-reply-floor (no limits; requests wait for a shared
+# PING, one in flight, as the store's lanes make them wait for a shared script call) and counter-floor (the same with
+# a script call that only INCRBYs each waiting request's three key counters and one shared IP counter: no decision,
+# the least Redis work those four limits take).
 #
 # The refusal paths send keys load_refuse_0001..0064, whose month limit (RedisRateLimiting: 30-day window) allows 10
 # requests: the warm-up drives them into the refusing state, and each measured run starts with CONFIG RESETSTAT, so
@@ -41,7 +45,7 @@ require wrk redis-server redis-cli
 start_redis
 
 build_apps
-modes=(plain hop-floor redis-floor catalog-redis catalog-redis-one redis-ratelimiting)
+modes=(plain hop-floor redis-floor catalog-memory shared-reply-floor counter-floor catalog-redis catalog-redis-one redis-ratelimiting)
 for mode in "${modes[@]}"; do
     start_app "$mode" --redis "127.0.0.1:$port"
 done
@@ -51,6 +55,9 @@ paths=(
     "plain plain /accept load_key_ redis-ratelimiting plain"
     "hop-floor hop-floor /accept load_key_ redis-ratelimiting plain"
     "redis-floor redis-floor /accept load_key_ redis-ratelimiting plain"
+    "catalog-memory catalog-memory /accept load_key_ redis-ratelimiting plain"
+    "shared-reply-floor shared-reply-floor /accept load_key_ redis-ratelimiting plain"
+    "counter-floor counter-floor /accept load_key_ redis-ratelimiting plain"
     "catalog-redis catalog-redis /accept load_key_ redis-ratelimiting plain"
     "catalog-redis-one catalog-redis-one /accept load_key_ redis-ratelimiting plain"
     "redis-ratelimiting redis-ratelimiting /accept load_key_ redis-ratelimiting plain"
@@ -115,7 +122,7 @@ for name in "${names[@]}"; do
         "${VR[$name]}" "${VP[$name]}" "${R[$name]}" "${K[$name]}" "$(cat "$work/$name.inner")"
 done
 echo
-for name in catalog-redis catalog-redis-one redis-ratelimiting catalog-redis-refusal catalog-redis-one-refusal redis-ratelimiting-refusal; do
+for name in catalog-memory shared-reply-floor counter-floor catalog-redis catalog-redis-one redis-ratelimiting catalog-redis-refusal catalog-redis-one-refusal redis-ratelimiting-refusal; do
     printf "path=%s bytes_per_req=%s cpu_us_per_req=%s cpu_ratio=%.3f redis_commands_per_req=%s redis_us_per_req=%s rrl_cpu_ratio=%.3f refused=%s\n" \
         "$name" "${B[$name]}" "${C[$name]}" "${VP[$name]}" "${K[$name]}" "${R[$name]}" "${VR[$name]}" "${F[$name]}"
 done
@@ -128,4 +135,8 @@ verdict bytes_per_req "${B[catalog-redis]}" 600
 verdict redis_commands_per_req "${K[catalog-redis]}" 0.5
 verdict redis_us_per_req "${R[catalog-redis]}" "$(awk -v b="$REDIS_US_BASELINE" 'BEGIN { printf "%.2f", b / 2 }')"
 verdict refusal_redis_commands_per_req "${K[catalog-redis-refusal]}" 0.05
+# The floors under the two CPU targets, measured in the same run: what no store that waits for a shared Redis call
+# (server CPU) or that writes those four counters (Redis CPU) can go below.
+printf "floor=server_cpu_vs_redis_ratelimiting shared_reply=%.3f counter=%.3f in_memory=%.3f\n" "${VR[shared-reply-floor]}" "${VR[counter-floor]}" "${VR[catalog-memory]}"
+printf "floor=redis_us_per_req counter=%s\n" "${R[counter-floor]}"
 echo "# median of $ROUNDS interleaved rounds x ${DURATION}s per path, wrk -t$THREADS -c$CONNECTIONS, 64 keys, one redis-server 127.0.0.1:$port, $(nproc) cores; load average before: $load_before, after: $load_after" >&2
