@@ -245,11 +245,20 @@ internal sealed class SharedReply(IDatabase database, byte[]? script)
     {
         while (true)
         {
-            var reply = command is null
-                ? database.ExecuteRespAsync("PING", ReadOnlyMemory<RedisKeyOrValue>.Empty)
-                : database.ExecuteRespAsync("EVALSHA", command);
-            (await reply.ConfigureAwait(false)).Dispose();
-            waiters.SetResult();
+            try
+            {
+                var reply = command is null
+                    ? database.ExecuteRespAsync("PING", ReadOnlyMemory<RedisKeyOrValue>.Empty)
+                    : database.ExecuteRespAsync("EVALSHA", command);
+                (await reply.ConfigureAwait(false)).Dispose();
+                waiters.SetResult();
+            }
+            catch (Exception ex)
+            {
+                // The waiters fail with it (their requests answer 500) and the next call goes on.
+                waiters.SetException(ex);
+            }
+
             lock (_lock)
             {
                 if (_next is null)

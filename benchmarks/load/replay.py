@@ -33,8 +33,8 @@ def captured_calls(path):
     """The captured EVALSHA calls of the counter script: (keys, argument, requests), deadline cleared so they run."""
     calls = []
     for line in open(path, encoding="latin-1"):
-        if '"EVALSHA"' not in line:
-            continue
+        if '"EVALSHA"' not in line or not line.rstrip("\n").endswith('"'):
+            continue  # another command, or the last line, cut when MONITOR was stopped
         args = [unescape(a) for a in re.findall(r'"((?:[^"\\]|\\.)*)"', line)]
         count = int(args[2])
         keys, blob = args[3:3 + count], bytearray(args[3 + count])

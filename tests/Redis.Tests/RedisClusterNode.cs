@@ -76,9 +76,15 @@ internal sealed class RedisClusterNode : IDisposable
                 break;
             }
 
+            // The answer must be this process's: another test run's node may hold the port this one failed to bind.
             if ((await CliAsync("PING")).Trim() == "PONG")
             {
-                return;
+                if ((await CliAsync("INFO", "server")).Split('\n').Any(line => line.Trim() == $"process_id:{_process.Id}"))
+                {
+                    return;
+                }
+
+                break;
             }
 
             await Task.Delay(50);
@@ -108,8 +114,9 @@ internal sealed class RedisClusterNode : IDisposable
     public void Dispose() => Kill();
 
     /// <summary>
-    /// A port below the kernel's ephemeral range (32768 up) whose bus port (+10000) is below it too, so neither can be
-    /// one the kernel hands to a standalone test server or a client socket between this check and the node's start.
+    /// A port below the kernel's default ephemeral range (32768 up) whose bus port (+10000) is below it too, so
+    /// neither can be one the kernel hands to a standalone test server or a client socket between this check and the
+    /// node's start.
     /// </summary>
     private static int FreePort(IEnumerable<int> taken)
     {

@@ -68,12 +68,12 @@ internal static class RedisBatchScript
         local cstr = {}
         local keys, costs, charged = {}, {}, {}
         for req = 1, q do
-          if nv > 4000 then
+          local now, expiry, m
+          now, expiry, m, pos = unpack_('<i8i8i2', blob, pos)
+          if nv + 1 + 2 * m > 7000 then
             out[#out + 1] = pack(table.concat(fparts, '', 1, n), unpack(vals, 1, nv))
             fparts[1], n, nv = '<', 1, 0
           end
-          local now, expiry, m
-          now, expiry, m, pos = unpack_('<i8i8i2', blob, pos)
           local at = pos
           pos = pos + 8
           local admit, held, first = 1, false, nv + 1

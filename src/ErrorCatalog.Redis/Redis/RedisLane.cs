@@ -337,26 +337,30 @@ internal sealed class RedisLane(RedisCounterStore store)
             return null;
         }
 
-        store.Answered(call, redisTime, received);
         var at = 8;
         while (call.TakeNext() is { } batch)
         {
-            // Taken off the call first: a decided batch may go on to another lane's call at once. One that cannot
-            // be read fails here, and the rest with it (see ReadAsync), so none is left waiting.
+            // Taken off the call first: a decided batch may go on to another lane's call at once.
+            bool admitted;
             try
             {
-                var admitted = RedisBatchReply.ReadRequest(bytes, ref at, batch, store.ConcurrencyRetryAfter);
-                store.PartDecided(batch, admitted);
+                admitted = RedisBatchReply.ReadRequest(bytes, ref at, batch, store.ConcurrencyRetryAfter);
             }
             catch (Exception ex)
             {
+                // A reply this version cannot read (another version sharing the prefix?). The script ran, so this
+                // request and the rest get the outage policy and their leases are released.
                 var failure = store.Outage.Failed(ex);
-                store.PartFailed(batch, failure);
-                throw failure;
+                FailPart(batch, failure, mayHaveRun: true);
+                Fail(call, failure, mayHaveRun: true, releasesRan: true);
+                return null;
             }
+
+            store.PartDecided(batch, admitted);
         }
 
         RedisBatchReply.End(bytes, at);
+        store.Answered(call, redisTime, received);
         return null;
     }
 
@@ -380,18 +384,24 @@ internal sealed class RedisLane(RedisCounterStore store)
 
         while (call.TakeNext() is { } batch)
         {
-            if (mayHaveRun && batch.LeaseId != 0)
+            FailPart(batch, failure, mayHaveRun);
+        }
+    }
+
+    /// <summary>One request of a failed call: its lease's removal queued if the call may have run, then its failure.</summary>
+    private void FailPart(RedisCounterBatch batch, Exception failure, bool mayHaveRun)
+    {
+        if (mayHaveRun && batch.LeaseId != 0)
+        {
+            for (var i = batch.PartStart; i < batch.PartEnd; i++)
             {
-                for (var i = batch.PartStart; i < batch.PartEnd; i++)
+                if (batch[i].Entry.Limit.Kind == LimitKind.Concurrency)
                 {
-                    if (batch[i].Entry.Limit.Kind == LimitKind.Concurrency)
-                    {
-                        QueueRelease(batch.Names[i]!.Current, batch.LeaseId);
-                    }
+                    QueueRelease(batch.Names[i]!.Current, batch.LeaseId);
                 }
             }
-
-            store.PartFailed(batch, failure);
         }
+
+        store.PartFailed(batch, failure);
     }
 }
