@@ -164,12 +164,154 @@ public sealed class RedisBatchScriptTests
     [Fact]
     public async Task AFullCallOfRequestsWithManyLimits_IsAnsweredWhole_InOrder()
     {
-        // Arrange: 64 requests (a call's most), each naming the same 130 counters, so the reply holds more counts than
-        // the script packs at once and comes in pieces.
+        // Arrange: 64 requests (a call's most), each naming the same 130 counters with a permit of 63, so the last
+        // is refused (the call is decided request by request) and the reply holds more counts than the script packs
+        // at once: it comes in pieces.
         await using var redis = await RedisServer.StartAsync();
         using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         var database = connection.GetDatabase();
         var names = Enumerable.Range(0, 130).Select(i => Names("c" + i)).ToArray();
+        var call = FullCall(names, permit: RedisLane.MaxRequestsPerCall - 1);
+
+        // Act
+        using var reply = await database.ExecuteRespAsync("EVAL", call.Command(deadline: 0, bySource: true));
+
+        // Assert: each request saw the counts of the ones before it; the last was refused and charged nothing.
+        var bytes = Bytes(reply);
+        Assert.Equal(8 + (RedisLane.MaxRequestsPerCall * (1 + (names.Length * 8))), bytes.Length);
+        var at = 8;
+        for (var request = 0; request < RedisLane.MaxRequestsPerCall; request++)
+        {
+            Assert.Equal(request < RedisLane.MaxRequestsPerCall - 1 ? 1 : 0, bytes[at++]);
+            for (var item = 0; item < names.Length; item++, at += 8)
+            {
+                Assert.Equal(request, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(at)));
+            }
+        }
+
+        Assert.Equal(RedisLane.MaxRequestsPerCall - 1, (long)await database.StringGetAsync("c0"));
+        Assert.Equal(RedisLane.MaxRequestsPerCall - 1, (long)await database.StringGetAsync("c129"));
+    }
+
+    [Fact]
+    public async Task ACallOfFixedWindowsWithRoom_IsDecidedCounterByCounter_EachRequestGettingItsOwnCounts()
+    {
+        // Arrange: 64 requests naming 3 counters with room for all of them; one counter already holds 10, and one
+        // request costs 5.
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var database = connection.GetDatabase();
+        await database.StringSetAsync("c1", 10);
+        var names = Enumerable.Range(0, 3).Select(i => Names("c" + i)).ToArray();
+        var call = FullCall(names, permit: 1_000, costOfRequest: request => request == 1 ? 5 : 1);
+
+        // Act
+        using var reply = await database.ExecuteRespAsync("EVAL", call.Command(deadline: 0, bySource: true));
+
+        // Assert: the reply is the mark and each counter's count before the call; read back per item in call order,
+        // each request sees the costs of the ones before it. Each counter is charged the call's total.
+        var bytes = Bytes(reply);
+        Assert.Equal(8 + 1 + (3 * 8), bytes.Length);
+        Assert.Equal(RedisBatchScript.AllAdmitted, bytes[8]);
+        call.ReadCounters(bytes.AsSpan(9));
+        for (var request = 0; request < RedisLane.MaxRequestsPerCall; request++)
+        {
+            var before = request == 0 ? 0 : request == 1 ? 1 : request + 4;
+            for (var item = 0; item < names.Length; item++)
+            {
+                Assert.Equal((item == 1 ? 10 : 0) + before, call.NextCount(request == 1 ? 5 : 1));
+            }
+        }
+
+        Assert.Equal(RedisLane.MaxRequestsPerCall + 4, (long)await database.StringGetAsync("c0"));
+        Assert.Equal(10 + RedisLane.MaxRequestsPerCall + 4, (long)await database.StringGetAsync("c1"));
+        Assert.True(await database.KeyTimeToLiveAsync("c0") is { TotalSeconds: > 100 and <= 120 });
+    }
+
+    [Fact]
+    public async Task ACounterThatWouldPassItsPermit_TakesTheCallRequestByRequest_AndTheOthersChargesBack()
+    {
+        // Arrange: two requests naming c0 (room) then c1 (already at its permit of 5), and two ended leases on one set.
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var database = connection.GetDatabase();
+        await database.StringSetAsync("c1", 5);
+        await database.SortedSetAddAsync("leases", [new(BitConverter.GetBytes(1L), 1), new(BitConverter.GetBytes(2L), 1)]);
+        var call = new RedisCall();
+        call.Begin();
+        call.AddRelease("leases", 1);
+        call.AddRelease("leases", 2);
+        for (var request = 0; request < 2; request++)
+        {
+            AddRequest(call, items: 2);
+            call.AddItem(flags: 0, permit: 5, cost: 1, ttlMilliseconds: 120_000, weight: 0, Names("c0"), sliding: false);
+            call.AddItem(flags: 0, permit: 5, cost: 1, ttlMilliseconds: 120_000, weight: 0, Names("c1"), sliding: false);
+        }
+
+        // Act
+        using var reply = await database.ExecuteRespAsync("EVAL", call.Command(deadline: 0, bySource: true));
+
+        // Assert: answered request by request, both refused by c1; c0's charge taken back; the releases ran.
+        var bytes = Bytes(reply);
+        Assert.Equal(8 + (2 * (1 + 16)), bytes.Length);
+        Assert.Equal(0, bytes[8]);
+        Assert.Equal(0, bytes[8 + 17]);
+        Assert.Equal(0, (long)await database.StringGetAsync("c0"));
+        Assert.Equal(5, (long)await database.StringGetAsync("c1"));
+        Assert.Equal(0, await database.SortedSetLengthAsync("leases"));
+    }
+
+    [Fact]
+    public async Task ReleasesOnOneLeaseSet_LeaveACallOfFixedWindowsCounterByCounter()
+    {
+        // Arrange: two ended leases of one set (its name twice in KEYS) beside a request with room.
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var database = connection.GetDatabase();
+        var call = new RedisCall();
+        call.Begin();
+        call.AddRelease("leases", 1);
+        call.AddRelease("leases", 2);
+        AddRequest(call, items: 1);
+        call.AddItem(flags: 0, permit: 10, cost: 1, ttlMilliseconds: 120_000, weight: 0, Names("c0"), sliding: false);
+
+        // Act
+        using var reply = await database.ExecuteRespAsync("EVAL", call.Command(deadline: 0, bySource: true));
+
+        // Assert
+        var bytes = Bytes(reply);
+        Assert.Equal(RedisBatchScript.AllAdmitted, bytes[8]);
+        Assert.Equal(1, (long)await database.StringGetAsync("c0"));
+    }
+
+    [Fact]
+    public async Task ACallOfAnyNumberOfKeys_IsBuiltAndAnswered()
+    {
+        // Arrange: calls of 1 to 70 keys, across the sizes where the call's arrays grow (14 keys once failed to build).
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var database = connection.GetDatabase();
+        var call = new RedisCall();
+        for (var keys = 1; keys <= 70; keys++)
+        {
+            call.Begin();
+            AddRequest(call, items: keys);
+            for (var i = 0; i < keys; i++)
+            {
+                call.AddItem(flags: 0, permit: 1_000, cost: 1, ttlMilliseconds: 120_000, weight: 0, Names($"n{keys}:{i}"), sliding: false);
+            }
+
+            // Act
+            using var reply = await database.ExecuteRespAsync("EVAL", call.Command(deadline: 0, bySource: true));
+
+            // Assert: decided counter by counter, every key charged.
+            Assert.Equal(RedisBatchScript.AllAdmitted, Bytes(reply)[8]);
+            Assert.Equal(1, (long)await database.StringGetAsync($"n{keys}:{keys - 1}"));
+        }
+    }
+
+    private static RedisCall FullCall(RedisNames[] names, long permit, Func<int, long>? costOfRequest = null)
+    {
         var call = new RedisCall();
         call.Begin();
         for (var request = 0; request < RedisLane.MaxRequestsPerCall; request++)
@@ -177,28 +319,11 @@ public sealed class RedisBatchScriptTests
             AddRequest(call, items: names.Length);
             foreach (var name in names)
             {
-                call.AddItem(flags: 0, permit: 1_000, cost: 1, ttlMilliseconds: 120_000, weight: 0, name, sliding: false);
+                call.AddItem(flags: 0, permit, cost: costOfRequest?.Invoke(request) ?? 1, ttlMilliseconds: 120_000, weight: 0, name, sliding: false);
             }
         }
 
-        // Act
-        using var reply = await database.ExecuteRespAsync("EVAL", call.Command(deadline: 0, bySource: true));
-
-        // Assert: every request admitted, each seeing the counts of the ones before it, and each counter charged 64.
-        var bytes = Bytes(reply);
-        Assert.Equal(8 + (RedisLane.MaxRequestsPerCall * (1 + (names.Length * 8))), bytes.Length);
-        var at = 8;
-        for (var request = 0; request < RedisLane.MaxRequestsPerCall; request++)
-        {
-            Assert.Equal(1, bytes[at++]);
-            for (var item = 0; item < names.Length; item++, at += 8)
-            {
-                Assert.Equal(request, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(at)));
-            }
-        }
-
-        Assert.Equal(RedisLane.MaxRequestsPerCall, (long)await database.StringGetAsync("c0"));
-        Assert.Equal(RedisLane.MaxRequestsPerCall, (long)await database.StringGetAsync("c129"));
+        return call;
     }
 
     private static RedisNames Names(string current, string? previous = null) =>

@@ -60,6 +60,22 @@ internal static class RedisBatchReply
         return admitted;
     }
 
+    /// <summary>
+    /// One request of a call decided counter by counter (<see cref="RedisBatchScript.AllAdmitted"/>): admitted, each
+    /// item judged on its count before this request, which the call works out from the counts before the call.
+    /// </summary>
+    public static void ReadAdmitted(RedisCall call, RedisCounterBatch batch, TimeSpan concurrencyRetryAfter)
+    {
+        var now = batch.Now;
+        for (var i = batch.PartStart; i < batch.PartEnd; i++)
+        {
+            ref var item = ref batch[i];
+            var before = call.NextCount(item.Cost);
+            LimitMath.Evaluate(ref item, now, before, 0, concurrencyRetryAfter);
+            batch.Names[i]!.Observe(before + item.Cost, 0);
+        }
+    }
+
     /// <summary>The reply holds nothing after the last request.</summary>
     public static void End(ReadOnlySpan<byte> reply, int at)
     {

@@ -11,15 +11,18 @@ namespace ErrorCatalog.Middleware;
 /// <para>Everything besides key names travels in one binary argument (Redis's <c>struct</c> library reads it), and
 /// the reply is one binary string: each argument costs both sides a bulk string and a Lua string, so one argument
 /// costs far less than one per number.</para>
-/// <para>ARGV[1], little-endian: deadline (Redis's unix ms, i8; 0: none), request count q (i2), release count r (i2);
-/// r releases: lease set (KEYS index, i2), member (8 bytes); q requests: now (unix ms, i8), lease expiry (unix ms,
+/// <para>ARGV[1], little-endian: deadline (Redis's unix ms, i8; 0: none), request count q (i2), release count r (i2),
+/// counter count c (i2; 0: none), where the counters start (1-based offset, i4); r releases: lease set (KEYS index, i2), member (8 bytes); q requests: now (unix ms, i8), lease expiry (unix ms,
 /// i8), item count m (i2), the request's lease member (8 bytes), then m items: flags (i1: kind 0 fixed, 1 sliding,
 /// 2 concurrency; +4 when overage is allowed), permit (i8), cost (i8), ttl (ms, i8), weight of the previous window
-/// (double, sliding), counter (KEYS index, i2), previous window's counter (KEYS index, i2; sliding).</para>
+/// (double, sliding), counter (KEYS index, i2), previous window's counter (KEYS index, i2; sliding); then, when the
+/// call has only fixed windows, c counters, each once: counter (KEYS index, i2), the smallest permit of the items
+/// naming it (i8; the largest i8 when they all allow overage), ttl (ms, i8), the call's total cost on it (i8).</para>
 /// <para>KEYS: each key once, however many requests of the call name it; the script still counts by name (a key
 /// listed twice is one counter), so a call is exact even when two requests reached one key by different routes.</para>
 /// <para>Reply: Redis's time (unix ms, i8); then the byte 2 alone when the call ran after its deadline (it ran its
 /// releases and nothing else: its requests were answered without it, so it must charge nothing and take no lease);
+/// or the byte 3 and per counter its count before the call (i8) when the call was decided counter by counter (below);
 /// otherwise per request its outcome (i1: 1 admitted, 0 refused) and per item the count before this request (i8), and
 /// for a sliding item the previous window's count (i8).</para>
 /// <para>A counter the call touches first is charged at once (INCRBY answers the count too, and PEXPIRE starts its
@@ -27,6 +30,11 @@ namespace ErrorCatalog.Middleware;
 /// command, and what they charge is written once at the end. A request's charges are made as its limits are read
 /// and taken back if one refuses, so an admitted request costs one pass over its limits. The script runs
 /// atomically: no other call sees a count in between.</para>
+/// <para>Counter by counter first: when the call has only fixed windows, each counter is charged the call's total on
+/// it at once, and if none passes its permit every request is admitted, with no work per request in Lua (the client
+/// works out each request's counts from the counts before the call, in the call's order). If one would pass, the
+/// totals are taken back and the call is decided request by request as below. Under load most calls are far from
+/// their permits, so most take the first way.</para>
 /// <para>Redis's own CPU is most of a call's cost, so the script keeps its per-request work small: a cost reaches
 /// INCRBY as a string made once per distinct cost (Redis formats a Lua number argument with printf), the lease member
 /// becomes a string only for a request that takes a lease, and the reply is packed once per call (in pieces below
@@ -34,19 +42,23 @@ namespace ErrorCatalog.Middleware;
 /// </remarks>
 internal static class RedisBatchScript
 {
-    public const int HeaderSize = 12;
+    public const int HeaderSize = 18;
     public const int ReleaseSize = 10;
     public const int RequestSize = 26;
     public const int ItemSize = 37;
     public const int MemberSize = 8;
+    public const int CounterSize = 26;
 
     /// <summary>The reply's mark of a call Redis ran after its deadline.</summary>
     public const byte PastDeadline = 2;
 
+    /// <summary>The reply's mark of a call decided counter by counter: every request admitted.</summary>
+    public const byte AllAdmitted = 3;
+
     public const string Source = """
         local blob = ARGV[1]
         local unpack_, pack, call = struct.unpack, struct.pack, redis.call
-        local deadline, q, r, pos = unpack_('<i8i2i2', blob)
+        local deadline, q, r, c, summary, pos = unpack_('<i8i2i2i2i4', blob)
         local alias, seen = {}, {}
         for i = 1, #KEYS do
           local first = seen[KEYS[i]]
@@ -61,6 +73,40 @@ internal static class RedisBatchScript
         local clock = time[1] * 1000 + math.floor(time[2] / 1000)
         if deadline > 0 and clock > deadline then
           return pack('<i8i1', clock, 2)
+        end
+        local whole = c > 0
+        for j = 0, c - 1 do
+          local k = unpack_('<i2', blob, summary + j * 26)
+          if alias[k] ~= k then whole = false; break end
+        end
+        if whole then
+          local before, str, charged, at = {}, {}, 0, summary
+          for j = 1, c do
+            local k, permit, ttl, total
+            k, permit, ttl, total, at = unpack_('<i2i8i8i8', blob, at)
+            local s = str[total]
+            if s == nil then s = string.format('%d', total); str[total] = s end
+            local after = call('INCRBY', KEYS[k], s)
+            if after == total then call('PEXPIRE', KEYS[k], ttl) end
+            before[j] = after - total
+            charged = j
+            if after > permit then whole = false; break end
+          end
+          if whole then
+            local parts, j = { pack('<i8i1', clock, 3) }, 1
+            while j <= c do
+              local size = math.min(c - j + 1, 4000)
+              parts[#parts + 1] = pack('<' .. string.rep('i8', size), unpack(before, j, j + size - 1))
+              j = j + size
+            end
+            return table.concat(parts)
+          end
+          at = summary
+          for _ = 1, charged do
+            local k, total
+            k, _, _, total, at = unpack_('<i2i8i8i8', blob, at)
+            call('INCRBY', KEYS[k], string.format('%d', -total))
+          end
         end
         local out, fparts, vals, formats = {}, { '<i8' }, { clock }, {}
         local n, nv = 1, 1

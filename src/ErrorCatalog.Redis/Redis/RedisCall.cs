@@ -19,6 +19,16 @@ internal sealed class RedisCall
     private RedisKeyOrValue[] _command = new RedisKeyOrValue[16];
     private RedisKey[] _keyNames = new RedisKey[16];
     private (RedisKey Key, long Member)[] _releases = new (RedisKey, long)[RedisLane.MaxReleasesPerCall];
+
+    // The counters of a call of fixed windows only, each once (by KEYS index), for the script's counter-by-counter
+    // decision; and each item's counter in call order, to read that decision back.
+    private Counter[] _counters = new Counter[16];
+    private short[] _counterOf = new short[16];
+    private short[] _itemCounters = new short[64];
+    private int _items;
+    private int _counterCount;
+    private bool _fixedOnly;
+    private bool _sealed;
     private int _length;
     private int _keys;
     private long _stamp;
@@ -44,6 +54,10 @@ internal sealed class RedisCall
     {
         _length = RedisBatchScript.HeaderSize;
         _keys = 0;
+        _items = 0;
+        _counterCount = 0;
+        _fixedOnly = true;
+        _sealed = false;
         _stamp = Interlocked.Increment(ref s_stamps);
         _first = _last = null;
         Requests = 0;
@@ -116,6 +130,15 @@ internal sealed class RedisCall
         }
 
         BinaryPrimitives.WriteInt16LittleEndian(at[33..], (short)names.CurrentKey);
+        if ((flags & 3) == 0)
+        {
+            Count(names.CurrentKey, (flags & 4) != 0 ? long.MaxValue : permit, cost, ttlMilliseconds);
+        }
+        else
+        {
+            _fixedOnly = false;
+        }
+
         var previous = 0;
         if (sliding)
         {
@@ -156,8 +179,92 @@ internal sealed class RedisCall
         return (_keyNames.AsSpan(0, _keys).ToArray(), [_blob.AsSpan(0, _length).ToArray()]);
     }
 
+    /// <summary>
+    /// Reads a reply decided counter by counter (<see cref="RedisBatchScript.AllAdmitted"/>): each counter's count
+    /// before the call, from which <see cref="NextCount"/> gives each item its own, in call order.
+    /// </summary>
+    public void ReadCounters(ReadOnlySpan<byte> counts)
+    {
+        if (!_sealed || !_fixedOnly || counts.Length != _counterCount * 8)
+        {
+            throw new InvalidOperationException($"The Redis counter script answered {counts.Length} bytes of counts for a call of {_counterCount} counters; is another version of this library sharing the prefix?");
+        }
+
+        for (var j = 0; j < _counterCount; j++)
+        {
+            _counters[j].Running = BinaryPrimitives.ReadInt64LittleEndian(counts[(j * 8)..]);
+        }
+
+        _items = 0;
+    }
+
+    /// <summary>The next item's count before its request (items in call order), its cost added for the items after it.</summary>
+    public long NextCount(long cost)
+    {
+        ref var counter = ref _counters[_counterOf[_itemCounters[_items++]]];
+        var before = counter.Running;
+        counter.Running = before + cost;
+        return before;
+    }
+
+    private void Count(int key, long permit, long cost, long ttl)
+    {
+        if (_items == _itemCounters.Length)
+        {
+            Array.Resize(ref _itemCounters, _items * 2);
+        }
+
+        _itemCounters[_items++] = (short)key;
+        if (key >= _counterOf.Length)
+        {
+            Array.Resize(ref _counterOf, Math.Max(key + 1, _counterOf.Length * 2));
+        }
+
+        // A key this call has not counted yet: its entry in _counterOf is from an earlier call (or the first).
+        var j = _counterOf[key];
+        if (j >= _counterCount || _counters[j].Key != key)
+        {
+            if (_counterCount == _counters.Length)
+            {
+                Array.Resize(ref _counters, _counterCount * 2);
+            }
+
+            j = (short)_counterCount++;
+            _counterOf[key] = j;
+            _counters[j] = new Counter { Key = key, Permit = permit, Ttl = ttl };
+        }
+
+        ref var counter = ref _counters[j];
+        counter.Permit = Math.Min(counter.Permit, permit);
+        counter.Total += cost;
+    }
+
     private void WriteHeader(long deadline)
     {
+        if (!_sealed)
+        {
+            // Once per call: a call sent again (NOSCRIPT, a new deadline) keeps its counters.
+            _sealed = true;
+            var summary = _length + 1;
+            if (!_fixedOnly)
+            {
+                _counterCount = 0;
+            }
+
+            for (var j = 0; j < _counterCount; j++)
+            {
+                var at = Reserve(RedisBatchScript.CounterSize);
+                ref var counter = ref _counters[j];
+                BinaryPrimitives.WriteInt16LittleEndian(at, (short)counter.Key);
+                BinaryPrimitives.WriteInt64LittleEndian(at[2..], counter.Permit);
+                BinaryPrimitives.WriteInt64LittleEndian(at[10..], counter.Ttl);
+                BinaryPrimitives.WriteInt64LittleEndian(at[18..], counter.Total);
+            }
+
+            BinaryPrimitives.WriteInt16LittleEndian(_blob.AsSpan(12), (short)_counterCount);
+            BinaryPrimitives.WriteInt32LittleEndian(_blob.AsSpan(14), summary);
+        }
+
         var header = _blob.AsSpan();
         BinaryPrimitives.WriteInt64LittleEndian(header, deadline);
         BinaryPrimitives.WriteInt16LittleEndian(header[8..], (short)Requests);
@@ -166,7 +273,8 @@ internal sealed class RedisCall
 
     private int AddKey(RedisKey key)
     {
-        if (_keys + 3 > _command.Length)
+        // Room for this key and, after the keys, the argument (Command): SHA, key count, keys, argument.
+        if (_keys + 4 > _command.Length)
         {
             Array.Resize(ref _command, _command.Length * 2);
             Array.Resize(ref _keyNames, _command.Length);
@@ -187,5 +295,14 @@ internal sealed class RedisCall
         var span = _blob.AsSpan(_length, size);
         _length += size;
         return span;
+    }
+
+    private struct Counter
+    {
+        public int Key;
+        public long Permit;
+        public long Ttl;
+        public long Total;
+        public long Running;
     }
 }

@@ -337,6 +337,29 @@ internal sealed class RedisLane(RedisCounterStore store)
             return null;
         }
 
+        if (bytes.Length > 8 && bytes[8] == RedisBatchScript.AllAdmitted)
+        {
+            // Decided counter by counter: every request admitted, each item's count worked out here in call order.
+            call.ReadCounters(bytes[9..]);
+            while (call.TakeNext() is { } decided)
+            {
+                try
+                {
+                    RedisBatchReply.ReadAdmitted(call, decided, store.ConcurrencyRetryAfter);
+                }
+                catch (Exception ex)
+                {
+                    FailUnreadable(call, decided, ex);
+                    return null;
+                }
+
+                store.PartDecided(decided, admitted: true);
+            }
+
+            store.Answered(call, redisTime, received);
+            return null;
+        }
+
         var at = 8;
         while (call.TakeNext() is { } batch)
         {
@@ -348,11 +371,7 @@ internal sealed class RedisLane(RedisCounterStore store)
             }
             catch (Exception ex)
             {
-                // A reply this version cannot read (another version sharing the prefix?). The script ran, so this
-                // request and the rest get the outage policy and their leases are released.
-                var failure = store.Outage.Failed(ex);
-                FailPart(batch, failure, mayHaveRun: true);
-                Fail(call, failure, mayHaveRun: true, releasesRan: true);
+                FailUnreadable(call, batch, ex);
                 return null;
             }
 
@@ -386,6 +405,17 @@ internal sealed class RedisLane(RedisCounterStore store)
         {
             FailPart(batch, failure, mayHaveRun);
         }
+    }
+
+    /// <summary>
+    /// A request's part of a reply this version cannot read (another version sharing the prefix?). The script ran, so
+    /// this request and the rest of the call get the outage policy and their leases are released.
+    /// </summary>
+    private void FailUnreadable(RedisCall call, RedisCounterBatch batch, Exception ex)
+    {
+        var failure = store.Outage.Failed(ex);
+        FailPart(batch, failure, mayHaveRun: true);
+        Fail(call, failure, mayHaveRun: true, releasesRan: true);
     }
 
     /// <summary>One request of a failed call: its lease's removal queued if the call may have run, then its failure.</summary>
