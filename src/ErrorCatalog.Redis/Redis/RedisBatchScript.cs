@@ -74,16 +74,12 @@ internal static class RedisBatchScript
         if deadline > 0 and clock > deadline then
           return pack('<i8i1', clock, 2)
         end
-        local whole = c > 0
-        for j = 0, c - 1 do
-          local k = unpack_('<i2', blob, summary + j * 26)
-          if alias[k] ~= k then whole = false; break end
-        end
-        if whole then
-          local before, str, charged, at = {}, {}, 0, summary
+        if c > 0 then
+          local before, str, charged, whole, at = {}, {}, 0, true, summary
           for j = 1, c do
             local k, permit, ttl, total
             k, permit, ttl, total, at = unpack_('<i2i8i8i8', blob, at)
+            if alias[k] ~= k then whole = false; break end
             local s = str[total]
             if s == nil then s = string.format('%d', total); str[total] = s end
             local after = call('INCRBY', KEYS[k], s)
