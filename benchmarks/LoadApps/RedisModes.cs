@@ -110,9 +110,7 @@ internal static class RedisModes
     public static void UseRedisFloor(WebApplication app)
     {
         var database = app.Services.GetRequiredService<IDatabase>();
-        database.ScriptEvaluate("return 1");
-        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData("return 1"u8));
-        RedisKeyOrValue[] command = [(RedisValue)System.Text.Encoding.ASCII.GetBytes(sha), (RedisValue)0];
+        RedisKeyOrValue[] command = [(RedisValue)LoadScript(database, "return 1"), (RedisValue)0];
         app.Use(async (context, next) =>
         {
             (await database.ExecuteRespAsync("EVALSHA", command).ConfigureAwait(false)).Dispose();
@@ -144,7 +142,7 @@ internal static class RedisModes
     public static void UseSharedReplyFloor(WebApplication app, bool counters)
     {
         var database = app.Services.GetRequiredService<IDatabase>();
-        var reply = new SharedReply(database, counters ? CounterFloorScript(database) : null);
+        var reply = new SharedReply(database, counters ? LoadScript(database, CounterFloorSource) : null);
         var names = new Dictionary<string, RedisKey[]>(StringComparer.Ordinal);
         for (var i = 1; i <= LoadConfig.Keys; i++)
         {
@@ -160,13 +158,16 @@ internal static class RedisModes
         });
     }
 
-    /// <summary>counter-floor's script: INCRBY of each key it is given, no decision, no reply to read.</summary>
-    private static byte[] CounterFloorScript(IDatabase database)
+    /// <summary>Caches a script in Redis and gives its SHA-1 in hex, as EVALSHA names it.</summary>
+    private static byte[] LoadScript(IDatabase database, string source)
     {
-        const string Source = "for i = 1, #KEYS do redis.call('INCRBY', KEYS[i], '1') end return 1";
-        database.ScriptEvaluate(Source);
-        return System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(Source))));
+        database.ScriptEvaluate(source);
+        var sha = System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(source));
+        return System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(sha));
     }
+
+    /// <summary>counter-floor's script: INCRBY of each key it is given, no decision, no reply to read.</summary>
+    private const string CounterFloorSource = "for i = 1, #KEYS do redis.call('INCRBY', KEYS[i], '1') end return 1";
 
     /// <summary>Adds the refusing keys load_refuse_0001..0064 on a plan of the given limits.</summary>
     private static void AddRefusingKeys(ApiErrorCatalogOptions options, Dictionary<string, LimitOptions> limits)
