@@ -26,6 +26,7 @@ internal sealed class RedisCall
     private short[] _counterOf = new short[16];
     private short[] _itemCounters = new short[64];
     private int _items;
+    private int _itemsRead;
     private int _counterCount;
     private bool _fixedOnly;
     private bool _sealed;
@@ -195,13 +196,13 @@ internal sealed class RedisCall
             _counters[j].Running = BinaryPrimitives.ReadInt64LittleEndian(counts[(j * 8)..]);
         }
 
-        _items = 0;
+        _itemsRead = 0;
     }
 
     /// <summary>The next item's count before its request (items in call order), its cost added for the items after it.</summary>
     public long NextCount(long cost)
     {
-        ref var counter = ref _counters[_counterOf[_itemCounters[_items++]]];
+        ref var counter = ref _counters[_counterOf[_itemCounters[_itemsRead++]]];
         var before = counter.Running;
         counter.Running = before + cost;
         return before;
